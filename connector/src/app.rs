@@ -1,0 +1,218 @@
+//! Wiring: the shared state of the handlers, the HTTP router, and starting and stopping one connector.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
+use ldt_catalog::dsp::{CatalogInfo, DataService};
+use ldt_catalog::product::Agent;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use tower_http::compression::CompressionLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::config::Config;
+use crate::dsp::caller::Authenticator;
+use crate::dsp::client::DspClient;
+use crate::dsp::jsonld::Normaliser;
+use crate::dsp::version::{DSP_PATH, versions};
+use crate::management::MANAGEMENT_PATH;
+use crate::store::Store;
+use crate::{dsp, management, secrets};
+
+/// The participant a generated DSP token stands for.
+pub const LOCAL_PEER: &str = "urn:ldt:participant:local-peer";
+
+/// What every handler can reach. Cheap to clone: everything inside is shared.
+#[derive(Clone)]
+pub struct AppState {
+    /// The configuration the connector started with.
+    pub config: Arc<Config>,
+    /// The database.
+    pub store: Store,
+    /// The JSON-LD normaliser for incoming DSP messages.
+    pub normaliser: Normaliser,
+    /// Decides who a DSP caller is.
+    pub authenticator: Arc<Authenticator>,
+    /// What the catalogue says about itself.
+    pub catalog_info: Arc<CatalogInfo>,
+    /// The DSP base path as advertised by version discovery (public URL path + `/dsp`).
+    pub dsp_path: Arc<str>,
+    /// The DSP base URL.
+    pub dsp_base: Arc<str>,
+    /// The client for other connectors.
+    pub dsp_client: DspClient,
+    /// The management API key.
+    pub management_key: Arc<str>,
+}
+
+/// The connector's HTTP routes.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/.well-known/dspace-version", get(versions))
+        .nest(DSP_PATH, dsp::routes(state.clone()))
+        .nest(MANAGEMENT_PATH, management::routes(state.clone()))
+        .layer(DefaultBodyLimit::max(state.config.server.max_body_bytes))
+        .layer(CompressionLayer::new().gzip(true))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(60),
+        ))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// A connector that is serving.
+pub struct RunningConnector {
+    /// The address it listens on.
+    pub local_addr: SocketAddr,
+    /// Its shared state (store, configuration, secrets).
+    pub state: AppState,
+    /// How long it took from the call to [`start`] until it accepted connections.
+    pub startup: Duration,
+    shutdown: oneshot::Sender<()>,
+    server: JoinHandle<std::io::Result<()>>,
+}
+
+impl RunningConnector {
+    /// Its public URL, e.g. `http://127.0.0.1:8181`.
+    pub fn url(&self) -> &str {
+        self.state
+            .dsp_base
+            .strip_suffix(DSP_PATH)
+            .unwrap_or(&self.state.dsp_base)
+    }
+
+    /// Stops accepting requests, finishes those under way, and closes the database.
+    pub async fn stop(self) -> anyhow::Result<()> {
+        let _ = self.shutdown.send(());
+        self.server.await.context("the server task failed")??;
+        self.state.store.close().await?;
+        Ok(())
+    }
+
+    /// Runs until Ctrl-C or SIGTERM, then stops.
+    pub async fn run_until_signal(self) -> anyhow::Result<()> {
+        shutdown_signal().await;
+        tracing::info!("stopping");
+        self.stop().await
+    }
+}
+
+/// Opens the store, binds the listener and starts serving.
+pub async fn start(config: Config) -> anyhow::Result<RunningConnector> {
+    let started = Instant::now();
+    let store = Store::open(&config)
+        .await
+        .context("could not open the database")?;
+    let listener = TcpListener::bind(config.server.bind)
+        .await
+        .with_context(|| format!("could not listen on {}", config.server.bind))?;
+    let local_addr = listener.local_addr()?;
+    let public_url = match &config.server.public_url {
+        Some(url) => url.as_str().trim_end_matches('/').to_owned(),
+        None => format!("http://{local_addr}"),
+    };
+    let management_key = match &config.management.api_key {
+        Some(key) => key.clone(),
+        None => secrets::load_or_create(&config.data_dir, "management-api-key").await?,
+    };
+    let authenticator = authenticator(&config).await?;
+    let normaliser = Normaliser::new();
+    let dsp_client = DspClient::new(
+        config.dsp.outbound_token.clone(),
+        Duration::from_secs(config.dsp.client_timeout_secs),
+        config.dsp.client_max_datasets,
+        normaliser.clone(),
+    );
+    let dsp_base = format!("{public_url}{DSP_PATH}");
+    let dsp_path = format!(
+        "{}{DSP_PATH}",
+        url::Url::parse(&public_url)?.path().trim_end_matches('/')
+    );
+    let state = AppState {
+        catalog_info: Arc::new(catalog_info(&config, &dsp_base)),
+        config: Arc::new(config),
+        store,
+        normaliser,
+        authenticator: Arc::new(authenticator),
+        dsp_path: dsp_path.into(),
+        dsp_base: dsp_base.into(),
+        dsp_client,
+        management_key: management_key.into(),
+    };
+    let (shutdown, stopped) = oneshot::channel();
+    let app = router(state.clone());
+    let server = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            })
+            .await
+    });
+    let startup = started.elapsed();
+    tracing::info!(%local_addr, %public_url, startup_ms = startup.as_millis() as u64, "connector ready");
+    Ok(RunningConnector {
+        local_addr,
+        state,
+        startup,
+        shutdown,
+        server,
+    })
+}
+
+/// The configured DSP tokens, or one generated token for [`LOCAL_PEER`] when none are configured.
+async fn authenticator(config: &Config) -> anyhow::Result<Authenticator> {
+    if config.dsp.tokens.is_empty() {
+        let token = secrets::load_or_create(&config.data_dir, "dsp-token").await?;
+        return Ok(Authenticator::new([(token, LOCAL_PEER.to_owned())]));
+    }
+    Ok(Authenticator::new(config.dsp.tokens.iter().map(|entry| {
+        (entry.token.clone(), entry.participant.clone())
+    })))
+}
+
+fn catalog_info(config: &Config, dsp_base: &str) -> CatalogInfo {
+    let participant = &config.participant;
+    CatalogInfo {
+        id: format!("{}/catalog", dsp_base),
+        participant_id: participant.id.clone(),
+        title: config.catalog.title.clone(),
+        description: config.catalog.description.clone(),
+        publisher: Agent {
+            id: None,
+            name: participant.name.clone(),
+        },
+        service: DataService {
+            id: format!("{dsp_base}#service"),
+            title: [("en".to_owned(), format!("{} connector", participant.name))].into(),
+            endpoint_url: dsp_base.to_owned(),
+        },
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}

@@ -1,0 +1,352 @@
+//! One typed configuration: built-in defaults, then a TOML file, then `LDT_` environment variables
+//! (`LDT_SERVER__BIND=0.0.0.0:8181` sets `server.bind`), validated at start with errors that name the key.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+/// The whole configuration of one connector.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Where the connector keeps its files: the embedded database and generated secrets.
+    pub data_dir: PathBuf,
+    /// The HTTP server.
+    pub server: ServerConfig,
+    /// The database.
+    pub database: DatabaseConfig,
+    /// Who runs this connector.
+    pub participant: ParticipantConfig,
+    /// How the catalogue describes itself and pages.
+    pub catalog: CatalogConfig,
+    /// The operator's management API.
+    pub management: ManagementConfig,
+    /// The Dataspace Protocol endpoints and client.
+    pub dsp: DspConfig,
+}
+
+/// The HTTP server.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerConfig {
+    /// Address and port to listen on.
+    pub bind: SocketAddr,
+    /// The URL under which peers reach this connector (behind a proxy, its public address); defaults to
+    /// `http://<bind>`.
+    pub public_url: Option<Url>,
+    /// The largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+}
+
+/// The database.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DatabaseConfig {
+    /// `sqlite://…` or `postgres://…`; defaults to an SQLite file in the data directory.
+    pub url: Option<String>,
+    /// PostgreSQL schema to use (created if missing); defaults to the server's search path.
+    pub schema: Option<String>,
+    /// The most connections the pool opens.
+    pub max_connections: u32,
+}
+
+/// Who runs this connector.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ParticipantConfig {
+    /// The participant id in the data space (a DID or another IRI).
+    pub id: String,
+    /// The operator's name, e.g. the city or port authority.
+    pub name: String,
+}
+
+/// How the catalogue describes itself and pages.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CatalogConfig {
+    /// Catalogue title per language.
+    pub title: BTreeMap<String, String>,
+    /// Catalogue description per language.
+    pub description: BTreeMap<String, String>,
+    /// Datasets per catalogue page.
+    pub page_size: usize,
+}
+
+/// The operator's management API.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ManagementConfig {
+    /// The API key callers send in `X-Api-Key`; when unset, one is generated into `<data_dir>/management-api-key`.
+    pub api_key: Option<String>,
+}
+
+/// The Dataspace Protocol endpoints and client.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DspConfig {
+    /// Bearer tokens accepted from peers, each standing for one participant. Until DCP tokens arrive this is how
+    /// callers are identified; when empty, one token is generated into `<data_dir>/dsp-token` for the participant
+    /// `urn:ldt:participant:local-peer`.
+    pub tokens: Vec<StaticToken>,
+    /// The bearer token this connector sends to peers.
+    pub outbound_token: Option<String>,
+    /// Timeout of one request to a peer, in seconds.
+    pub client_timeout_secs: u64,
+    /// The most datasets read from one peer's catalogue.
+    pub client_max_datasets: usize,
+}
+
+/// A bearer token accepted from a peer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StaticToken {
+    /// The token.
+    pub token: String,
+    /// The participant id of whoever presents it.
+    pub participant: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            data_dir: PathBuf::from("ldt-data"),
+            server: ServerConfig::default(),
+            database: DatabaseConfig::default(),
+            participant: ParticipantConfig::default(),
+            catalog: CatalogConfig::default(),
+            management: ManagementConfig::default(),
+            dsp: DspConfig::default(),
+        }
+    }
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            bind: SocketAddr::from(([127, 0, 0, 1], 8181)),
+            public_url: None,
+            max_body_bytes: 1 << 20,
+        }
+    }
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        DatabaseConfig {
+            url: None,
+            schema: None,
+            max_connections: 8,
+        }
+    }
+}
+
+impl Default for ParticipantConfig {
+    fn default() -> Self {
+        ParticipantConfig {
+            id: "urn:ldt:participant:local".into(),
+            name: "Local Digital Twin".into(),
+        }
+    }
+}
+
+impl Default for CatalogConfig {
+    fn default() -> Self {
+        CatalogConfig {
+            title: [("en".to_owned(), "Data products".to_owned())].into(),
+            description: [(
+                "en".to_owned(),
+                "Data products of a Local Digital Twin".to_owned(),
+            )]
+            .into(),
+            page_size: 100,
+        }
+    }
+}
+
+impl Default for DspConfig {
+    fn default() -> Self {
+        DspConfig {
+            tokens: Vec::new(),
+            outbound_token: None,
+            client_timeout_secs: 30,
+            client_max_datasets: 100_000,
+        }
+    }
+}
+
+/// A configuration that could not be read or is not valid; says which key and why.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file or an environment variable could not be read as the configuration.
+    #[error("configuration: {0}")]
+    Read(#[from] Box<figment::Error>),
+    /// A key has a value that is not allowed.
+    #[error("configuration key `{key}`: {reason}")]
+    Invalid {
+        /// The key, dotted (`server.public_url`).
+        key: &'static str,
+        /// Why the value is not allowed.
+        reason: String,
+    },
+}
+
+impl Config {
+    /// Reads the defaults, then `file` (if given), then `LDT_` environment variables, and validates the result.
+    pub fn load(file: Option<&Path>) -> Result<Config, ConfigError> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        if let Some(file) = file {
+            if !file.is_file() {
+                return Err(ConfigError::Invalid {
+                    key: "--config",
+                    reason: format!("no file at {}", file.display()),
+                });
+            }
+            figment = figment.merge(Toml::file_exact(file));
+        }
+        let config: Config = figment
+            .merge(Env::prefixed("LDT_").split("__"))
+            .extract()
+            .map_err(Box::new)?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Checks what the types alone do not.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let invalid = |key, reason: &str| {
+            Err(ConfigError::Invalid {
+                key,
+                reason: reason.to_owned(),
+            })
+        };
+        if let Some(url) = &self.server.public_url
+            && !matches!(url.scheme(), "http" | "https")
+        {
+            return invalid("server.public_url", "must be an http or https URL");
+        }
+        if self.server.max_body_bytes < 1024 {
+            return invalid("server.max_body_bytes", "must be at least 1024");
+        }
+        if let Some(url) = &self.database.url
+            && !(url.starts_with("sqlite:")
+                || url.starts_with("postgres://")
+                || url.starts_with("postgresql://"))
+        {
+            return invalid("database.url", "must start with sqlite: or postgres://");
+        }
+        if let Some(schema) = &self.database.schema
+            && (schema.is_empty()
+                || !schema
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+        {
+            return invalid("database.schema", "must be letters, digits and underscores");
+        }
+        if self.database.max_connections == 0 {
+            return invalid("database.max_connections", "must be at least 1");
+        }
+        if self.participant.id.trim().is_empty() || url::Url::parse(&self.participant.id).is_err() {
+            return invalid(
+                "participant.id",
+                "must be an absolute IRI such as did:web:city.example",
+            );
+        }
+        if self.catalog.title.is_empty() || self.catalog.description.is_empty() {
+            return invalid(
+                "catalog.title",
+                "title and description need at least one language",
+            );
+        }
+        if !(1..=1000).contains(&self.catalog.page_size) {
+            return invalid("catalog.page_size", "must be between 1 and 1000");
+        }
+        if self
+            .management
+            .api_key
+            .as_ref()
+            .is_some_and(|key| key.len() < 16)
+        {
+            return invalid("management.api_key", "must be at least 16 characters");
+        }
+        if self.dsp.tokens.iter().any(|token| token.token.len() < 16) {
+            return invalid("dsp.tokens", "every token must be at least 16 characters");
+        }
+        if self.dsp.client_timeout_secs == 0 {
+            return invalid("dsp.client_timeout_secs", "must be at least 1");
+        }
+        Ok(())
+    }
+
+    /// The URL under which peers reach this connector, without a trailing slash.
+    pub fn public_url(&self) -> String {
+        let url = match &self.server.public_url {
+            Some(url) => url.to_string(),
+            None => format!("http://{}", self.server.bind),
+        };
+        url.trim_end_matches('/').to_owned()
+    }
+
+    /// The database URL: the configured one, or an SQLite file in the data directory.
+    pub fn database_url(&self) -> String {
+        match &self.database.url {
+            Some(url) => url.clone(),
+            None => format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("connector.db").display()
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    #[test]
+    fn nothing_configured_is_valid_and_local() {
+        let config = Config::default();
+        config.validate().unwrap();
+        assert_eq!(config.public_url(), "http://127.0.0.1:8181");
+        assert!(config.database_url().starts_with("sqlite://"));
+    }
+
+    fn load_toml(text: &str) -> Result<Config, ConfigError> {
+        let mut file = tempfile::NamedTempFile::new().unwrap();
+        file.write_all(text.as_bytes()).unwrap();
+        Config::load(Some(file.path()))
+    }
+
+    #[test]
+    fn a_file_overrides_defaults() {
+        let config =
+            load_toml("[server]\nbind = \"127.0.0.1:9000\"\n[participant]\nid = \"did:web:x\"\n")
+                .unwrap();
+        assert_eq!(config.server.bind.port(), 9000);
+        assert_eq!(config.participant.id, "did:web:x");
+        assert_eq!(config.catalog.page_size, 100);
+    }
+
+    #[test]
+    fn errors_name_the_key() {
+        let wrong_type = load_toml("[server]\nbind = 12\n").unwrap_err().to_string();
+        assert!(wrong_type.contains("server.bind"), "{wrong_type}");
+        let unknown = load_toml("[server]\nbnd = \"x\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(unknown.contains("bnd"), "{unknown}");
+        let invalid = load_toml("[catalog]\npage_size = 0\n")
+            .unwrap_err()
+            .to_string();
+        assert!(invalid.contains("catalog.page_size"), "{invalid}");
+        let missing = Config::load(Some(Path::new("/no/such/file.toml")))
+            .unwrap_err()
+            .to_string();
+        assert!(missing.contains("/no/such/file.toml"), "{missing}");
+    }
+}

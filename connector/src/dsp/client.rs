@@ -1,0 +1,283 @@
+//! The consumer side of DSP: reading another connector's catalogue — version discovery, every `Link` page, gzip —
+//! normalised to the DSP compact form.
+
+use std::time::Duration;
+
+use reqwest::header::{self, HeaderMap};
+use serde_json::{Value, json};
+use url::Url;
+
+use super::jsonld::{DSP_CONTEXT, Normaliser};
+
+/// The most catalogue pages followed from one peer; stops a peer that links pages in a circle.
+const MAX_PAGES: usize = 10_000;
+
+/// A DSP client with this connector's outbound credentials.
+#[derive(Debug, Clone)]
+pub struct DspClient {
+    http: reqwest::Client,
+    token: Option<String>,
+    normaliser: Normaliser,
+    max_datasets: usize,
+}
+
+/// Why a peer's catalogue could not be read; the message says what the peer did.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// The address is not usable.
+    #[error("`{0}` is not an http(s) URL")]
+    BadAddress(String),
+    /// The peer could not be reached or did not answer in time.
+    #[error("could not reach {url}: {reason}")]
+    Unreachable {
+        /// What was asked for.
+        url: String,
+        /// What went wrong.
+        reason: String,
+    },
+    /// The peer answered with an error status.
+    #[error("{url} answered {status}: {body}")]
+    Refused {
+        /// What was asked for.
+        url: String,
+        /// The status.
+        status: u16,
+        /// The start of its body.
+        body: String,
+    },
+    /// The peer's answer is not a DSP message of the expected kind.
+    #[error("{url} answered something that is not a DSP {expected}: {reason}")]
+    Invalid {
+        /// What was asked for.
+        url: String,
+        /// What was expected.
+        expected: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The peer offers no DSP 2025-1 endpoint over HTTPS.
+    #[error("{0} does not speak DSP 2025-1")]
+    NoCommonVersion(String),
+}
+
+impl DspClient {
+    /// A client sending `token` as its bearer token, giving up on a request after `timeout`, reading at most
+    /// `max_datasets` datasets of one catalogue.
+    pub fn new(
+        token: Option<String>,
+        timeout: Duration,
+        max_datasets: usize,
+        normaliser: Normaliser,
+    ) -> DspClient {
+        let http = reqwest::Client::builder()
+            .timeout(timeout)
+            .connect_timeout(timeout.min(Duration::from_secs(10)))
+            .gzip(true)
+            .user_agent(concat!("ldt-connector/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .unwrap_or_default();
+        DspClient {
+            http,
+            token,
+            normaliser,
+            max_datasets,
+        }
+    }
+
+    /// The DSP base URL of the connector at `address`: from its version endpoint when it has one, else `address`
+    /// itself when that has a path (a DSP base given directly).
+    pub async fn discover(&self, address: &str) -> Result<Url, ClientError> {
+        let address = Url::parse(address)
+            .ok()
+            .filter(|url| matches!(url.scheme(), "http" | "https"))
+            .ok_or_else(|| ClientError::BadAddress(address.to_owned()))?;
+        let mut well_known = address.clone();
+        well_known.set_path("/.well-known/dspace-version");
+        well_known.set_query(None);
+        let response = self
+            .http
+            .get(well_known.clone())
+            .send()
+            .await
+            .map_err(|error| unreachable(&well_known, error))?;
+        if response.status() == reqwest::StatusCode::NOT_FOUND && address.path() != "/" {
+            return Ok(address);
+        }
+        let versions: Value = read_json(response, &well_known, "version list").await?;
+        let path = versions["protocolVersions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|version| version["version"] == "2025-1" && version["binding"] == "HTTPS")
+            .and_then(|version| version["path"].as_str())
+            .ok_or_else(|| ClientError::NoCommonVersion(address.to_string()))?;
+        let mut base = address.clone();
+        base.set_path(path);
+        base.set_query(None);
+        Ok(base)
+    }
+
+    /// The whole catalogue of the connector at `address` (all pages, up to the dataset limit), as one DSP
+    /// `Catalog` in compact form. `filter` is passed through as the request's `filter`.
+    pub async fn catalog(&self, address: &str, filter: &[Value]) -> Result<Value, ClientError> {
+        let base = self.discover(address).await?;
+        let request =
+            json!({"@context": [DSP_CONTEXT], "@type": "CatalogRequestMessage", "filter": filter});
+        let mut url = join(&base, "catalog/request");
+        let mut merged: Option<Value> = None;
+        let mut datasets: Vec<Value> = Vec::new();
+        for _ in 0..MAX_PAGES {
+            let response = self
+                .authorised(self.http.post(url.clone()))
+                .json(&request)
+                .send()
+                .await
+                .map_err(|error| unreachable(&url, error))?;
+            let next = next_link(response.headers(), &url);
+            let page = read_json(response, &url, "Catalog").await?;
+            let mut page = self
+                .normaliser
+                .normalise(page)
+                .await
+                .map_err(|error| invalid(&url, "Catalog", error))?;
+            if page["@type"] != "Catalog" {
+                return Err(invalid(
+                    &url,
+                    "Catalog",
+                    format!("its @type is {}", page["@type"]),
+                ));
+            }
+            if let Some(Value::Array(items)) =
+                page.as_object_mut().and_then(|page| page.remove("dataset"))
+            {
+                datasets.extend(items);
+            }
+            merged.get_or_insert(page);
+            match next {
+                Some(next) if datasets.len() < self.max_datasets => url = next,
+                _ => break,
+            }
+        }
+        datasets.truncate(self.max_datasets);
+        let mut catalog = merged.unwrap_or_default();
+        if !datasets.is_empty()
+            && let Some(object) = catalog.as_object_mut()
+        {
+            object.insert("dataset".into(), Value::Array(datasets));
+        }
+        Ok(catalog)
+    }
+
+    fn authorised(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        match &self.token {
+            Some(token) => request.bearer_auth(token),
+            None => request,
+        }
+    }
+}
+
+/// `base` with `path` appended below it.
+fn join(base: &Url, path: &str) -> Url {
+    let mut url = base.clone();
+    let joined = format!("{}/{path}", base.path().trim_end_matches('/'));
+    url.set_path(&joined);
+    url
+}
+
+/// The target of the `Link: <…>; rel="next"` header, resolved against `url`.
+fn next_link(headers: &HeaderMap, url: &Url) -> Option<Url> {
+    headers
+        .get_all(header::LINK)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .find_map(|link| {
+            let (target, params) = link.trim().split_once(';')?;
+            let target = target.trim().strip_prefix('<')?.strip_suffix('>')?;
+            let is_next = params.split(';').any(|param| {
+                let param = param.trim().replace(' ', "");
+                param == "rel=\"next\"" || param == "rel=next"
+            });
+            if is_next { url.join(target).ok() } else { None }
+        })
+}
+
+async fn read_json(
+    response: reqwest::Response,
+    url: &Url,
+    expected: &'static str,
+) -> Result<Value, ClientError> {
+    let status = response.status();
+    if !status.is_success() {
+        let body = response.text().await.unwrap_or_default();
+        let body: String = body.chars().take(500).collect();
+        return Err(ClientError::Refused {
+            url: url.to_string(),
+            status: status.as_u16(),
+            body,
+        });
+    }
+    response
+        .json()
+        .await
+        .map_err(|error| invalid(url, expected, error))
+}
+
+fn unreachable(url: &Url, error: reqwest::Error) -> ClientError {
+    ClientError::Unreachable {
+        url: url.to_string(),
+        reason: error.to_string(),
+    }
+}
+
+fn invalid(url: &Url, expected: &'static str, reason: impl std::fmt::Display) -> ClientError {
+    ClientError::Invalid {
+        url: url.to_string(),
+        expected,
+        reason: reason.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    #[test]
+    fn finds_the_next_link_among_several() {
+        let url = Url::parse("http://peer/dsp/catalog/request").unwrap();
+        let mut headers = HeaderMap::new();
+        headers.append(
+            header::LINK,
+            HeaderValue::from_static("</dsp/catalog/request?cursor=b>; rel=\"previous\""),
+        );
+        headers.append(
+            header::LINK,
+            HeaderValue::from_static("<http://peer/dsp/catalog/request?cursor=n>; rel=\"next\""),
+        );
+        assert_eq!(
+            next_link(&headers, &url).unwrap().as_str(),
+            "http://peer/dsp/catalog/request?cursor=n"
+        );
+        let mut combined = HeaderMap::new();
+        combined.insert(
+            header::LINK,
+            HeaderValue::from_static("<?cursor=p>; rel=previous, <?cursor=n2>; rel=next"),
+        );
+        assert_eq!(
+            next_link(&combined, &url).unwrap().as_str(),
+            "http://peer/dsp/catalog/request?cursor=n2"
+        );
+        assert_eq!(next_link(&HeaderMap::new(), &url), None);
+    }
+
+    #[test]
+    fn joins_paths_with_or_without_a_trailing_slash() {
+        for base in ["http://peer/dsp", "http://peer/dsp/"] {
+            assert_eq!(
+                join(&Url::parse(base).unwrap(), "catalog/request").as_str(),
+                "http://peer/dsp/catalog/request"
+            );
+        }
+    }
+}

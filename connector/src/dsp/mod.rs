@@ -1,0 +1,27 @@
+//! The Dataspace Protocol HTTPS binding: version discovery, the catalogue (provider side), and the client that
+//! reads other connectors' catalogues (consumer side). Incoming JSON-LD is normalised at the edge ([`jsonld`]);
+//! the caller is identified in one place ([`caller`]).
+
+pub mod caller;
+pub mod catalog;
+pub mod client;
+pub mod error;
+pub mod jsonld;
+pub mod message;
+pub mod version;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::app::AppState;
+
+/// The DSP routes, relative to the DSP base path; every one of them authenticated.
+pub fn routes(state: AppState) -> Router<AppState> {
+    Router::new()
+        .route("/catalog/request", post(catalog::request_catalog))
+        .route("/catalog/datasets/{id}", get(catalog::get_dataset))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state,
+            caller::authenticate,
+        ))
+}

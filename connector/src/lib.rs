@@ -1,0 +1,12 @@
+//! ldt-connector: a Dataspace Protocol 2025-1 connector for Local Digital Twins.
+//!
+//! See `ARCHITECTURE.md` for the code map: [`config`] → [`app`] wires [`store`], [`dsp`] and [`management`]
+//! together; [`demo`] runs a small data space in one process.
+
+pub mod app;
+pub mod config;
+pub mod demo;
+pub mod dsp;
+pub mod management;
+pub mod secrets;
+pub mod store;

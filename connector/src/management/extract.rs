@@ -1,0 +1,108 @@
+//! Extractors whose rejections are RFC 9457 problems: a JSON body whose errors point at the bad field, and path
+//! and query parameters.
+
+use axum::body::Bytes;
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
+use serde::de::DeserializeOwned;
+use serde_path_to_error::Segment;
+
+use super::problem::Problem;
+
+/// A JSON request body of type `T`; malformed JSON, a wrong type, an unknown field or an over-limit body are 4xx
+/// problems naming the field.
+#[derive(Debug)]
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = Problem;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Problem> {
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(|rejection| Problem::new(rejection.status(), rejection.body_text()))?;
+        let mut deserializer = serde_json::Deserializer::from_slice(&bytes);
+        let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+            let pointer = pointer(error.path());
+            let inner = error.into_inner();
+            if inner.is_syntax() || inner.is_eof() {
+                Problem::new(
+                    StatusCode::BAD_REQUEST,
+                    format!("the body is not valid JSON: {inner}"),
+                )
+            } else {
+                Problem::invalid_field(pointer, inner.to_string())
+            }
+        })?;
+        deserializer.end().map_err(|error| {
+            Problem::new(
+                StatusCode::BAD_REQUEST,
+                format!("the body is not valid JSON: {error}"),
+            )
+        })?;
+        Ok(ApiJson(value))
+    }
+}
+
+/// The JSON pointer (RFC 6901) of a serde path.
+fn pointer(path: &serde_path_to_error::Path) -> String {
+    path.iter()
+        .filter_map(|segment| match segment {
+            Segment::Seq { index } => Some(index.to_string()),
+            Segment::Map { key } => Some(ldt_catalog::product::escape_pointer(key)),
+            Segment::Enum { .. } | Segment::Unknown => None,
+        })
+        .fold(String::new(), |pointer, part| format!("{pointer}/{part}"))
+}
+
+/// Path parameters; a bad one is a 400 problem.
+#[derive(Debug, FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(Problem))]
+pub struct ApiPath<T>(pub T);
+
+/// Query parameters; a bad one is a 400 problem.
+#[derive(Debug, FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(Problem))]
+pub struct ApiQuery<T>(pub T);
+
+impl From<PathRejection> for Problem {
+    fn from(rejection: PathRejection) -> Problem {
+        Problem::new(rejection.status(), rejection.body_text())
+    }
+}
+
+impl From<QueryRejection> for Problem {
+    fn from(rejection: QueryRejection) -> Problem {
+        Problem::new(rejection.status(), rejection.body_text())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Outer {
+        items: Vec<Inner>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Inner {
+        #[serde(rename = "a/b")]
+        value: u32,
+    }
+
+    #[test]
+    fn pointers_locate_the_bad_field() {
+        let json = r#"{"items": [{"a/b": 1}, {"a/b": "x"}]}"#;
+        let error = serde_path_to_error::deserialize::<_, Outer>(
+            &mut serde_json::Deserializer::from_str(json),
+        )
+        .unwrap_err();
+        assert_eq!(pointer(error.path()), "/items/1/a~1b");
+    }
+}

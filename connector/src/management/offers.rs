@@ -1,0 +1,73 @@
+//! `/offers`: which data products are offered under which access and contract policies.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use ldt_catalog::offer::Offer;
+
+use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::listing::{ListQuery, Listing};
+use super::problem::Problem;
+use super::{created, same_id};
+use crate::app::AppState;
+use crate::store::offers::StoredOffer;
+
+/// List offers.
+#[utoipa::path(get, path = "/offers", tag = "offers", params(ListQuery),
+    responses((status = 200, body = Listing<StoredOffer>), (status = 400, body = Problem)))]
+pub async fn list(
+    State(state): State<AppState>,
+    ApiQuery(query): ApiQuery<ListQuery>,
+) -> Result<Json<Listing<StoredOffer>>, Problem> {
+    let (limit, cursor) = query.read()?;
+    Ok(Json(
+        state.store.offers(cursor.as_ref(), limit).await?.into(),
+    ))
+}
+
+/// Register an offer; the products it selects appear in the catalogue under it.
+#[utoipa::path(post, path = "/offers", tag = "offers", request_body = Offer,
+    responses((status = 201, body = StoredOffer), (status = 400, body = Problem), (status = 409, body = Problem)))]
+pub async fn create(
+    State(state): State<AppState>,
+    ApiJson(offer): ApiJson<Offer>,
+) -> Result<Response, Problem> {
+    offer.validate().map_err(Problem::invalid)?;
+    let stored = state.store.create_offer(&offer).await?;
+    Ok(created("offers", &offer.id, stored))
+}
+
+/// Read an offer.
+#[utoipa::path(get, path = "/offers/{id}", tag = "offers", params(("id" = String, Path)),
+    responses((status = 200, body = StoredOffer), (status = 404, body = Problem)))]
+pub async fn get(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<StoredOffer>, Problem> {
+    Ok(Json(state.store.offer(&id).await?))
+}
+
+/// Replace an offer; which products it covers is worked out again.
+#[utoipa::path(put, path = "/offers/{id}", tag = "offers", params(("id" = String, Path)), request_body = Offer,
+    responses((status = 200, body = StoredOffer), (status = 400, body = Problem), (status = 404, body = Problem)))]
+pub async fn replace(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(offer): ApiJson<Offer>,
+) -> Result<Json<StoredOffer>, Problem> {
+    same_id(&id, &offer.id)?;
+    offer.validate().map_err(Problem::invalid)?;
+    Ok(Json(state.store.replace_offer(&offer).await?))
+}
+
+/// Withdraw an offer.
+#[utoipa::path(delete, path = "/offers/{id}", tag = "offers", params(("id" = String, Path)),
+    responses((status = 204), (status = 404, body = Problem)))]
+pub async fn delete(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Response, Problem> {
+    state.store.delete_offer(&id).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}

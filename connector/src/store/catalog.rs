@@ -1,0 +1,166 @@
+//! Reading the catalogue: pages of offered products with their offers, in a fixed number of queries per page
+//! whatever the size of the catalogue — products, their distributions, their offers, the offers' policies.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use ldt_catalog::DataProduct;
+use ldt_catalog::paging::{Cursor, Page};
+use ldt_catalog::terms::TermFilter;
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect,
+    RelationDef,
+};
+use serde_json::{Map, Value};
+
+use super::entity::{dataset, dataset_term, offer, offer_dataset, policy};
+use super::products::assemble;
+use super::{Store, StoreError, is_in, page_of};
+
+/// A product as a catalogue shows it: with each offer it is under and the catalogue form of that offer's rules.
+#[derive(Debug, Clone)]
+pub struct CatalogEntry {
+    /// The product.
+    pub product: DataProduct,
+    /// Its offers: offer id and the rules of its contract policy as a catalogue offer.
+    pub offers: Vec<(String, Arc<Map<String, Value>>)>,
+}
+
+/// The condition "the product has every term of `filters`", one indexed sub-select per filter.
+pub(super) fn term_condition(filters: &[TermFilter]) -> Condition {
+    filters.iter().fold(Condition::all(), |all, filter| {
+        let term = filter.term();
+        let having = Query::select()
+            .column(dataset_term::Column::DatasetId)
+            .from(dataset_term::Entity)
+            .and_where(dataset_term::Column::Kind.eq(term.kind.as_str()))
+            .and_where(dataset_term::Column::Value.eq(term.value))
+            .to_owned();
+        all.add(dataset::Column::Id.in_subquery(having))
+    })
+}
+
+/// The condition "the product is under at least one offer".
+fn offered() -> Condition {
+    let offers = Query::select()
+        .expr(Expr::val(1))
+        .from(offer_dataset::Entity)
+        .and_where(
+            Expr::col((offer_dataset::Entity, offer_dataset::Column::DatasetId))
+                .equals((dataset::Entity, dataset::Column::Id)),
+        )
+        .to_owned();
+    Condition::all().add(Expr::exists(offers))
+}
+
+impl Store {
+    /// A page of the catalogue: offered products that pass every filter, in id order, with their offers.
+    pub async fn catalog_page(
+        &self,
+        filters: &[TermFilter],
+        cursor: Option<&Cursor>,
+        limit: usize,
+    ) -> Result<Page<CatalogEntry>, StoreError> {
+        let select = dataset::Entity::find()
+            .filter(offered())
+            .filter(term_condition(filters));
+        let page = page_of(
+            &self.db,
+            select,
+            dataset::Column::Id,
+            cursor,
+            limit,
+            |row| &row.id,
+        )
+        .await?;
+        let items = self.with_offers(page.items).await?;
+        Ok(Page {
+            items,
+            next: page.next,
+            previous: page.previous,
+        })
+    }
+
+    /// The product `id` as the catalogue shows it; `NotFound` if it does not exist or is under no offer.
+    pub async fn catalog_entry(&self, id: &str) -> Result<CatalogEntry, StoreError> {
+        let row = dataset::Entity::find_by_id(id)
+            .filter(offered())
+            .one(&self.db)
+            .await?;
+        let row = row.ok_or_else(|| StoreError::NotFound {
+            kind: "dataset",
+            id: id.to_owned(),
+        })?;
+        let mut entries = self.with_offers(vec![row]).await?;
+        Ok(entries.remove(0))
+    }
+
+    /// Puts the products of `rows` together and attaches their offers, with three queries.
+    async fn with_offers(
+        &self,
+        rows: Vec<dataset::Model>,
+    ) -> Result<Vec<CatalogEntry>, StoreError> {
+        let ids: Vec<String> = rows.iter().map(|row| row.id.clone()).collect();
+        let products = assemble(&self.db, rows).await?;
+        let links: Vec<(String, String, String)> = offer_dataset::Entity::find()
+            .select_only()
+            .column(offer_dataset::Column::DatasetId)
+            .column(offer_dataset::Column::OfferId)
+            .column(offer::Column::ContractPolicyId)
+            .join(JoinType::InnerJoin, offer_of_link())
+            .filter(is_in(offer_dataset::Column::DatasetId, ids))
+            .order_by_asc(offer_dataset::Column::DatasetId)
+            .order_by_asc(offer_dataset::Column::OfferId)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        let policy_ids: Vec<String> = {
+            let mut ids: Vec<String> = links.iter().map(|(_, _, policy)| policy.clone()).collect();
+            ids.sort();
+            ids.dedup();
+            ids
+        };
+        let mut rules: HashMap<String, Arc<Map<String, Value>>> =
+            HashMap::with_capacity(policy_ids.len());
+        for row in policy::Entity::find()
+            .filter(is_in(policy::Column::Id, policy_ids))
+            .all(&self.db)
+            .await?
+        {
+            let document: Value = serde_json::from_str(&row.document)
+                .map_err(|error| StoreError::corrupt("policy", &row.id, error))?;
+            rules.insert(
+                row.id,
+                Arc::new(ldt_policy::catalogue_offer_body(&document)),
+            );
+        }
+        let mut offers: HashMap<String, Vec<(String, Arc<Map<String, Value>>)>> = HashMap::new();
+        for (dataset_id, offer_id, policy_id) in links {
+            if let Some(body) = rules.get(&policy_id) {
+                offers
+                    .entry(dataset_id)
+                    .or_default()
+                    .push((offer_id, Arc::clone(body)));
+            }
+        }
+        Ok(products
+            .into_iter()
+            .map(|stored| {
+                let offers = offers.remove(&stored.product.id).unwrap_or_default();
+                CatalogEntry {
+                    product: stored.product,
+                    offers,
+                }
+            })
+            .collect())
+    }
+}
+
+/// `offer_dataset` → `offer`.
+fn offer_of_link() -> RelationDef {
+    offer_dataset::Entity::belongs_to(offer::Entity)
+        .from(offer_dataset::Column::OfferId)
+        .to(offer::Column::Id)
+        .into()
+}

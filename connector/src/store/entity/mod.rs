@@ -1,0 +1,8 @@
+//! sea-orm entities: one module per table.
+
+pub mod dataset;
+pub mod dataset_term;
+pub mod distribution;
+pub mod offer;
+pub mod offer_dataset;
+pub mod policy;

@@ -1,0 +1,267 @@
+//! Schema migrations, applied at start. Each migration is a module; never edit one that has shipped.
+
+use sea_orm_migration::prelude::*;
+
+/// All migrations, in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m0001_catalog::Migration)]
+    }
+}
+
+mod m0001_catalog {
+    use sea_orm_migration::prelude::*;
+
+    #[derive(DeriveMigrationName)]
+    pub struct Migration;
+
+    #[derive(DeriveIden, Clone, Copy)]
+    enum Dataset {
+        Table,
+        Id,
+        Document,
+        CreatedAt,
+        UpdatedAt,
+    }
+
+    #[derive(DeriveIden, Clone, Copy)]
+    enum Distribution {
+        Table,
+        DatasetId,
+        Id,
+        Position,
+        Format,
+        Document,
+    }
+
+    #[derive(DeriveIden, Clone, Copy)]
+    enum DatasetTerm {
+        Table,
+        DatasetId,
+        Kind,
+        Value,
+    }
+
+    #[derive(DeriveIden, Clone, Copy)]
+    enum Policy {
+        Table,
+        Id,
+        Document,
+        CreatedAt,
+        UpdatedAt,
+    }
+
+    #[derive(DeriveIden, Clone, Copy)]
+    enum Offer {
+        Table,
+        Id,
+        AccessPolicyId,
+        ContractPolicyId,
+        Selector,
+        CreatedAt,
+        UpdatedAt,
+    }
+
+    #[derive(DeriveIden, Clone, Copy)]
+    enum OfferDataset {
+        Table,
+        DatasetId,
+        OfferId,
+    }
+
+    /// A foreign key from `column` of `table` to the `id` of `parent`.
+    fn reference(
+        table: impl IntoIden + 'static,
+        column: impl IntoIden + 'static,
+        parent: impl IntoIden + 'static,
+        parent_id: impl IntoIden + 'static,
+        on_delete: ForeignKeyAction,
+    ) -> ForeignKeyCreateStatement {
+        ForeignKey::create()
+            .from(table, column)
+            .to(parent, parent_id)
+            .on_delete(on_delete)
+            .to_owned()
+    }
+
+    /// A required timestamp column.
+    fn timestamp(name: impl IntoIden) -> ColumnDef {
+        ColumnDef::new(name)
+            .timestamp_with_time_zone()
+            .not_null()
+            .to_owned()
+    }
+
+    #[async_trait::async_trait]
+    impl MigrationTrait for Migration {
+        async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+            manager
+                .create_table(
+                    Table::create()
+                        .table(Dataset::Table)
+                        .col(
+                            ColumnDef::new(Dataset::Id)
+                                .string()
+                                .not_null()
+                                .primary_key(),
+                        )
+                        .col(ColumnDef::new(Dataset::Document).text().not_null())
+                        .col(timestamp(Dataset::CreatedAt))
+                        .col(timestamp(Dataset::UpdatedAt))
+                        .to_owned(),
+                )
+                .await?;
+            manager
+                .create_table(
+                    Table::create()
+                        .table(Distribution::Table)
+                        .col(ColumnDef::new(Distribution::DatasetId).string().not_null())
+                        .col(ColumnDef::new(Distribution::Id).string().not_null())
+                        .col(ColumnDef::new(Distribution::Position).integer().not_null())
+                        .col(ColumnDef::new(Distribution::Format).string().not_null())
+                        .col(ColumnDef::new(Distribution::Document).text().not_null())
+                        .primary_key(
+                            Index::create()
+                                .col(Distribution::DatasetId)
+                                .col(Distribution::Id),
+                        )
+                        .foreign_key(&mut reference(
+                            Distribution::Table,
+                            Distribution::DatasetId,
+                            Dataset::Table,
+                            Dataset::Id,
+                            ForeignKeyAction::Cascade,
+                        ))
+                        .to_owned(),
+                )
+                .await?;
+            manager
+                .create_table(
+                    Table::create()
+                        .table(DatasetTerm::Table)
+                        .col(ColumnDef::new(DatasetTerm::DatasetId).string().not_null())
+                        .col(ColumnDef::new(DatasetTerm::Kind).string().not_null())
+                        .col(ColumnDef::new(DatasetTerm::Value).string().not_null())
+                        .primary_key(
+                            Index::create()
+                                .col(DatasetTerm::DatasetId)
+                                .col(DatasetTerm::Kind)
+                                .col(DatasetTerm::Value),
+                        )
+                        .foreign_key(&mut reference(
+                            DatasetTerm::Table,
+                            DatasetTerm::DatasetId,
+                            Dataset::Table,
+                            Dataset::Id,
+                            ForeignKeyAction::Cascade,
+                        ))
+                        .to_owned(),
+                )
+                .await?;
+            manager
+                .create_index(
+                    Index::create()
+                        .name("dataset_term_by_term")
+                        .table(DatasetTerm::Table)
+                        .col(DatasetTerm::Kind)
+                        .col(DatasetTerm::Value)
+                        .col(DatasetTerm::DatasetId)
+                        .to_owned(),
+                )
+                .await?;
+            manager
+                .create_table(
+                    Table::create()
+                        .table(Policy::Table)
+                        .col(ColumnDef::new(Policy::Id).string().not_null().primary_key())
+                        .col(ColumnDef::new(Policy::Document).text().not_null())
+                        .col(timestamp(Policy::CreatedAt))
+                        .col(timestamp(Policy::UpdatedAt))
+                        .to_owned(),
+                )
+                .await?;
+            manager
+                .create_table(
+                    Table::create()
+                        .table(Offer::Table)
+                        .col(ColumnDef::new(Offer::Id).string().not_null().primary_key())
+                        .col(ColumnDef::new(Offer::AccessPolicyId).string().null())
+                        .col(ColumnDef::new(Offer::ContractPolicyId).string().not_null())
+                        .col(ColumnDef::new(Offer::Selector).text().not_null())
+                        .col(timestamp(Offer::CreatedAt))
+                        .col(timestamp(Offer::UpdatedAt))
+                        .foreign_key(&mut reference(
+                            Offer::Table,
+                            Offer::AccessPolicyId,
+                            Policy::Table,
+                            Policy::Id,
+                            ForeignKeyAction::Restrict,
+                        ))
+                        .foreign_key(&mut reference(
+                            Offer::Table,
+                            Offer::ContractPolicyId,
+                            Policy::Table,
+                            Policy::Id,
+                            ForeignKeyAction::Restrict,
+                        ))
+                        .to_owned(),
+                )
+                .await?;
+            for (name, column) in [
+                ("offer_by_access_policy", Offer::AccessPolicyId),
+                ("offer_by_contract_policy", Offer::ContractPolicyId),
+            ] {
+                manager
+                    .create_index(
+                        Index::create()
+                            .name(name)
+                            .table(Offer::Table)
+                            .col(column)
+                            .to_owned(),
+                    )
+                    .await?;
+            }
+            manager
+                .create_table(
+                    Table::create()
+                        .table(OfferDataset::Table)
+                        .col(ColumnDef::new(OfferDataset::DatasetId).string().not_null())
+                        .col(ColumnDef::new(OfferDataset::OfferId).string().not_null())
+                        .primary_key(
+                            Index::create()
+                                .col(OfferDataset::DatasetId)
+                                .col(OfferDataset::OfferId),
+                        )
+                        .foreign_key(&mut reference(
+                            OfferDataset::Table,
+                            OfferDataset::DatasetId,
+                            Dataset::Table,
+                            Dataset::Id,
+                            ForeignKeyAction::Cascade,
+                        ))
+                        .foreign_key(&mut reference(
+                            OfferDataset::Table,
+                            OfferDataset::OfferId,
+                            Offer::Table,
+                            Offer::Id,
+                            ForeignKeyAction::Cascade,
+                        ))
+                        .to_owned(),
+                )
+                .await?;
+            manager
+                .create_index(
+                    Index::create()
+                        .name("offer_dataset_by_offer")
+                        .table(OfferDataset::Table)
+                        .col(OfferDataset::OfferId)
+                        .col(OfferDataset::DatasetId)
+                        .to_owned(),
+                )
+                .await
+        }
+    }
+}

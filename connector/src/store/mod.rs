@@ -1,0 +1,176 @@
+//! Durable state: sea-orm over SQLite (embedded default) or PostgreSQL, migrations applied at start.
+//!
+//! Each module holds the queries of one kind of record; every write that touches several tables is one
+//! transaction. List reads are keyset-paged ([`ldt_catalog::paging`]) so their cost does not grow with depth.
+
+pub mod catalog;
+pub mod entity;
+pub mod migration;
+pub mod offers;
+pub mod policies;
+pub mod products;
+
+use std::time::Duration;
+
+use ldt_catalog::paging::{Cursor, Page};
+use sea_orm::sea_query::{Expr, SimpleExpr};
+use sea_orm::{
+    ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr, EntityTrait,
+    Order, QueryFilter, QueryOrder, QuerySelect, Select, SqlErr,
+};
+use sea_orm_migration::MigratorTrait;
+
+use crate::config::Config;
+
+/// The connector's database.
+#[derive(Debug, Clone)]
+pub struct Store {
+    db: DatabaseConnection,
+}
+
+/// Why a store operation did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// No record with that id.
+    #[error("{kind} `{id}` does not exist")]
+    NotFound {
+        /// What kind of record.
+        kind: &'static str,
+        /// The id asked for.
+        id: String,
+    },
+    /// The write conflicts with what is stored (a duplicate id, a record still in use).
+    #[error("{0}")]
+    Conflict(String),
+    /// The write refers to records that do not exist; `pointer` locates the reference in the request.
+    #[error("{detail}")]
+    BadReference {
+        /// JSON pointer to the reference.
+        pointer: String,
+        /// What is wrong.
+        detail: String,
+    },
+    /// The database failed.
+    #[error("database: {0}")]
+    Database(#[from] DbErr),
+    /// A stored document could not be read back.
+    #[error("stored {kind} `{id}` is unreadable: {reason}")]
+    Corrupt {
+        /// What kind of record.
+        kind: &'static str,
+        /// Its id.
+        id: String,
+        /// Why it could not be read.
+        reason: String,
+    },
+}
+
+impl StoreError {
+    /// A `Conflict` when `error` is a unique-key violation, else `error` itself.
+    fn duplicate(error: DbErr, kind: &str, id: &str) -> StoreError {
+        match error.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(_)) => {
+                StoreError::Conflict(format!("{kind} `{id}` already exists"))
+            }
+            _ => StoreError::Database(error),
+        }
+    }
+
+    fn corrupt(kind: &'static str, id: &str, error: impl std::fmt::Display) -> StoreError {
+        StoreError::Corrupt {
+            kind,
+            id: id.to_owned(),
+            reason: error.to_string(),
+        }
+    }
+}
+
+impl Store {
+    /// Connects to the configured database, creating the SQLite file or the PostgreSQL schema if needed, and
+    /// applies pending migrations.
+    pub async fn open(config: &Config) -> Result<Store, StoreError> {
+        let url = config.database_url();
+        if url.starts_with("sqlite:") {
+            tokio::fs::create_dir_all(&config.data_dir)
+                .await
+                .map_err(|error| {
+                    DbErr::Custom(format!(
+                        "cannot create {}: {error}",
+                        config.data_dir.display()
+                    ))
+                })?;
+        }
+        if let Some(schema) = &config.database.schema {
+            let admin = Database::connect(url.as_str()).await?;
+            admin
+                .execute_unprepared(&format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\""))
+                .await?;
+            admin.close().await?;
+        }
+        let mut options = ConnectOptions::new(url.as_str());
+        options
+            .max_connections(config.database.max_connections)
+            .min_connections(1)
+            .connect_timeout(Duration::from_secs(10))
+            .sqlx_logging(false);
+        if let Some(schema) = &config.database.schema {
+            options.set_schema_search_path(schema.as_str());
+        }
+        let db = Database::connect(options).await?;
+        if url.starts_with("sqlite:") {
+            // WAL lets catalogue reads run while the operator writes; NORMAL is durable in WAL mode.
+            db.execute_unprepared(
+                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+            )
+            .await?;
+        }
+        migration::Migrator::up(&db, None).await?;
+        Ok(Store { db })
+    }
+
+    /// The connection pool.
+    pub fn connection(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// Closes the pool.
+    pub async fn close(self) -> Result<(), StoreError> {
+        Ok(self.db.close().await?)
+    }
+}
+
+/// One keyset page of `select`, ordered by the string column `key`, of at most `limit` rows.
+async fn page_of<E, C>(
+    db: &C,
+    select: Select<E>,
+    key: E::Column,
+    cursor: Option<&Cursor>,
+    limit: usize,
+    row_key: impl Fn(&E::Model) -> &str,
+) -> Result<Page<E::Model>, DbErr>
+where
+    E: EntityTrait,
+    C: ConnectionTrait,
+{
+    let select = match cursor {
+        None => select.order_by(key, Order::Asc),
+        Some(Cursor::After(after)) => select
+            .filter(key.gt(after.as_str()))
+            .order_by(key, Order::Asc),
+        Some(Cursor::Before(before)) => select
+            .filter(key.lt(before.as_str()))
+            .order_by(key, Order::Desc),
+    };
+    let rows = select.limit(limit as u64 + 1).all(db).await?;
+    Ok(Page::from_rows(rows, cursor, limit, row_key))
+}
+
+/// `column IN (values)`, or a condition that is never true when `values` is empty.
+fn is_in(column: impl ColumnTrait, values: impl IntoIterator<Item = String>) -> SimpleExpr {
+    let values: Vec<String> = values.into_iter().collect();
+    if values.is_empty() {
+        Expr::val(1).eq(0)
+    } else {
+        column.is_in(values)
+    }
+}
