@@ -121,7 +121,12 @@ pub async fn start(config: Config) -> anyhow::Result<RunningConnector> {
     };
     let management_key = match &config.management.api_key {
         Some(key) => key.clone(),
-        None => secrets::load_or_create(&config.data_dir, "management-api-key").await?,
+        None => {
+            let key = secrets::load_or_create(&config.data_dir, "management-api-key").await?;
+            let file = config.data_dir.join("management-api-key");
+            tracing::info!(file = %file.display(), "management API key (X-Api-Key) is in this file");
+            key
+        }
     };
     let authenticator = authenticator(&config).await?;
     let normaliser = Normaliser::new();
@@ -171,6 +176,8 @@ pub async fn start(config: Config) -> anyhow::Result<RunningConnector> {
 async fn authenticator(config: &Config) -> anyhow::Result<Authenticator> {
     if config.dsp.tokens.is_empty() {
         let token = secrets::load_or_create(&config.data_dir, "dsp-token").await?;
+        let file = config.data_dir.join("dsp-token");
+        tracing::info!(file = %file.display(), participant = LOCAL_PEER, "no DSP tokens configured; peers may use the token in this file");
         return Ok(Authenticator::new([(token, LOCAL_PEER.to_owned())]));
     }
     Ok(Authenticator::new(config.dsp.tokens.iter().map(|entry| {

@@ -1,0 +1,83 @@
+//! The suite's own DSP endpoint: the counter-party the connector under test talks back to.
+//!
+//! Negotiation and transfer scenarios hand its URL out as `callbackAddress`; it records every
+//! message in a per-run [`Store`] they can await, and answers state queries from that store.
+
+mod routes;
+mod store;
+
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+use url::Url;
+
+pub use store::{ReceivedMessage, Store};
+
+/// A running counter-party server; it stops when dropped.
+#[derive(Debug)]
+pub struct CounterParty {
+    addr: SocketAddr,
+    base_url: Url,
+    store: Arc<Store>,
+    task: JoinHandle<()>,
+}
+
+impl CounterParty {
+    /// Binds `bind` (port 0 picks a free port) and serves in the background.
+    pub async fn start(bind: SocketAddr) -> std::io::Result<Self> {
+        let listener = TcpListener::bind(bind).await?;
+        let addr = listener.local_addr()?;
+        let base_url = base_url(addr)?;
+        let store = Arc::new(Store::default());
+        let app = routes::router(Arc::clone(&store));
+        let task = tokio::spawn(async move {
+            if let Err(e) = axum::serve(listener, app).await {
+                tracing::error!(error = %e, "counter-party server stopped");
+            }
+        });
+        tracing::debug!(%addr, "counter-party server listening");
+        Ok(Self {
+            addr,
+            base_url,
+            store,
+            task,
+        })
+    }
+
+    /// The address actually bound.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Root URL of the server (what scenarios send as `callbackAddress`); an unspecified
+    /// bind address (`0.0.0.0`, `::`) is reported as loopback.
+    pub fn base_url(&self) -> &Url {
+        &self.base_url
+    }
+
+    /// The per-run store of received messages and served state.
+    pub fn store(&self) -> &Arc<Store> {
+        &self.store
+    }
+}
+
+/// `http://<addr>/`, with an unspecified IP replaced by loopback.
+fn base_url(mut addr: SocketAddr) -> std::io::Result<Url> {
+    if addr.ip().is_unspecified() {
+        addr.set_ip(if addr.is_ipv4() {
+            Ipv4Addr::LOCALHOST.into()
+        } else {
+            Ipv6Addr::LOCALHOST.into()
+        });
+    }
+    Url::parse(&format!("http://{addr}/"))
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))
+}
+
+impl Drop for CounterParty {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}

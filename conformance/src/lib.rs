@@ -1,0 +1,44 @@
+//! Black-box Dataspace Protocol (DSP) 2025-1 conformance suite.
+//!
+//! Point it at any connector's root URL: it discovers the DSP base from
+//! `/.well-known/dspace-version`, plays the counter-party, and checks every answer against
+//! the official 2025-1 JSON schemas and JSON-LD context (bundled, nothing fetched).
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), url::ParseError> {
+//! let mut config = ldt_conformance::SuiteConfig::new("http://127.0.0.1:8080/".parse()?);
+//! config.dataset_id = Some("urn:dataset:1".into());
+//! let report = ldt_conformance::run(&config).await;
+//! assert!(report.passed(), "{}", report.render_text());
+//! # Ok(())
+//! # }
+//! ```
+
+#![warn(missing_docs)]
+
+pub mod checks;
+pub mod config;
+pub mod context;
+pub mod counterparty;
+pub mod discovery;
+pub mod http;
+pub mod jsonld;
+pub mod links;
+pub mod report;
+pub mod scenario;
+pub mod scenarios;
+pub mod schema;
+pub mod urls;
+pub mod verdict;
+
+pub use config::SuiteConfig;
+pub use counterparty::CounterParty;
+pub use report::{Outcome, Report, ScenarioResult};
+
+/// Runs every scenario `config` selects against the connector it points at.
+///
+/// Never panics on a misbehaving connector: errors, timeouts and bad answers become
+/// [`Outcome::Failed`] reasons.
+pub async fn run(config: &SuiteConfig) -> Report {
+    scenario::run_scenarios(config, &scenarios::registry()).await
+}

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Runs every test of ldt-connector: formatting, unit, integration, conformance and doc tests, on SQLite and on
+# PostgreSQL. Works on a fresh machine: installs what is missing and starts PostgreSQL if it is not running.
+# The cargo target directory lives outside the clone (under ~/.cache) so repeated runs reuse the build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/ldt-connector/target}"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+export LDT_TEST_POSTGRES_URL="${LDT_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
+
+say() { printf '\n== %s\n' "$*"; }
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+ensure_postgres() {
+  if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then return; fi
+  say "starting PostgreSQL"
+  if ! command -v pg_ctlcluster >/dev/null; then
+    as_root apt-get update -q && as_root apt-get install -y -q postgresql
+  fi
+  version=$(ls /etc/postgresql | sort -V | tail -n 1)
+  as_root pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
+  for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+  pg_isready -h 127.0.0.1 -p 5432 || { echo "PostgreSQL did not start on 127.0.0.1:5432" >&2; exit 1; }
+  psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'test'" | grep -q 1 \
+    || psql -h 127.0.0.1 -U postgres -c 'CREATE DATABASE test'
+}
+
+ensure_python_tools() {
+  if ! python3 -c 'import pyshacl, rdflib' 2>/dev/null; then
+    say "installing the SHACL validator (pyshacl)"
+    python3 -m pip install --quiet --disable-pip-version-check -r connector/tests/dcat_ap/requirements.txt
+  fi
+}
+
+ensure_nextest() {
+  if ! cargo nextest --version >/dev/null 2>&1; then
+    say "installing cargo-nextest"
+    cargo install --locked cargo-nextest
+  fi
+}
+
+ensure_postgres
+ensure_python_tools
+ensure_nextest
+
+say "formatting"
+cargo fmt --all -- --check
+
+say "unit, integration and conformance tests"
+cargo nextest run --workspace --profile ci
+
+say "doc tests"
+cargo test --workspace --doc --quiet
