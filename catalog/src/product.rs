@@ -420,12 +420,12 @@ impl DataProduct {
         }
         match &self.spatial {
             Some(Spatial::Place(place)) => problems.check_iri("/spatial/place", place),
-            Some(Spatial::Geometry(geometry)) => {
-                if geojson::Geometry::from_json_value(geometry.clone()).is_err() {
-                    problems.add("/spatial/geometry", "is not a GeoJSON geometry (RFC 7946)");
-                }
+            Some(Spatial::Geometry(geometry))
+                if geojson::Geometry::from_json_value(geometry.clone()).is_err() =>
+            {
+                problems.add("/spatial/geometry", "is not a GeoJSON geometry (RFC 7946)")
             }
-            None => {}
+            _ => {}
         }
         if let Some(Temporal {
             start: Some(start),

@@ -135,7 +135,6 @@ fn last_segments(value: &Value, count: usize) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use serde_json::json;
 
     #[test]

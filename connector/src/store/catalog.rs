@@ -18,13 +18,16 @@ use super::entity::{dataset, dataset_term, offer, offer_dataset, policy};
 use super::products::assemble;
 use super::{Store, StoreError, is_in, page_of};
 
+/// An offer of a catalogue entry: its id and the rules of its contract policy as a catalogue offer.
+pub type CatalogOffer = (String, Arc<Map<String, Value>>);
+
 /// A product as a catalogue shows it: with each offer it is under and the catalogue form of that offer's rules.
 #[derive(Debug, Clone)]
 pub struct CatalogEntry {
     /// The product.
     pub product: DataProduct,
-    /// Its offers: offer id and the rules of its contract policy as a catalogue offer.
-    pub offers: Vec<(String, Arc<Map<String, Value>>)>,
+    /// Its offers.
+    pub offers: Vec<CatalogOffer>,
 }
 
 /// The condition "the product has every term of `filters`", one indexed sub-select per filter.
@@ -135,7 +138,7 @@ impl Store {
                 Arc::new(ldt_policy::catalogue_offer_body(&document)),
             );
         }
-        let mut offers: HashMap<String, Vec<(String, Arc<Map<String, Value>>)>> = HashMap::new();
+        let mut offers: HashMap<String, Vec<CatalogOffer>> = HashMap::new();
         for (dataset_id, offer_id, policy_id) in links {
             if let Some(body) = rules.get(&policy_id) {
                 offers

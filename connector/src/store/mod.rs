@@ -10,15 +10,19 @@ pub mod offers;
 pub mod policies;
 pub mod products;
 
+use std::sync::Arc;
 use std::time::Duration;
 
+use chrono::{DateTime, SubsecRound, Utc};
 use ldt_catalog::paging::{Cursor, Page};
 use sea_orm::sea_query::{Expr, SimpleExpr};
 use sea_orm::{
-    ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr, EntityTrait,
-    Order, QueryFilter, QueryOrder, QuerySelect, Select, SqlErr,
+    ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection,
+    DatabaseTransaction, DbErr, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect, Select,
+    SqlErr, TransactionTrait,
 };
 use sea_orm_migration::MigratorTrait;
+use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use crate::config::Config;
 
@@ -26,6 +30,40 @@ use crate::config::Config;
 #[derive(Debug, Clone)]
 pub struct Store {
     db: DatabaseConnection,
+    writer: Arc<Mutex<()>>,
+}
+
+/// A write transaction that no other write of the catalogue runs beside: which offers cover which products is
+/// worked out from what the transaction reads, so two writes interleaved could each miss the other's rows.
+/// In-process a mutex serialises them (and spares SQLite's lock upgrade); on PostgreSQL an advisory lock does the
+/// same across replicas.
+pub(crate) struct WriteTransaction {
+    txn: DatabaseTransaction,
+    _writer: OwnedMutexGuard<()>,
+}
+
+/// The PostgreSQL advisory lock key of catalogue writes (any constant unique to this use).
+const CATALOG_WRITE_LOCK: i64 = 7_224_201;
+
+impl std::ops::Deref for WriteTransaction {
+    type Target = DatabaseTransaction;
+
+    fn deref(&self) -> &DatabaseTransaction {
+        &self.txn
+    }
+}
+
+impl WriteTransaction {
+    /// Commits, then lets the next write in.
+    pub(crate) async fn commit(self) -> Result<(), DbErr> {
+        self.txn.commit().await
+    }
+}
+
+/// The current time at the precision both databases keep (microseconds), so what a write returns equals what a
+/// later read returns.
+pub(crate) fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
 }
 
 /// Why a store operation did not happen.
@@ -125,7 +163,26 @@ impl Store {
             .await?;
         }
         migration::Migrator::up(&db, None).await?;
-        Ok(Store { db })
+        Ok(Store {
+            db,
+            writer: Arc::new(Mutex::new(())),
+        })
+    }
+
+    /// Begins a catalogue write, waiting for the one under way to finish (see [`WriteTransaction`]).
+    pub(crate) async fn begin_write(&self) -> Result<WriteTransaction, DbErr> {
+        let writer = Arc::clone(&self.writer).lock_owned().await;
+        let txn = self.db.begin().await?;
+        if txn.get_database_backend() == DatabaseBackend::Postgres {
+            txn.execute_unprepared(&format!(
+                "SELECT pg_advisory_xact_lock({CATALOG_WRITE_LOCK})"
+            ))
+            .await?;
+        }
+        Ok(WriteTransaction {
+            txn,
+            _writer: writer,
+        })
     }
 
     /// The connection pool.

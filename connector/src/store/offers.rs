@@ -12,13 +12,13 @@ use ldt_catalog::terms::Term;
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    QueryFilter, QuerySelect, TransactionTrait,
+    QueryFilter, QuerySelect,
 };
 use serde::Serialize;
 
 use super::catalog::term_condition;
 use super::entity::{dataset, offer, offer_dataset, policy};
-use super::{Store, StoreError, is_in, page_of};
+use super::{Store, StoreError, is_in, now, page_of};
 
 /// An offer as stored, with when it was registered and last changed.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
@@ -39,11 +39,11 @@ impl Store {
     /// Registers a new offer and puts every product it selects under it; `Conflict` if its id is taken,
     /// `BadReference` if a policy or listed product does not exist.
     pub async fn create_offer(&self, offer: &Offer) -> Result<StoredOffer, StoreError> {
-        let now = Utc::now();
-        let txn = self.db.begin().await?;
+        let now = now();
+        let txn = self.begin_write().await?;
         check_references(&txn, offer).await?;
         offer::Entity::insert(row(offer, now, now))
-            .exec(&txn)
+            .exec(&*txn)
             .await
             .map_err(|error| StoreError::duplicate(error, KIND, &offer.id))?;
         link_offer(&txn, offer).await?;
@@ -57,22 +57,22 @@ impl Store {
 
     /// Replaces an offer and works out again which products it covers; `NotFound` if there is none.
     pub async fn replace_offer(&self, offer: &Offer) -> Result<StoredOffer, StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let existing = offer::Entity::find_by_id(&offer.id)
-            .one(&txn)
+            .one(&*txn)
             .await?
             .ok_or_else(|| StoreError::NotFound {
                 kind: KIND,
                 id: offer.id.clone(),
             })?;
         check_references(&txn, offer).await?;
-        let now = Utc::now();
+        let now = now();
         offer::Entity::update(row(offer, existing.created_at, now))
-            .exec(&txn)
+            .exec(&*txn)
             .await?;
         offer_dataset::Entity::delete_many()
             .filter(offer_dataset::Column::OfferId.eq(&offer.id))
-            .exec(&txn)
+            .exec(&*txn)
             .await?;
         link_offer(&txn, offer).await?;
         txn.commit().await?;
@@ -97,13 +97,13 @@ impl Store {
 
     /// Withdraws the offer `id` from every product.
     pub async fn delete_offer(&self, id: &str) -> Result<(), StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         offer_dataset::Entity::delete_many()
             .filter(offer_dataset::Column::OfferId.eq(id))
-            .exec(&txn)
+            .exec(&*txn)
             .await?;
         if offer::Entity::delete_by_id(id)
-            .exec(&txn)
+            .exec(&*txn)
             .await?
             .rows_affected
             == 0
@@ -233,6 +233,28 @@ async fn link_offer(txn: &DatabaseTransaction, offer: &Offer) -> Result<(), Stor
         .to_owned();
     txn.execute(txn.get_database_backend().build(&insert))
         .await?;
+    Ok(())
+}
+
+/// Takes the product `id` out of every offer that lists it by id, so that a product registered later under the
+/// same id does not silently join them.
+pub(super) async fn forget_product(db: &impl ConnectionTrait, id: &str) -> Result<(), StoreError> {
+    for (offer_id, selector) in selectors(db).await? {
+        if let DatasetSelector::Ids(ids) = selector
+            && ids.iter().any(|listed| listed == id)
+        {
+            let remaining =
+                DatasetSelector::Ids(ids.into_iter().filter(|listed| listed != id).collect());
+            offer::Entity::update(offer::ActiveModel {
+                id: Set(offer_id),
+                selector: Set(serde_json::to_string(&remaining).unwrap_or_default()),
+                updated_at: Set(now()),
+                ..Default::default()
+            })
+            .exec(db)
+            .await?;
+        }
+    }
     Ok(())
 }
 

@@ -4,13 +4,12 @@ use chrono::{DateTime, Utc};
 use ldt_catalog::paging::{Cursor, Page};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
-    TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::entity::{offer, policy};
-use super::{Store, StoreError, page_of};
+use super::{Store, StoreError, now, page_of};
 
 /// A policy document and its id.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -44,7 +43,7 @@ impl Store {
         &self,
         document: &PolicyDocument,
     ) -> Result<StoredPolicy, StoreError> {
-        let now = Utc::now();
+        let now = now();
         policy::Entity::insert(policy::ActiveModel {
             id: Set(document.id.clone()),
             document: Set(document.policy.to_string()),
@@ -73,7 +72,7 @@ impl Store {
                 kind: KIND,
                 id: document.id.clone(),
             })?;
-        let now = Utc::now();
+        let now = now();
         policy::Entity::update(policy::ActiveModel {
             id: Set(document.id.clone()),
             document: Set(document.policy.to_string()),
@@ -103,7 +102,7 @@ impl Store {
 
     /// Removes the policy `id`; `Conflict` while an offer uses it.
     pub async fn delete_policy(&self, id: &str) -> Result<(), StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let users: Vec<String> = offer::Entity::find()
             .select_only()
             .column(offer::Column::Id)
@@ -114,7 +113,7 @@ impl Store {
             )
             .limit(10)
             .into_tuple()
-            .all(&txn)
+            .all(&*txn)
             .await?;
         if !users.is_empty() {
             return Err(StoreError::Conflict(format!(
@@ -123,7 +122,7 @@ impl Store {
             )));
         }
         if policy::Entity::delete_by_id(id)
-            .exec(&txn)
+            .exec(&*txn)
             .await?
             .rows_affected
             == 0

@@ -8,11 +8,10 @@ use ldt_catalog::terms::product_terms;
 use ldt_catalog::{DataProduct, Distribution};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    TransactionTrait,
 };
 
 use super::entity::{dataset, dataset_term, distribution, offer_dataset};
-use super::{Store, StoreError, is_in, offers, page_of};
+use super::{Store, StoreError, is_in, now, offers, page_of};
 
 /// A product as stored, with when it was registered and last changed.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
@@ -35,9 +34,9 @@ const BATCH: usize = 500;
 impl Store {
     /// Registers a new product; `Conflict` if its id is taken.
     pub async fn create_product(&self, product: &DataProduct) -> Result<StoredProduct, StoreError> {
-        let now = Utc::now();
-        let txn = self.db.begin().await?;
-        insert_products(&txn, std::slice::from_ref(product), now)
+        let now = now();
+        let txn = self.begin_write().await?;
+        insert_products(&*txn, std::slice::from_ref(product), now)
             .await
             .map_err(|error| match error {
                 StoreError::Database(error) => StoreError::duplicate(error, KIND, &product.id),
@@ -53,14 +52,14 @@ impl Store {
 
     /// Registers many new products in one transaction (seeding, imports); `Conflict` if an id is taken.
     pub async fn create_products(&self, products: &[DataProduct]) -> Result<(), StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         for chunk in products.chunks(BATCH) {
-            insert_products(&txn, chunk, Utc::now())
+            insert_products(&*txn, chunk, now())
                 .await
                 .map_err(|error| match error {
-                    StoreError::Database(error) => {
-                        StoreError::duplicate(error, "one of the datasets", "batch")
-                    }
+                    StoreError::Database(error) => StoreError::Conflict(format!(
+                        "a dataset of the batch already exists: {error}"
+                    )),
                     other => other,
                 })?;
         }
@@ -72,23 +71,23 @@ impl Store {
         &self,
         product: &DataProduct,
     ) -> Result<StoredProduct, StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let existing = dataset::Entity::find_by_id(&product.id)
-            .one(&txn)
+            .one(&*txn)
             .await?
             .ok_or_else(|| StoreError::NotFound {
                 kind: KIND,
                 id: product.id.clone(),
             })?;
-        remove_product(&txn, &product.id).await?;
-        let now = Utc::now();
-        insert_products(&txn, std::slice::from_ref(product), now).await?;
+        remove_product(&*txn, &product.id).await?;
+        let now = now();
+        insert_products(&*txn, std::slice::from_ref(product), now).await?;
         dataset::Entity::update(dataset::ActiveModel {
             id: Set(product.id.clone()),
             created_at: Set(existing.created_at),
             ..Default::default()
         })
-        .exec(&txn)
+        .exec(&*txn)
         .await?;
         txn.commit().await?;
         Ok(StoredProduct {
@@ -113,13 +112,14 @@ impl Store {
 
     /// Removes the product `id` and, with it, its place in every offer.
     pub async fn delete_product(&self, id: &str) -> Result<(), StoreError> {
-        let txn = self.db.begin().await?;
-        if remove_product(&txn, id).await? == 0 {
+        let txn = self.begin_write().await?;
+        if remove_product(&*txn, id).await? == 0 {
             return Err(StoreError::NotFound {
                 kind: KIND,
                 id: id.to_owned(),
             });
         }
+        offers::forget_product(&*txn, id).await?;
         Ok(txn.commit().await?)
     }
 
