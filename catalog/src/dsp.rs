@@ -10,7 +10,7 @@ use serde::ser::{SerializeMap, Serializer};
 use serde_json::{Map, Value};
 
 use crate::offer::offer_iri;
-use crate::product::{Agent, ContactPoint, DataProduct, Distribution, LangText, Spatial, Temporal};
+use crate::product::{Agent, ContactPoint, DataProduct, Distribution, LangText, LdtKind, Spatial, Temporal};
 
 /// The DSP 2025-1 context IRI.
 pub const DSP_CONTEXT: &str = "https://w3id.org/dspace/2025/1/context.jsonld";
@@ -25,6 +25,7 @@ const VCARD_FN: &str = "http://www.w3.org/2006/vcard/ns#fn";
 const VCARD_EMAIL: &str = "http://www.w3.org/2006/vcard/ns#hasEmail";
 const VCARD_URL: &str = "http://www.w3.org/2006/vcard/ns#hasURL";
 const SKOS_CONCEPT: &str = "http://www.w3.org/2004/02/skos/core#Concept";
+const SKOS_PREF_LABEL: &str = "http://www.w3.org/2004/02/skos/core#prefLabel";
 const LOCN_GEOMETRY: &str = "http://www.w3.org/ns/locn#geometry";
 const GEOJSON_LITERAL: &str = "http://www.opengis.net/ont/geosparql#geoJSONLiteral";
 const IANA_MEDIA_TYPES: &str = "http://www.iana.org/assignments/media-types/";
@@ -74,11 +75,7 @@ pub fn catalog<'a>(info: &'a CatalogInfo, datasets: &'a [DatasetEntry<'a>]) -> i
 
 /// A DSP `Dataset` as the answer to a dataset request (with its own `@context`).
 pub fn dataset<'a>(info: &'a CatalogInfo, entry: DatasetEntry<'a>) -> impl Serialize + 'a {
-    DatasetView {
-        info,
-        entry,
-        root: true,
-    }
+    DatasetView { info, entry, root: true }
 }
 
 /// A DSP `CatalogError` with a code and plain-language reasons.
@@ -104,15 +101,8 @@ impl Serialize for RootCatalog<'_> {
         map.serialize_entry("dct:publisher", &AgentView(&info.publisher))?;
         map.serialize_entry("service", &[ServiceView(&info.service)])?;
         if !self.datasets.is_empty() {
-            let views: Vec<DatasetView> = self
-                .datasets
-                .iter()
-                .map(|&entry| DatasetView {
-                    info,
-                    entry,
-                    root: false,
-                })
-                .collect();
+            let views: Vec<DatasetView> =
+                self.datasets.iter().map(|&entry| DatasetView { info, entry, root: false }).collect();
             map.serialize_entry("dataset", &views)?;
         }
         map.end()
@@ -140,12 +130,7 @@ impl Serialize for DatasetView<'_> {
             let keywords: Vec<LangValue> = product
                 .keywords
                 .iter()
-                .flat_map(|(language, words)| {
-                    words.iter().map(move |word| LangValue {
-                        value: word,
-                        language,
-                    })
-                })
+                .flat_map(|(language, words)| words.iter().map(move |word| LangValue { value: word, language }))
                 .collect();
             map.serialize_entry("dcat:keyword", &keywords)?;
         }
@@ -153,13 +138,7 @@ impl Serialize for DatasetView<'_> {
             map.serialize_entry("dcat:theme", &Typed::all(&product.themes, SKOS_CONCEPT))?;
         }
         let kind_iri = format!("{LDT_KIND_NAMESPACE}{}", product.ldt_kind.as_str());
-        map.serialize_entry(
-            "dct:type",
-            &Typed {
-                id: &kind_iri,
-                kind: SKOS_CONCEPT,
-            },
-        )?;
+        map.serialize_entry("dct:type", &KindView { iri: &kind_iri, kind: product.ldt_kind })?;
         if let Some(publisher) = &product.publisher {
             map.serialize_entry("dct:publisher", &AgentView(publisher))?;
         }
@@ -167,13 +146,7 @@ impl Serialize for DatasetView<'_> {
             map.serialize_entry("dcat:contactPoint", &ContactView(contact))?;
         }
         if let Some(license) = &product.license {
-            map.serialize_entry(
-                "dct:license",
-                &Typed {
-                    id: license,
-                    kind: "dct:LicenseDocument",
-                },
-            )?;
+            map.serialize_entry("dct:license", &Typed { id: license, kind: "dct:LicenseDocument" })?;
         }
         if let Some(spatial) = &product.spatial {
             map.serialize_entry("dct:spatial", &SpatialView(spatial))?;
@@ -182,39 +155,41 @@ impl Serialize for DatasetView<'_> {
             map.serialize_entry("dct:temporal", &TemporalView(temporal))?;
         }
         if let Some(periodicity) = &product.accrual_periodicity {
-            map.serialize_entry(
-                "dct:accrualPeriodicity",
-                &Typed {
-                    id: periodicity,
-                    kind: "dct:Frequency",
-                },
-            )?;
+            map.serialize_entry("dct:accrualPeriodicity", &Typed { id: periodicity, kind: "dct:Frequency" })?;
         }
         if !product.conforms_to.is_empty() {
-            map.serialize_entry(
-                "dct:conformsTo",
-                &Typed::all(&product.conforms_to, "dct:Standard"),
-            )?;
+            map.serialize_entry("dct:conformsTo", &Typed::all(&product.conforms_to, "dct:Standard"))?;
         }
         let offers: Vec<OfferView> = self
             .entry
             .offers
             .iter()
-            .map(|&(offer_id, rules)| OfferView {
-                iri: offer_iri(offer_id, &product.id),
-                rules,
-            })
+            .map(|&(offer_id, rules)| OfferView { iri: offer_iri(offer_id, &product.id), rules })
             .collect();
         map.serialize_entry("hasPolicy", &offers)?;
         let distributions: Vec<DistributionView> = product
             .distributions
             .iter()
-            .map(|distribution| DistributionView {
-                distribution,
-                service: &self.info.service,
-            })
+            .map(|distribution| DistributionView { distribution, service: &self.info.service })
             .collect();
         map.serialize_entry("distribution", &distributions)?;
+        map.end()
+    }
+}
+
+/// An LDT kind as a labelled `skos:Concept`: DCAT-AP (shapes.ttl, `Category_Shape`) wants a `skos:prefLabel` on
+/// every concept, and the kind vocabulary is ours, so no one else supplies the label.
+struct KindView<'a> {
+    iri: &'a str,
+    kind: LdtKind,
+}
+
+impl Serialize for KindView<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(3))?;
+        map.serialize_entry("@id", self.iri)?;
+        map.serialize_entry("@type", SKOS_CONCEPT)?;
+        map.serialize_entry(SKOS_PREF_LABEL, &LangValue { value: self.kind.label(), language: "en" })?;
         map.end()
     }
 }
@@ -254,13 +229,7 @@ impl Serialize for DistributionView<'_> {
         }
         if let Some(media_type) = &distribution.media_type {
             let iri = format!("{IANA_MEDIA_TYPES}{media_type}");
-            map.serialize_entry(
-                "dcat:mediaType",
-                &Typed {
-                    id: &iri,
-                    kind: "dct:MediaType",
-                },
-            )?;
+            map.serialize_entry("dcat:mediaType", &Typed { id: &iri, kind: "dct:MediaType" })?;
         }
         map.end()
     }
@@ -284,11 +253,7 @@ struct Lang<'a>(&'a LangText);
 
 impl Serialize for Lang<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(
-            self.0
-                .iter()
-                .map(|(language, value)| LangValue { value, language }),
-        )
+        serializer.collect_seq(self.0.iter().map(|(language, value)| LangValue { value, language }))
     }
 }
 
@@ -369,8 +334,7 @@ impl Serialize for SpatialView<'_> {
             }
             Spatial::Geometry(geometry) => {
                 map.serialize_entry("@type", "dct:Location")?;
-                let literal =
-                    serde_json::json!({"@value": geometry.to_string(), "@type": GEOJSON_LITERAL});
+                let literal = serde_json::json!({"@value": geometry.to_string(), "@type": GEOJSON_LITERAL});
                 map.serialize_entry(LOCN_GEOMETRY, &literal)?;
             }
         }
@@ -384,13 +348,9 @@ impl Serialize for TemporalView<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("@type", "dct:PeriodOfTime")?;
-        for (key, date) in [
-            ("dcat:startDate", &self.0.start),
-            ("dcat:endDate", &self.0.end),
-        ] {
+        for (key, date) in [("dcat:startDate", &self.0.start), ("dcat:endDate", &self.0.end)] {
             if let Some(date) = date {
-                let literal =
-                    serde_json::json!({"@value": date.to_rfc3339(), "@type": "xsd:dateTime"});
+                let literal = serde_json::json!({"@value": date.to_rfc3339(), "@type": "xsd:dateTime"});
                 map.serialize_entry(key, &literal)?;
             }
         }
@@ -409,15 +369,8 @@ mod tests {
             id: "urn:ldt:catalog:traffic".into(),
             participant_id: "did:web:traffic.example".into(),
             title: [("en".to_owned(), "Traffic LDT".to_owned())].into(),
-            description: [(
-                "en".to_owned(),
-                "Data products of the traffic LDT".to_owned(),
-            )]
-            .into(),
-            publisher: Agent {
-                id: None,
-                name: "Example City".into(),
-            },
+            description: [("en".to_owned(), "Data products of the traffic LDT".to_owned())].into(),
+            publisher: Agent { id: None, name: "Example City".into() },
             service: DataService {
                 id: "urn:ldt:service:traffic".into(),
                 title: [("en".to_owned(), "Traffic LDT connector".to_owned())].into(),
@@ -433,43 +386,21 @@ mod tests {
         let rules = rules.as_object().unwrap();
         let offers = [("open", rules)];
         let info = info();
-        let value = serde_json::to_value(dataset(
-            &info,
-            DatasetEntry {
-                product: &product,
-                offers: &offers,
-            },
-        ))
-        .unwrap();
+        let value = serde_json::to_value(dataset(&info, DatasetEntry { product: &product, offers: &offers })).unwrap();
         assert_eq!(value["@context"], json!([DSP_CONTEXT]));
         assert_eq!(value["@type"], "Dataset");
-        assert_eq!(
-            value["hasPolicy"][0]["@id"],
-            "urn:ldt:offer:open:urn%3Aldt%3Atraffic%3Acounts-hourly"
-        );
+        assert_eq!(value["hasPolicy"][0]["@id"], "urn:ldt:offer:open:urn%3Aldt%3Atraffic%3Acounts-hourly");
         assert_eq!(value["hasPolicy"][0]["@type"], "Offer");
-        assert_eq!(
-            value["hasPolicy"][0]["permission"],
-            json!([{"action": "use"}])
-        );
+        assert_eq!(value["hasPolicy"][0]["permission"], json!([{"action": "use"}]));
         assert_eq!(value["distribution"][0]["format"], "HttpData-PULL");
-        assert_eq!(
-            value["distribution"][0]["accessService"]["endpointURL"],
-            "https://traffic.example/dsp"
-        );
-        assert_eq!(
-            value["dct:type"]["@id"],
-            "https://w3id.org/ldt-connector/kind/raw"
-        );
+        assert_eq!(value["distribution"][0]["accessService"]["endpointURL"], "https://traffic.example/dsp");
+        assert_eq!(value["dct:type"]["@id"], "https://w3id.org/ldt-connector/kind/raw");
         assert_eq!(
             value["dct:title"],
             json!([{"@value": "Hourly traffic counts", "@language": "en"},
                                                {"@value": "Verkeerstellingen per uur", "@language": "nl"}])
         );
-        assert!(
-            !value.to_string().contains("backend.internal"),
-            "the private backend leaked: {value}"
-        );
+        assert!(!value.to_string().contains("backend.internal"), "the private backend leaked: {value}");
     }
 
     #[test]
@@ -478,10 +409,7 @@ mod tests {
         let info = info();
         let rules = Map::new();
         let offers = [("o", &rules)];
-        let entries = [DatasetEntry {
-            product: &product,
-            offers: &offers,
-        }];
+        let entries = [DatasetEntry { product: &product, offers: &offers }];
         let value = serde_json::to_value(catalog(&info, &entries)).unwrap();
         assert_eq!(value["@type"], "Catalog");
         assert_eq!(value["participantId"], "did:web:traffic.example");
@@ -489,10 +417,7 @@ mod tests {
         assert_eq!(value["dataset"].as_array().unwrap().len(), 1);
         assert!(value["dataset"][0].get("@context").is_none());
         let empty = serde_json::to_value(catalog(&info, &[])).unwrap();
-        assert!(
-            empty.get("dataset").is_none(),
-            "an empty dataset array breaks the schema's minItems"
-        );
+        assert!(empty.get("dataset").is_none(), "an empty dataset array breaks the schema's minItems");
     }
 
     #[test]

@@ -59,10 +59,7 @@ impl Offer {
                     problems.add("/datasets/ids", "needs at least one dataset id");
                 }
                 if ids.len() > MAX_LIST_LEN * 10 {
-                    problems.add(
-                        "/datasets/ids",
-                        format!("must have at most {} ids", MAX_LIST_LEN * 10),
-                    );
+                    problems.add("/datasets/ids", format!("must have at most {} ids", MAX_LIST_LEN * 10));
                 }
                 for (index, id) in ids.iter().enumerate() {
                     problems.check_id(&format!("/datasets/ids/{index}"), id);
@@ -70,10 +67,7 @@ impl Offer {
             }
             DatasetSelector::Matching(filters) => {
                 if filters.len() > MAX_LIST_LEN {
-                    problems.add(
-                        "/datasets/matching",
-                        format!("must have at most {MAX_LIST_LEN} filters"),
-                    );
+                    problems.add("/datasets/matching", format!("must have at most {MAX_LIST_LEN} filters"));
                 }
                 for (index, filter) in filters.iter().enumerate() {
                     filter.check(&format!("/datasets/matching/{index}"), &mut problems);
@@ -103,12 +97,7 @@ pub fn offer_iri(offer_id: &str, dataset_id: &str) -> String {
 /// The offer id and product id an [`offer_iri`] was made from, or `None` if `iri` is not one.
 pub fn parse_offer_iri(iri: &str) -> Option<(String, String)> {
     let (offer, dataset) = iri.strip_prefix(OFFER_IRI_PREFIX)?.split_once(':')?;
-    let decode = |part: &str| {
-        percent_decode_str(part)
-            .decode_utf8()
-            .ok()
-            .map(|text| text.into_owned())
-    };
+    let decode = |part: &str| percent_decode_str(part).decode_utf8().ok().map(|text| text.into_owned());
     Some((decode(offer)?, decode(dataset)?))
 }
 
@@ -121,17 +110,10 @@ mod tests {
 
     #[test]
     fn offer_iris_round_trip_and_stay_readable() {
-        assert_eq!(
-            offer_iri("open-data", "traffic_counts"),
-            "urn:ldt:offer:open-data:traffic_counts"
-        );
+        assert_eq!(offer_iri("open-data", "traffic_counts"), "urn:ldt:offer:open-data:traffic_counts");
         for (offer, dataset) in [("a:b", "urn:uuid:1"), ("x%y", "é/ü?#"), ("o", "")] {
             let iri = offer_iri(offer, dataset);
-            assert_eq!(
-                parse_offer_iri(&iri),
-                Some((offer.to_owned(), dataset.to_owned())),
-                "{iri}"
-            );
+            assert_eq!(parse_offer_iri(&iri), Some((offer.to_owned(), dataset.to_owned())), "{iri}");
         }
         assert_eq!(parse_offer_iri("urn:other:x:y"), None);
         assert_eq!(parse_offer_iri("urn:ldt:offer:no-dataset"), None);
@@ -144,14 +126,8 @@ mod tests {
         let terms = product_terms(&product);
         assert!(DatasetSelector::Ids(vec![product.id.clone()]).selects(&product.id, &terms));
         assert!(!DatasetSelector::Ids(vec!["other".into()]).selects(&product.id, &terms));
-        assert!(
-            DatasetSelector::Matching(vec![TermFilter::LdtKind(LdtKind::Raw)])
-                .selects(&product.id, &terms)
-        );
-        assert!(
-            !DatasetSelector::Matching(vec![TermFilter::LdtKind(LdtKind::Transformed)])
-                .selects("x", &terms)
-        );
+        assert!(DatasetSelector::Matching(vec![TermFilter::LdtKind(LdtKind::Raw)]).selects(&product.id, &terms));
+        assert!(!DatasetSelector::Matching(vec![TermFilter::LdtKind(LdtKind::Transformed)]).selects("x", &terms));
     }
 
     #[test]
@@ -162,16 +138,8 @@ mod tests {
             contract_policy_id: "has space".into(),
             datasets: DatasetSelector::Matching(vec![TermFilter::Theme("not an iri".into())]),
         };
-        let pointers: Vec<String> = offer
-            .validate()
-            .unwrap_err()
-            .into_iter()
-            .map(|e| e.pointer)
-            .collect();
-        assert_eq!(
-            pointers,
-            ["/id", "/contractPolicyId", "/datasets/matching/0"]
-        );
+        let pointers: Vec<String> = offer.validate().unwrap_err().into_iter().map(|e| e.pointer).collect();
+        assert_eq!(pointers, ["/id", "/contractPolicyId", "/datasets/matching/0"]);
         let empty = Offer {
             datasets: DatasetSelector::Ids(vec![]),
             id: "o".into(),

@@ -26,10 +26,11 @@ impl Cursor {
         URL_SAFE_NO_PAD.encode(format!("{tag}{key}"))
     }
 
-    /// The cursor a token of [`Cursor::encode`] stands for, or `None` if it is not one.
+    /// The cursor a token of [`Cursor::encode`] stands for, or `None` if it is not one (keys never hold control
+    /// characters, so a token with one is not one of ours).
     pub fn decode(token: &str) -> Option<Cursor> {
         let bytes = URL_SAFE_NO_PAD.decode(token).ok()?;
-        let text = String::from_utf8(bytes).ok()?;
+        let text = String::from_utf8(bytes).ok().filter(|text| !text.chars().any(char::is_control))?;
         let mut chars = text.chars();
         let tag = chars.next()?;
         let key = chars.as_str().to_owned();
@@ -56,12 +57,7 @@ impl<T> Page<T> {
     /// Builds a page from the rows a store read for `cursor`: for no cursor or [`Cursor::After`], up to `limit + 1`
     /// rows in ascending key order; for [`Cursor::Before`], up to `limit + 1` rows in *descending* key order (the
     /// rows nearest the cursor first). `key` gives an item's key.
-    pub fn from_rows(
-        mut rows: Vec<T>,
-        cursor: Option<&Cursor>,
-        limit: usize,
-        key: impl Fn(&T) -> &str,
-    ) -> Page<T> {
+    pub fn from_rows(mut rows: Vec<T>, cursor: Option<&Cursor>, limit: usize, key: impl Fn(&T) -> &str) -> Page<T> {
         let more = rows.len() > limit;
         rows.truncate(limit);
         if matches!(cursor, Some(Cursor::Before(_))) {
@@ -82,6 +78,14 @@ impl<T> Page<T> {
     }
 }
 
+impl<T> Page<T> {
+    /// The same page with each item converted by `convert`, or the first conversion error.
+    pub fn try_map<U, E>(self, convert: impl FnMut(T) -> Result<U, E>) -> Result<Page<U>, E> {
+        let items = self.items.into_iter().map(convert).collect::<Result<_, _>>()?;
+        Ok(Page { items, next: self.next, previous: self.previous })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,19 +94,10 @@ mod tests {
     fn read(keys: &[String], cursor: Option<&Cursor>, limit: usize) -> Vec<String> {
         match cursor {
             None => keys.iter().take(limit + 1).cloned().collect(),
-            Some(Cursor::After(after)) => keys
-                .iter()
-                .filter(|k| *k > after)
-                .take(limit + 1)
-                .cloned()
-                .collect(),
-            Some(Cursor::Before(before)) => keys
-                .iter()
-                .rev()
-                .filter(|k| *k < before)
-                .take(limit + 1)
-                .cloned()
-                .collect(),
+            Some(Cursor::After(after)) => keys.iter().filter(|k| *k > after).take(limit + 1).cloned().collect(),
+            Some(Cursor::Before(before)) => {
+                keys.iter().rev().filter(|k| *k < before).take(limit + 1).cloned().collect()
+            }
         }
     }
 
@@ -133,8 +128,7 @@ mod tests {
                     at = page(&keys, Some(&previous), limit);
                     back.push(at.items.clone());
                 }
-                let mut expected: Vec<Vec<String>> =
-                    pages.iter().map(|p| p.items.clone()).collect();
+                let mut expected: Vec<Vec<String>> = pages.iter().map(|p| p.items.clone()).collect();
                 expected.reverse();
                 assert_eq!(back, expected, "total {total} limit {limit}");
             }
@@ -142,14 +136,19 @@ mod tests {
     }
 
     #[test]
+    fn try_map_keeps_the_cursors_and_stops_at_the_first_error() {
+        let page = Page { items: vec![1, 2], next: Some(Cursor::After("2".into())), previous: None };
+        let doubled: Result<Page<i32>, ()> = page.clone().try_map(|n| Ok(n * 2));
+        assert_eq!(doubled, Ok(Page { items: vec![2, 4], next: Some(Cursor::After("2".into())), previous: None }));
+        assert_eq!(page.try_map(|n| if n == 2 { Err(n) } else { Ok(n) }), Err(2));
+    }
+
+    #[test]
     fn cursors_round_trip_and_reject_junk() {
-        for cursor in [
-            Cursor::After("urn:x:é".into()),
-            Cursor::Before(String::new()),
-        ] {
+        for cursor in [Cursor::After("urn:x:é".into()), Cursor::Before(String::new())] {
             assert_eq!(Cursor::decode(&cursor.encode()), Some(cursor));
         }
-        for junk in ["", "!!", "eA", "/w"] {
+        for junk in ["", "!!", "eA", "/w", &URL_SAFE_NO_PAD.encode("a\0x")] {
             assert_eq!(Cursor::decode(junk), None, "{junk}");
         }
     }

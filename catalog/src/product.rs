@@ -16,6 +16,12 @@ pub const MAX_LIST_LEN: usize = 100;
 /// The longest id accepted for a product, distribution, policy or offer.
 pub const MAX_ID_LEN: usize = 256;
 
+/// The longest IRI accepted (themes, data models, licences…); keeps every index entry within database limits.
+pub const MAX_IRI_LEN: usize = 1000;
+
+/// The longest keyword accepted.
+pub const MAX_KEYWORD_LEN: usize = 200;
+
 /// A data product of an LDT, published as a `dcat:Dataset`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -62,9 +68,7 @@ pub struct DataProduct {
 }
 
 /// The kind of an LDT data product, after MIM8 requirement R1.2.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub enum LdtKind {
     /// Data as measured or collected (sensors, registers).
@@ -81,13 +85,8 @@ pub enum LdtKind {
 
 impl LdtKind {
     /// Every kind, in declaration order.
-    pub const ALL: [LdtKind; 5] = [
-        LdtKind::Raw,
-        LdtKind::Transformed,
-        LdtKind::ModelInput,
-        LdtKind::ModelOutput,
-        LdtKind::SimulationResult,
-    ];
+    pub const ALL: [LdtKind; 5] =
+        [LdtKind::Raw, LdtKind::Transformed, LdtKind::ModelInput, LdtKind::ModelOutput, LdtKind::SimulationResult];
 
     /// The kind's name as written in JSON (`modelOutput`).
     pub fn as_str(self) -> &'static str {
@@ -97,6 +96,17 @@ impl LdtKind {
             LdtKind::ModelInput => "modelInput",
             LdtKind::ModelOutput => "modelOutput",
             LdtKind::SimulationResult => "simulationResult",
+        }
+    }
+
+    /// The kind's English label, e.g. `Model output`.
+    pub fn label(self) -> &'static str {
+        match self {
+            LdtKind::Raw => "Raw data",
+            LdtKind::Transformed => "Transformed data",
+            LdtKind::ModelInput => "Model input",
+            LdtKind::ModelOutput => "Model output",
+            LdtKind::SimulationResult => "Simulation result",
         }
     }
 
@@ -211,10 +221,7 @@ pub struct Problems(Vec<FieldError>);
 impl Problems {
     /// Records that the field at `pointer` has the problem `detail`.
     pub fn add(&mut self, pointer: impl Into<String>, detail: impl Into<String>) {
-        self.0.push(FieldError {
-            pointer: pointer.into(),
-            detail: detail.into(),
-        });
+        self.0.push(FieldError { pointer: pointer.into(), detail: detail.into() });
     }
 
     /// Checks an identifier: non-empty, at most [`MAX_ID_LEN`] characters, no whitespace or control characters.
@@ -225,13 +232,28 @@ impl Problems {
             self.add(pointer, format!("must be at most {MAX_ID_LEN} characters"));
         } else if id.chars().any(|c| c.is_whitespace() || c.is_control()) {
             self.add(pointer, "must not contain whitespace or control characters");
+        } else if id == "." || id == ".." {
+            self.add(pointer, "must not be `.` or `..`, which cannot stand in a URL path");
         }
     }
 
-    /// Checks that `value` is an absolute IRI.
+    /// Checks a keyword: not blank, at most [`MAX_KEYWORD_LEN`] characters, no control characters.
+    pub fn check_keyword(&mut self, pointer: &str, word: &str) {
+        if word.trim().is_empty() {
+            self.add(pointer, "must not be empty");
+        } else if word.chars().count() > MAX_KEYWORD_LEN {
+            self.add(pointer, format!("must be at most {MAX_KEYWORD_LEN} characters"));
+        } else if word.chars().any(char::is_control) {
+            self.add(pointer, "must not contain control characters");
+        }
+    }
+
+    /// Checks that `value` is an absolute IRI of at most [`MAX_IRI_LEN`] characters.
     pub fn check_iri(&mut self, pointer: &str, value: &str) {
-        if url::Url::parse(value).is_err() || value.chars().any(char::is_whitespace) {
-            self.add(pointer, format!("`{value}` is not an absolute IRI"));
+        if value.chars().count() > MAX_IRI_LEN {
+            self.add(pointer, format!("must be at most {MAX_IRI_LEN} characters"));
+        } else if url::Url::parse(value).is_err() || value.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            self.add(pointer, format!("`{}` is not an absolute IRI", value.escape_debug()));
         }
     }
 
@@ -252,10 +274,7 @@ impl Problems {
 
     fn check_language_tag(&mut self, pointer: &str, tag: &str) {
         if !is_language_tag(tag) {
-            self.add(
-                pointer,
-                format!("`{tag}` is not a language tag such as `en` or `nl-BE`"),
-            );
+            self.add(pointer, format!("`{tag}` is not a language tag such as `en` or `nl-BE`"));
         }
     }
 
@@ -267,11 +286,7 @@ impl Problems {
 
     /// The problems found, or `Ok` if there were none.
     pub fn into_result(self) -> Result<(), Vec<FieldError>> {
-        if self.0.is_empty() {
-            Ok(())
-        } else {
-            Err(self.0)
-        }
+        if self.0.is_empty() { Ok(()) } else { Err(self.0) }
     }
 }
 
@@ -283,13 +298,10 @@ pub fn escape_pointer(key: &str) -> String {
 /// A well-formed BCP 47 tag in its common shape: a 2–3 letter language and optional 1–8 character subtags.
 fn is_language_tag(tag: &str) -> bool {
     let mut parts = tag.split('-');
-    let language_ok = parts.next().is_some_and(|language| {
-        (2..=3).contains(&language.len()) && language.bytes().all(|b| b.is_ascii_alphabetic())
-    });
-    language_ok
-        && parts.all(|part| {
-            (1..=8).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_alphanumeric())
-        })
+    let language_ok = parts
+        .next()
+        .is_some_and(|language| (2..=3).contains(&language.len()) && language.bytes().all(|b| b.is_ascii_alphabetic()));
+    language_ok && parts.all(|part| (1..=8).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 /// The DSP transfer formats this connector's data plane can serve a distribution with, each with the backend kinds
@@ -317,10 +329,7 @@ impl Backend {
         match self {
             Backend::Http { url } => match url::Url::parse(url) {
                 Ok(parsed) if matches!(parsed.scheme(), "http" | "https") => {}
-                _ => problems.add(
-                    format!("{pointer}/url"),
-                    format!("`{url}` is not an http(s) URL"),
-                ),
+                _ => problems.add(format!("{pointer}/url"), format!("`{url}` is not an http(s) URL")),
             },
             Backend::Mqtt { topic } => {
                 if topic.is_empty() || topic.contains('\0') {
@@ -340,19 +349,12 @@ impl Distribution {
     fn check(&self, pointer: &str, problems: &mut Problems) {
         problems.check_id(&format!("{pointer}/id"), &self.id);
         problems.check_lang_text(&format!("{pointer}/title"), &self.title, false);
-        match TRANSFER_FORMATS
-            .iter()
-            .find(|(format, _)| *format == self.format)
-        {
+        match TRANSFER_FORMATS.iter().find(|(format, _)| *format == self.format) {
             None => {
                 let known: Vec<&str> = TRANSFER_FORMATS.iter().map(|(format, _)| *format).collect();
                 problems.add(
                     format!("{pointer}/format"),
-                    format!(
-                        "`{}` is not a transfer format; use one of {}",
-                        self.format,
-                        known.join(", ")
-                    ),
+                    format!("`{}` is not a transfer format; use one of {}", self.format, known.join(", ")),
                 );
             }
             Some((format, backends)) if !backends.contains(&self.backend.kind()) => problems.add(
@@ -388,9 +390,7 @@ impl DataProduct {
             problems.check_language_tag(&field, tag);
             problems.check_len(&field, words);
             for (index, word) in words.iter().enumerate() {
-                if word.trim().is_empty() {
-                    problems.add(format!("{field}/{index}"), "must not be empty");
-                }
+                problems.check_keyword(&format!("{field}/{index}"), word);
             }
         }
         problems.check_len("/themes", &self.themes);
@@ -420,17 +420,12 @@ impl DataProduct {
         }
         match &self.spatial {
             Some(Spatial::Place(place)) => problems.check_iri("/spatial/place", place),
-            Some(Spatial::Geometry(geometry))
-                if geojson::Geometry::from_json_value(geometry.clone()).is_err() =>
-            {
+            Some(Spatial::Geometry(geometry)) if geojson::Geometry::from_json_value(geometry.clone()).is_err() => {
                 problems.add("/spatial/geometry", "is not a GeoJSON geometry (RFC 7946)")
             }
             _ => {}
         }
-        if let Some(Temporal {
-            start: Some(start),
-            end: Some(end),
-        }) = &self.temporal
+        if let Some(Temporal { start: Some(start), end: Some(end) }) = &self.temporal
             && end < start
         {
             problems.add("/temporal/end", "is before the start");
@@ -441,14 +436,8 @@ impl DataProduct {
         problems.check_len("/distributions", &self.distributions);
         for (index, distribution) in self.distributions.iter().enumerate() {
             distribution.check(&format!("/distributions/{index}"), &mut problems);
-            if self.distributions[..index]
-                .iter()
-                .any(|earlier| earlier.id == distribution.id)
-            {
-                problems.add(
-                    format!("/distributions/{index}/id"),
-                    format!("`{}` is used twice", distribution.id),
-                );
+            if self.distributions[..index].iter().any(|earlier| earlier.id == distribution.id) {
+                problems.add(format!("/distributions/{index}/id"), format!("`{}` is used twice", distribution.id));
             }
         }
         problems.into_result()
@@ -462,14 +451,9 @@ impl DataProduct {
             problems.add("/contactPoint", "needs an email or a url");
         }
         if let Some(email) = &contact.email
-            && !email
-                .split_once('@')
-                .is_some_and(|(user, host)| !user.is_empty() && host.contains('.'))
+            && !email.split_once('@').is_some_and(|(user, host)| !user.is_empty() && host.contains('.'))
         {
-            problems.add(
-                "/contactPoint/email",
-                format!("`{email}` is not an email address"),
-            );
+            problems.add("/contactPoint/email", format!("`{email}` is not an email address"));
         }
         if let Some(url) = &contact.url {
             problems.check_iri("/contactPoint/url", url);
@@ -508,8 +492,7 @@ pub(crate) mod tests {
     fn a_full_product_is_valid_and_round_trips() {
         let product = full_product();
         assert_eq!(product.validate(), Ok(()));
-        let again: DataProduct =
-            serde_json::from_value(serde_json::to_value(&product).unwrap()).unwrap();
+        let again: DataProduct = serde_json::from_value(serde_json::to_value(&product).unwrap()).unwrap();
         assert_eq!(again, product);
     }
 
@@ -526,27 +509,16 @@ pub(crate) mod tests {
             end: Some("2024-01-01T00:00:00Z".parse().unwrap()),
         });
         product.spatial = Some(Spatial::Geometry(json!({"type": "Polygon"})));
-        product.contact_point = Some(ContactPoint {
-            name: "x".into(),
-            email: Some("nope".into()),
-            url: None,
-        });
+        product.contact_point = Some(ContactPoint { name: "x".into(), email: Some("nope".into()), url: None });
         product.distributions[0].format = "Carrier-Pigeon".into();
         product.distributions.push(Distribution {
             id: "csv".into(),
             title: LangText::new(),
             format: "MQTT-PUSH".into(),
             media_type: Some("json".into()),
-            backend: Backend::Http {
-                url: "ftp://x".into(),
-            },
+            backend: Backend::Http { url: "ftp://x".into() },
         });
-        let pointers: Vec<String> = product
-            .validate()
-            .unwrap_err()
-            .into_iter()
-            .map(|e| e.pointer)
-            .collect();
+        let pointers: Vec<String> = product.validate().unwrap_err().into_iter().map(|e| e.pointer).collect();
         assert_eq!(
             pointers,
             [

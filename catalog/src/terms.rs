@@ -45,23 +45,10 @@ pub struct Term {
 
 /// The indexed terms of `product`, without repeats, in a stable order.
 pub fn product_terms(product: &DataProduct) -> Vec<Term> {
-    let keywords = product
-        .keywords
-        .values()
-        .flatten()
-        .map(|word| Term::keyword(word));
-    let themes = product.themes.iter().map(|theme| Term {
-        kind: TermKind::Theme,
-        value: theme.clone(),
-    });
-    let models = product.conforms_to.iter().map(|model| Term {
-        kind: TermKind::ConformsTo,
-        value: model.clone(),
-    });
-    let kind = Term {
-        kind: TermKind::LdtKind,
-        value: product.ldt_kind.as_str().to_owned(),
-    };
+    let keywords = product.keywords.values().flatten().map(|word| Term::keyword(word));
+    let themes = product.themes.iter().map(|theme| Term { kind: TermKind::Theme, value: theme.clone() });
+    let models = product.conforms_to.iter().map(|model| Term { kind: TermKind::ConformsTo, value: model.clone() });
+    let kind = Term { kind: TermKind::LdtKind, value: product.ldt_kind.as_str().to_owned() };
     let mut terms: Vec<Term> = keywords.chain(themes).chain(models).chain([kind]).collect();
     terms.sort();
     terms.dedup();
@@ -70,10 +57,7 @@ pub fn product_terms(product: &DataProduct) -> Vec<Term> {
 
 impl Term {
     fn keyword(word: &str) -> Term {
-        Term {
-            kind: TermKind::Keyword,
-            value: word.trim().to_lowercase(),
-        }
+        Term { kind: TermKind::Keyword, value: word.trim().to_lowercase() }
     }
 }
 
@@ -96,40 +80,25 @@ impl TermFilter {
     pub fn term(&self) -> Term {
         match self {
             TermFilter::Keyword(word) => Term::keyword(word),
-            TermFilter::Theme(theme) => Term {
-                kind: TermKind::Theme,
-                value: theme.clone(),
-            },
-            TermFilter::ConformsTo(model) => Term {
-                kind: TermKind::ConformsTo,
-                value: model.clone(),
-            },
-            TermFilter::LdtKind(kind) => Term {
-                kind: TermKind::LdtKind,
-                value: kind.as_str().to_owned(),
-            },
+            TermFilter::Theme(theme) => Term { kind: TermKind::Theme, value: theme.clone() },
+            TermFilter::ConformsTo(model) => Term { kind: TermKind::ConformsTo, value: model.clone() },
+            TermFilter::LdtKind(kind) => Term { kind: TermKind::LdtKind, value: kind.as_str().to_owned() },
         }
     }
 
     /// Checks the filter's value; `pointer` locates it in its document.
     pub fn check(&self, pointer: &str, problems: &mut Problems) {
         match self {
-            TermFilter::Keyword(word) if word.trim().is_empty() => {
-                problems.add(pointer, "keyword must not be empty")
-            }
-            TermFilter::Theme(iri) | TermFilter::ConformsTo(iri) => {
-                problems.check_iri(pointer, iri)
-            }
-            _ => {}
+            TermFilter::Keyword(word) => problems.check_keyword(pointer, word),
+            TermFilter::Theme(iri) | TermFilter::ConformsTo(iri) => problems.check_iri(pointer, iri),
+            TermFilter::LdtKind(_) => {}
         }
     }
 }
 
 /// True if a product with the (sorted) `terms` passes every filter of `filters`.
 pub fn matches_all(filters: &[TermFilter], terms: &[Term]) -> bool {
-    filters
-        .iter()
-        .all(|filter| terms.binary_search(&filter.term()).is_ok())
+    filters.iter().all(|filter| terms.binary_search(&filter.term()).is_ok())
 }
 
 #[cfg(test)]
@@ -140,49 +109,29 @@ mod tests {
     #[test]
     fn terms_are_normalised_sorted_and_unique() {
         let mut product = full_product();
-        product
-            .keywords
-            .insert("nl".into(), vec!["Traffic".into(), "verkeer".into()]);
+        product.keywords.insert("nl".into(), vec!["Traffic".into(), "verkeer".into()]);
         let terms = product_terms(&product);
-        let keywords: Vec<&str> = terms
-            .iter()
-            .filter(|t| t.kind == TermKind::Keyword)
-            .map(|t| t.value.as_str())
-            .collect();
+        let keywords: Vec<&str> =
+            terms.iter().filter(|t| t.kind == TermKind::Keyword).map(|t| t.value.as_str()).collect();
         assert_eq!(keywords, ["mobility", "traffic", "verkeer"]);
         assert!(terms.windows(2).all(|pair| pair[0] < pair[1]));
-        assert!(terms.contains(&Term {
-            kind: TermKind::LdtKind,
-            value: "raw".into()
-        }));
+        assert!(terms.contains(&Term { kind: TermKind::LdtKind, value: "raw".into() }));
     }
 
     #[test]
     fn filters_match_on_every_term_kind_and_all_must_hold() {
         let terms = product_terms(&full_product());
         let keyword = TermFilter::Keyword(" MOBILITY ".into());
-        let theme = TermFilter::Theme(
-            "http://publications.europa.eu/resource/authority/data-theme/TRAN".into(),
-        );
-        let model = TermFilter::ConformsTo(
-            "https://smartdatamodels.org/dataModel.Transportation/TrafficFlowObserved".into(),
-        );
+        let theme = TermFilter::Theme("http://publications.europa.eu/resource/authority/data-theme/TRAN".into());
+        let model =
+            TermFilter::ConformsTo("https://smartdatamodels.org/dataModel.Transportation/TrafficFlowObserved".into());
         let kind = TermFilter::LdtKind(LdtKind::Raw);
         for filter in [&keyword, &theme, &model, &kind] {
-            assert!(
-                matches_all(std::slice::from_ref(filter), &terms),
-                "{filter:?}"
-            );
+            assert!(matches_all(std::slice::from_ref(filter), &terms), "{filter:?}");
         }
         assert!(matches_all(&[keyword.clone(), kind.clone()], &terms));
-        assert!(!matches_all(
-            &[keyword, TermFilter::LdtKind(LdtKind::ModelOutput)],
-            &terms
-        ));
-        assert!(!matches_all(
-            &[TermFilter::Theme("http://example.org/other".into())],
-            &terms
-        ));
+        assert!(!matches_all(&[keyword, TermFilter::LdtKind(LdtKind::ModelOutput)], &terms));
+        assert!(!matches_all(&[TermFilter::Theme("http://example.org/other".into())], &terms));
         assert!(matches_all(&[], &terms));
     }
 

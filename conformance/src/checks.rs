@@ -32,14 +32,12 @@ pub fn json_media_type(findings: &mut Findings, exchange: &Exchange) {
     match media_type.as_deref() {
         Some("application/json") => {}
         Some(other) if other.starts_with("application/") && other.ends_with("+json") => {}
-        Some(other) => findings.add(format!(
-            "{}: Content-Type is {other:?}, expected \"application/json\"",
-            exchange.describe()
-        )),
-        None => findings.add(format!(
-            "{}: answer has no Content-Type, expected \"application/json\"",
-            exchange.describe()
-        )),
+        Some(other) => {
+            findings.add(format!("{}: Content-Type is {other:?}, expected \"application/json\"", exchange.describe()))
+        }
+        None => {
+            findings.add(format!("{}: answer has no Content-Type, expected \"application/json\"", exchange.describe()))
+        }
     }
 }
 
@@ -55,21 +53,13 @@ pub fn dsp_message(schema: DspSchema, message: &Value) -> Result<(), Vec<String>
     {
         reasons.extend(problems);
     }
-    if reasons.is_empty() {
-        Ok(())
-    } else {
-        Err(reasons)
-    }
+    if reasons.is_empty() { Ok(()) } else { Err(reasons) }
 }
 
 /// Checks a DSP answer: JSON media type, JSON body, schema and JSON-LD expansion
 /// ([`dsp_message`]). Returns the body whenever it is JSON, so callers can check its content
 /// even after a schema violation was recorded.
-pub fn dsp_answer(
-    findings: &mut Findings,
-    exchange: &Exchange,
-    schema: DspSchema,
-) -> Option<Value> {
+pub fn dsp_answer(findings: &mut Findings, exchange: &Exchange, schema: DspSchema) -> Option<Value> {
     json_media_type(findings, exchange);
     let body = match exchange.json() {
         Ok(body) => body,

@@ -24,13 +24,7 @@ impl SuiteConfig {
     /// A configuration for `base_url` with no token, no seeded dataset, every scenario and the
     /// counter-party server on an ephemeral loopback port.
     pub fn new(base_url: Url) -> Self {
-        Self {
-            base_url,
-            token: None,
-            dataset_id: None,
-            scenarios: None,
-            callback_bind: default_callback_bind(),
-        }
+        Self { base_url, token: None, dataset_id: None, scenarios: None, callback_bind: default_callback_bind() }
     }
 
     /// The `Authorization` header value DSP requests carry, if a token is configured.
@@ -40,9 +34,7 @@ impl SuiteConfig {
 
     /// Whether the scenario `id` is selected by the [`scenarios`](Self::scenarios) filter.
     pub fn selects(&self, id: &str) -> bool {
-        self.scenarios
-            .as_ref()
-            .is_none_or(|prefixes| prefixes.iter().any(|prefix| id.starts_with(prefix.trim())))
+        self.scenarios.as_ref().is_none_or(|prefixes| prefixes.iter().any(|prefix| id.starts_with(prefix.trim())))
     }
 }
 
@@ -55,11 +47,7 @@ pub fn default_callback_bind() -> SocketAddr {
 /// (contains a space), else as a bearer token.
 pub fn authorization_value(token: &str) -> String {
     let token = token.trim();
-    if token.contains(' ') {
-        token.to_owned()
-    } else {
-        format!("Bearer {token}")
-    }
+    if token.contains(' ') { token.to_owned() } else { format!("Bearer {token}") }
 }
 
 #[cfg(test)]

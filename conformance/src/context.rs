@@ -27,18 +27,8 @@ impl Context {
         let client = DspClient::new(config.authorization().as_deref())?;
         let counter_party = CounterParty::start(config.callback_bind)
             .await
-            .map_err(|e| {
-                format!(
-                    "the counter-party server cannot bind {}: {e}",
-                    config.callback_bind
-                )
-            });
-        Ok(Self {
-            config,
-            client,
-            discovery: OnceCell::new(),
-            counter_party,
-        })
+            .map_err(|e| format!("the counter-party server cannot bind {}: {e}", config.callback_bind));
+        Ok(Self { config, client, discovery: OnceCell::new(), counter_party })
     }
 
     /// The run's configuration.
@@ -58,9 +48,7 @@ impl Context {
 
     /// Result of version discovery (MET:01-01), performed once per run on first use.
     pub async fn discovery(&self) -> &Result<Url, Vec<String>> {
-        self.discovery
-            .get_or_init(|| discovery::discover(&self.config.base_url, &self.client))
-            .await
+        self.discovery.get_or_init(|| discovery::discover(&self.config.base_url, &self.client)).await
     }
 
     /// The DSP base URL; skips the calling scenario when discovery failed.
@@ -71,9 +59,7 @@ impl Context {
                 0 | 1 => String::new(),
                 n => format!(" (and {} more)", n - 1),
             };
-            Stop::skip(format!(
-                "the DSP base URL is unknown: version discovery (MET:01-01) failed: {first}{more}"
-            ))
+            Stop::skip(format!("the DSP base URL is unknown: version discovery (MET:01-01) failed: {first}{more}"))
         })
     }
 
@@ -85,8 +71,6 @@ impl Context {
 
     /// The counter-party server; fails the calling scenario when it could not start.
     pub fn counter_party(&self) -> Result<&CounterParty, Stop> {
-        self.counter_party
-            .as_ref()
-            .map_err(|e| Stop::fail(e.clone()))
+        self.counter_party.as_ref().map_err(|e| Stop::fail(e.clone()))
     }
 }

@@ -55,35 +55,21 @@ impl Exchange {
 
     /// The `Content-Type` header, if present and readable.
     pub fn content_type(&self) -> Option<&str> {
-        self.headers
-            .get(CONTENT_TYPE)
-            .and_then(|value| value.to_str().ok())
+        self.headers.get(CONTENT_TYPE).and_then(|value| value.to_str().ok())
     }
 
     /// Every readable value of the header `name`.
     pub fn header_values(&self, name: &str) -> Vec<&str> {
-        self.headers
-            .get_all(name)
-            .iter()
-            .filter_map(|value| value.to_str().ok())
-            .collect()
+        self.headers.get_all(name).iter().filter_map(|value| value.to_str().ok()).collect()
     }
 
     /// The body parsed as JSON, or a reason naming the request and quoting the body.
     pub fn json(&self) -> Result<Value, String> {
         if self.body.is_empty() {
-            return Err(format!(
-                "{}: empty response body, expected JSON",
-                self.describe()
-            ));
+            return Err(format!("{}: empty response body, expected JSON", self.describe()));
         }
-        serde_json::from_slice(&self.body).map_err(|e| {
-            format!(
-                "{}: response body is not JSON ({e}): {:?}",
-                self.describe(),
-                self.body_snippet(200)
-            )
-        })
+        serde_json::from_slice(&self.body)
+            .map_err(|e| format!("{}: response body is not JSON ({e}): {:?}", self.describe(), self.body_snippet(200)))
     }
 }
 
@@ -111,10 +97,7 @@ impl DspClient {
             .user_agent(concat!("ldt-conformance/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| format!("cannot build the HTTP client: {}", error_chain(e)))?;
-        Ok(Self {
-            http,
-            authorization,
-        })
+        Ok(Self { http, authorization })
     }
 
     /// `GET url`.
@@ -125,11 +108,7 @@ impl DspClient {
 
     /// `POST url` with `body` as `application/json`.
     pub async fn post_json(&self, url: &Url, body: &Value, auth: Auth) -> Result<Exchange, String> {
-        let request = self
-            .http
-            .post(url.clone())
-            .header(CONTENT_TYPE, "application/json")
-            .body(body.to_string());
+        let request = self.http.post(url.clone()).header(CONTENT_TYPE, "application/json").body(body.to_string());
         self.send(request, Method::POST, url, auth).await
     }
 
@@ -147,34 +126,20 @@ impl DspClient {
         }
         tracing::debug!(%method, %url, "sending DSP request");
         let describe = || format!("{method} {url}");
-        let mut response = request
-            .send()
-            .await
-            .map_err(|e| format!("{}: {}", describe(), error_chain(e)))?;
+        let mut response = request.send().await.map_err(|e| format!("{}: {}", describe(), error_chain(e)))?;
         let status = response.status();
         let headers = response.headers().clone();
         let mut body = Vec::new();
-        while let Some(chunk) = response
-            .chunk()
-            .await
-            .map_err(|e| format!("{}: reading the body: {}", describe(), error_chain(e)))?
+        while let Some(chunk) =
+            response.chunk().await.map_err(|e| format!("{}: reading the body: {}", describe(), error_chain(e)))?
         {
             if body.len() + chunk.len() > MAX_BODY_BYTES {
-                return Err(format!(
-                    "{}: response body exceeds {MAX_BODY_BYTES} bytes",
-                    describe()
-                ));
+                return Err(format!("{}: response body exceeds {MAX_BODY_BYTES} bytes", describe()));
             }
             body.extend_from_slice(&chunk);
         }
         tracing::debug!(%method, %url, %status, bytes = body.len(), "DSP answer");
-        Ok(Exchange {
-            method,
-            url: url.clone(),
-            status,
-            headers,
-            body,
-        })
+        Ok(Exchange { method, url: url.clone(), status, headers, body })
     }
 }
 
@@ -182,10 +147,7 @@ impl DspClient {
 /// timeouts say so plainly.
 fn error_chain(error: reqwest::Error) -> String {
     if error.is_timeout() {
-        return format!(
-            "no answer within {} s (timed out)",
-            REQUEST_TIMEOUT.as_secs()
-        );
+        return format!("no answer within {} s (timed out)", REQUEST_TIMEOUT.as_secs());
     }
     let error = error.without_url();
     let mut text = error.to_string();

@@ -16,14 +16,8 @@ pub const ODRL_PROFILE: &str = "https://w3id.org/dspace/2025/1/odrl-profile.json
 
 /// The two bundled context files, by the URL they are served at.
 const CONTEXTS: [(&str, &str); 2] = [
-    (
-        DSP_CONTEXT,
-        include_str!("../../assets/dsp-2025-1/context/dspace.jsonld"),
-    ),
-    (
-        ODRL_PROFILE,
-        include_str!("../../assets/dsp-2025-1/context/odrl.jsonld"),
-    ),
+    (DSP_CONTEXT, include_str!("../../assets/dsp-2025-1/context/dspace.jsonld")),
+    (ODRL_PROFILE, include_str!("../../assets/dsp-2025-1/context/odrl.jsonld")),
 ];
 
 /// Builds the offline loader serving the bundled contexts.
@@ -31,8 +25,7 @@ fn loader() -> Result<HashMap<IriBuf, RemoteDocument>, String> {
     let mut documents = HashMap::new();
     for (url, text) in CONTEXTS {
         let iri = IriBuf::new(url.to_owned()).map_err(|e| format!("bad context IRI {url}: {e}"))?;
-        let json: Value = serde_json::from_str(text)
-            .map_err(|e| format!("bundled context {url} is not JSON: {e}"))?;
+        let json: Value = serde_json::from_str(text).map_err(|e| format!("bundled context {url} is not JSON: {e}"))?;
         let document = RemoteDocument::new(
             Some(iri.clone()),
             "application/ld+json".parse().ok(),
@@ -58,8 +51,7 @@ pub fn check_expansion(document: &Value, expected_type_iri: &str) -> Result<(), 
         .map_err(|e| vec![format!("JSON-LD expansion failed: {e}")])?;
     if expanded.is_empty() {
         return Err(vec![
-            "JSON-LD expansion is empty (no term maps to an IRI: is the DSP context missing?)"
-                .to_owned(),
+            "JSON-LD expansion is empty (no term maps to an IRI: is the DSP context missing?)".to_owned(),
         ]);
     }
     let types: Vec<String> = expanded
@@ -72,11 +64,7 @@ pub fn check_expansion(document: &Value, expected_type_iri: &str) -> Result<(), 
     } else {
         Err(vec![format!(
             "JSON-LD expansion has no top-level node of type <{expected_type_iri}> (types found: {})",
-            if types.is_empty() {
-                "none".to_owned()
-            } else {
-                types.join(", ")
-            }
+            if types.is_empty() { "none".to_owned() } else { types.join(", ") }
         )])
     }
 }
@@ -89,20 +77,14 @@ mod tests {
     const DCAT_CATALOG: &str = "http://www.w3.org/ns/dcat#Catalog";
 
     fn example(path: &str) -> Value {
-        let file = format!(
-            "{}/../../shared/dsp-2025-1/{path}",
-            env!("CARGO_MANIFEST_DIR")
-        );
+        let file = format!("{}/../../shared/dsp-2025-1/{path}", env!("CARGO_MANIFEST_DIR"));
         let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{file}: {e}"));
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("{file}: {e}"))
     }
 
     #[test]
     fn the_catalog_example_expands_to_a_dcat_catalog() {
-        assert_eq!(
-            check_expansion(&example("catalog/example/catalog.json"), DCAT_CATALOG),
-            Ok(())
-        );
+        assert_eq!(check_expansion(&example("catalog/example/catalog.json"), DCAT_CATALOG), Ok(()));
     }
 
     #[test]
@@ -119,10 +101,7 @@ mod tests {
     #[test]
     fn every_typed_example_expands_to_its_type() {
         for folder in ["catalog", "negotiation", "transfer"] {
-            let dir = format!(
-                "{}/../../shared/dsp-2025-1/{folder}/example",
-                env!("CARGO_MANIFEST_DIR")
-            );
+            let dir = format!("{}/../../shared/dsp-2025-1/{folder}/example", env!("CARGO_MANIFEST_DIR"));
             let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{dir}: {e}"));
             for entry in entries {
                 let name = entry.expect("entry").file_name();
@@ -143,10 +122,7 @@ mod tests {
     fn the_wrong_type_is_reported() {
         let reasons = check_expansion(&example("catalog/example/dataset.json"), DCAT_CATALOG)
             .expect_err("a dataset is no catalog");
-        assert!(
-            reasons[0].contains("http://www.w3.org/ns/dcat#Dataset"),
-            "{reasons:?}"
-        );
+        assert!(reasons[0].contains("http://www.w3.org/ns/dcat#Dataset"), "{reasons:?}");
     }
 
     #[test]

@@ -7,24 +7,14 @@ use url::Url;
 /// request URL; `Ok(None)` on the last page.
 pub fn next_page(exchange: &Exchange) -> Result<Option<Url>, String> {
     for header in exchange.header_values("link") {
-        let links = parse_link_header::parse(header).map_err(|e| {
-            format!(
-                "{}: unreadable Link header {header:?}: {e}",
-                exchange.describe()
-            )
-        })?;
+        let links = parse_link_header::parse(header)
+            .map_err(|e| format!("{}: unreadable Link header {header:?}: {e}", exchange.describe()))?;
         for (rel, link) in links {
-            let is_next = rel.as_deref().is_some_and(|rel| {
-                rel.split_whitespace()
-                    .any(|r| r.eq_ignore_ascii_case("next"))
-            });
+            let is_next =
+                rel.as_deref().is_some_and(|rel| rel.split_whitespace().any(|r| r.eq_ignore_ascii_case("next")));
             if is_next {
                 return exchange.url.join(&link.raw_uri).map(Some).map_err(|e| {
-                    format!(
-                        "{}: Link rel=\"next\" target {:?} is not a URL: {e}",
-                        exchange.describe(),
-                        link.raw_uri
-                    )
+                    format!("{}: Link rel=\"next\" target {:?} is not a URL: {e}", exchange.describe(), link.raw_uri)
                 });
             }
         }
@@ -58,20 +48,14 @@ mod tests {
             r#"<http://h/dsp/catalog/request?page=1>; rel="previous""#,
             r#"<http://h/dsp/catalog/request?page=3>; rel="next""#,
         ]);
-        assert_eq!(
-            next_page(&page)?.map(String::from).as_deref(),
-            Some("http://h/dsp/catalog/request?page=3")
-        );
+        assert_eq!(next_page(&page)?.map(String::from).as_deref(), Some("http://h/dsp/catalog/request?page=3"));
         Ok(())
     }
 
     #[test]
     fn resolves_relative_links_and_ends_without_one() -> Result<(), String> {
         let page = exchange(&[r#"</dsp/catalog/request?page=2>; rel="next""#]);
-        assert_eq!(
-            next_page(&page)?.map(String::from).as_deref(),
-            Some("http://h/dsp/catalog/request?page=2")
-        );
+        assert_eq!(next_page(&page)?.map(String::from).as_deref(), Some("http://h/dsp/catalog/request?page=2"));
         assert_eq!(next_page(&exchange(&[]))?, None);
         Ok(())
     }

@@ -29,12 +29,7 @@ struct Cli {
     dataset_id: Option<String>,
 
     /// Run only scenarios whose id starts with PREFIX (repeatable, e.g. CAT or CAT:01-02).
-    #[arg(
-        long = "scenario",
-        value_name = "PREFIX",
-        env = "LDT_CONFORMANCE_SCENARIO",
-        value_delimiter = ','
-    )]
+    #[arg(long = "scenario", value_name = "PREFIX", env = "LDT_CONFORMANCE_SCENARIO", value_delimiter = ',')]
     scenarios: Vec<String>,
 
     /// Report format.
@@ -59,9 +54,7 @@ enum Format {
 async fn main() -> ExitCode {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn")),
-        )
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn")))
         .with_writer(std::io::stderr)
         .init();
 
@@ -80,10 +73,7 @@ async fn main() -> ExitCode {
     }
     let report = ldt_conformance::run(&config).await;
     if report.scenarios.is_empty() {
-        eprintln!(
-            "error: no scenario matches --scenario {}",
-            config.scenarios.unwrap_or_default().join(", ")
-        );
+        eprintln!("error: no scenario matches --scenario {}", config.scenarios.unwrap_or_default().join(", "));
         return ExitCode::from(2);
     }
     match cli.format {
@@ -96,9 +86,5 @@ async fn main() -> ExitCode {
             }
         },
     }
-    if report.passed() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    }
+    if report.passed() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
 }

@@ -54,18 +54,12 @@ pub struct Report {
 impl Report {
     /// True when no scenario failed (skipped scenarios do not count as failures).
     pub fn passed(&self) -> bool {
-        !self
-            .scenarios
-            .iter()
-            .any(|s| matches!(s.outcome, Outcome::Failed { .. }))
+        !self.scenarios.iter().any(|s| matches!(s.outcome, Outcome::Failed { .. }))
     }
 
     /// Number of scenarios with the given label (`PASS`, `FAIL`, `SKIP`).
     fn count(&self, label: &str) -> usize {
-        self.scenarios
-            .iter()
-            .filter(|s| s.outcome.label() == label)
-            .count()
+        self.scenarios.iter().filter(|s| s.outcome.label() == label).count()
     }
 
     /// Human-readable report: one line per scenario with its status, reasons indented below,
@@ -73,13 +67,7 @@ impl Report {
     pub fn render_text(&self) -> String {
         let mut text = String::new();
         for scenario in &self.scenarios {
-            let _ = writeln!(
-                text,
-                "{} {} {}",
-                scenario.outcome.label(),
-                scenario.id,
-                scenario.title
-            );
+            let _ = writeln!(text, "{} {} {}", scenario.outcome.label(), scenario.id, scenario.title);
             match &scenario.outcome {
                 Outcome::Passed => {}
                 Outcome::Failed { reasons } => {
@@ -111,24 +99,16 @@ mod tests {
     fn sample() -> Report {
         Report {
             scenarios: vec![
-                ScenarioResult {
-                    id: "MET:01-01".into(),
-                    title: "version endpoint".into(),
-                    outcome: Outcome::Passed,
-                },
+                ScenarioResult { id: "MET:01-01".into(), title: "version endpoint".into(), outcome: Outcome::Passed },
                 ScenarioResult {
                     id: "CAT:01-01".into(),
                     title: "catalog request".into(),
-                    outcome: Outcome::Failed {
-                        reasons: vec!["status 500".into(), "body is not JSON".into()],
-                    },
+                    outcome: Outcome::Failed { reasons: vec!["status 500".into(), "body is not JSON".into()] },
                 },
                 ScenarioResult {
                     id: "CAT:01-02".into(),
                     title: "dataset request".into(),
-                    outcome: Outcome::Skipped {
-                        why: "no dataset id".into(),
-                    },
+                    outcome: Outcome::Skipped { why: "no dataset id".into() },
                 },
             ],
         }

@@ -27,10 +27,7 @@ pub struct Scenario {
 
 impl std::fmt::Debug for Scenario {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Scenario")
-            .field("id", &self.id)
-            .field("title", &self.title)
-            .finish_non_exhaustive()
+        f.debug_struct("Scenario").field("id", &self.id).field("title", &self.title).finish_non_exhaustive()
     }
 }
 
@@ -38,11 +35,7 @@ impl std::fmt::Debug for Scenario {
 #[macro_export]
 macro_rules! scenario {
     ($id:literal, $title:literal, $check:path) => {
-        $crate::scenario::Scenario {
-            id: $id,
-            title: $title,
-            check: |ctx| ::std::boxed::Box::pin($check(ctx)),
-        }
+        $crate::scenario::Scenario { id: $id, title: $title, check: |ctx| ::std::boxed::Box::pin($check(ctx)) }
     };
 }
 
@@ -55,31 +48,19 @@ pub async fn run_scenarios(config: &SuiteConfig, scenarios: &[Scenario]) -> Repo
     let context = match Context::new(config.clone()).await {
         Ok(context) => context,
         Err(reason) => {
-            let scenarios = selected
-                .iter()
-                .map(|s| {
-                    result(
-                        s,
-                        Outcome::Failed {
-                            reasons: vec![reason.clone()],
-                        },
-                    )
-                })
-                .collect();
+            let scenarios =
+                selected.iter().map(|s| result(s, Outcome::Failed { reasons: vec![reason.clone()] })).collect();
             return Report { scenarios };
         }
     };
     let mut report = Report::default();
     for scenario in selected {
         tracing::info!(id = scenario.id, "running scenario");
-        let outcome = match AssertUnwindSafe((scenario.check)(&context))
-            .catch_unwind()
-            .await
-        {
+        let outcome = match AssertUnwindSafe((scenario.check)(&context)).catch_unwind().await {
             Ok(verdict) => verdict::outcome(verdict),
-            Err(panic) => Outcome::Failed {
-                reasons: vec![format!("the scenario panicked: {}", panic_message(&panic))],
-            },
+            Err(panic) => {
+                Outcome::Failed { reasons: vec![format!("the scenario panicked: {}", panic_message(&panic))] }
+            }
         };
         report.scenarios.push(result(scenario, outcome));
     }
@@ -88,11 +69,7 @@ pub async fn run_scenarios(config: &SuiteConfig, scenarios: &[Scenario]) -> Repo
 
 /// The reported result of `scenario`.
 fn result(scenario: &Scenario, outcome: Outcome) -> ScenarioResult {
-    ScenarioResult {
-        id: scenario.id.to_owned(),
-        title: scenario.title.to_owned(),
-        outcome,
-    }
+    ScenarioResult { id: scenario.id.to_owned(), title: scenario.title.to_owned(), outcome }
 }
 
 /// The message of a caught panic, when it has a textual one.

@@ -105,9 +105,7 @@ impl DspSchema {
             Self::ContractAgreementVerificationMessage => {
                 "negotiation/contract-agreement-verification-message-schema.json"
             }
-            Self::ContractNegotiationEventMessage => {
-                "negotiation/contract-negotiation-event-message-schema.json"
-            }
+            Self::ContractNegotiationEventMessage => "negotiation/contract-negotiation-event-message-schema.json",
             Self::ContractNegotiationTerminationMessage => {
                 "negotiation/contract-negotiation-termination-message-schema.json"
             }
@@ -166,9 +164,7 @@ impl DspSchema {
 
     /// The schema describing messages whose compact `@type` is `message_type`.
     pub fn for_message_type(message_type: &str) -> Option<DspSchema> {
-        Self::ALL
-            .into_iter()
-            .find(|schema| schema.message_type() == Some(message_type))
+        Self::ALL.into_iter().find(|schema| schema.message_type() == Some(message_type))
     }
 }
 
@@ -185,9 +181,7 @@ pub struct SchemaSet {
 
 impl std::fmt::Debug for SchemaSet {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SchemaSet")
-            .field("schemas", &self.validators.len())
-            .finish()
+        f.debug_struct("SchemaSet").field("schemas", &self.validators.len()).finish()
     }
 }
 
@@ -197,9 +191,7 @@ impl SchemaSet {
     /// Fails only if the bundle itself is broken, which is a bug in this crate.
     pub fn bundled() -> Result<&'static SchemaSet, String> {
         static SET: OnceLock<Result<SchemaSet, String>> = OnceLock::new();
-        SET.get_or_init(SchemaSet::compile)
-            .as_ref()
-            .map_err(Clone::clone)
+        SET.get_or_init(SchemaSet::compile).as_ref().map_err(Clone::clone)
     }
 
     /// Compiles every message schema against a registry holding the whole bundle.
@@ -243,11 +235,8 @@ impl SchemaSet {
         for error in validator.iter_errors(instance) {
             let pointer = error.instance_path().as_str();
             let pointer = if pointer.is_empty() { "/" } else { pointer };
-            let reason = format!(
-                "schema {}: at {pointer}: {}",
-                schema.path(),
-                shorten(&error.to_string(), MAX_REASON_CHARS)
-            );
+            let reason =
+                format!("schema {}: at {pointer}: {}", schema.path(), shorten(&error.to_string(), MAX_REASON_CHARS));
             if reasons.contains(&reason) {
                 continue;
             }
@@ -258,24 +247,15 @@ impl SchemaSet {
             }
         }
         if omitted > 0 {
-            reasons.push(format!(
-                "schema {}: … and {omitted} more violations",
-                schema.path()
-            ));
+            reasons.push(format!("schema {}: … and {omitted} more violations", schema.path()));
         }
-        if reasons.is_empty() {
-            Ok(())
-        } else {
-            Err(reasons)
-        }
+        if reasons.is_empty() { Ok(()) } else { Err(reasons) }
     }
 }
 
 /// Validates `instance` against `schema` with the bundled [`SchemaSet`].
 pub fn validate(schema: DspSchema, instance: &Value) -> Result<(), Vec<String>> {
-    SchemaSet::bundled()
-        .map_err(|e| vec![e])?
-        .validate(schema, instance)
+    SchemaSet::bundled().map_err(|e| vec![e])?.validate(schema, instance)
 }
 
 /// Cuts `text` to at most `max` characters, marking the cut with `…`.
@@ -338,17 +318,12 @@ mod tests {
 
     /// The shared DSP 2025-1 folder (`shared/` sits beside the repository).
     fn shared() -> PathBuf {
-        PathBuf::from(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../shared/dsp-2025-1"
-        ))
+        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/dsp-2025-1"))
     }
 
     fn read_json(path: &std::path::Path) -> Value {
-        let text = std::fs::read_to_string(path)
-            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-        serde_json::from_str(&text)
-            .unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()))
+        let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()))
     }
 
     /// Every `*.json` of `shared/dsp-2025-1/<folder>/example/`, sorted.
@@ -366,17 +341,10 @@ mod tests {
 
     /// The schema an example file illustrates: by `@type`, else by file name.
     fn schema_of(path: &std::path::Path, example: &Value) -> DspSchema {
-        if let Some(schema) = example
-            .get("@type")
-            .and_then(Value::as_str)
-            .and_then(DspSchema::for_message_type)
-        {
+        if let Some(schema) = example.get("@type").and_then(Value::as_str).and_then(DspSchema::for_message_type) {
             return schema;
         }
-        let name = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
         match name {
             "protocol-version.json" => DspSchema::ProtocolVersion,
             n if n.ends_with("-did-service.json") => DspSchema::DidService,
@@ -387,10 +355,7 @@ mod tests {
     /// Published examples that contradict their own published schema, with the JSON pointer
     /// of the violation: `serviceEndpoint` of a DataService must end in `/catalog` by the
     /// schema's pattern, but the example points at `/.well-known/dspace-version`.
-    const SPEC_DEFECTS: [(&str, &str); 1] = [(
-        "common/example/dataservice-did-service.json",
-        "at /serviceEndpoint:",
-    )];
+    const SPEC_DEFECTS: [(&str, &str); 1] = [("common/example/dataservice-did-service.json", "at /serviceEndpoint:")];
 
     fn assert_examples_validate(folder: &str) {
         let set = SchemaSet::bundled().expect("bundled schemas compile");
@@ -400,19 +365,10 @@ mod tests {
             let known_defect = SPEC_DEFECTS.iter().find(|(file, _)| path.ends_with(file));
             if let Some((file, pointer)) = known_defect {
                 let reasons = set.validate(schema, &example).expect_err(file);
-                assert!(
-                    reasons.len() == 1 && reasons[0].contains(pointer),
-                    "{file}: {reasons:#?}"
-                );
+                assert!(reasons.len() == 1 && reasons[0].contains(pointer), "{file}: {reasons:#?}");
                 continue;
             }
-            assert_eq!(
-                set.validate(schema, &example),
-                Ok(()),
-                "{} against {}",
-                path.display(),
-                schema.path()
-            );
+            assert_eq!(set.validate(schema, &example), Ok(()), "{} against {}", path.display(), schema.path());
         }
     }
 
@@ -455,24 +411,15 @@ mod tests {
     fn a_broken_catalog_fails_naming_schema_and_pointer() {
         let mut catalog = read_json(&shared().join("catalog/example/catalog.json"));
         catalog["dataset"][0]["distribution"] = json!("not-an-array");
-        catalog
-            .as_object_mut()
-            .expect("object")
-            .remove("participantId");
+        catalog.as_object_mut().expect("object").remove("participantId");
         let reasons = validate(DspSchema::Catalog, &catalog).expect_err("must fail");
         assert!(
             reasons
                 .iter()
-                .any(|r| r.contains("catalog/catalog-schema.json")
-                    && r.contains("at /dataset/0/distribution:")),
+                .any(|r| r.contains("catalog/catalog-schema.json") && r.contains("at /dataset/0/distribution:")),
             "{reasons:#?}"
         );
-        assert!(
-            reasons
-                .iter()
-                .any(|r| r.contains("at /:") && r.contains("participantId")),
-            "{reasons:#?}"
-        );
+        assert!(reasons.iter().any(|r| r.contains("at /:") && r.contains("participantId")), "{reasons:#?}");
     }
 
     #[test]
@@ -480,10 +427,7 @@ mod tests {
         let mut error = read_json(&shared().join("catalog/example/catalog-error.json"));
         error["@context"] = json!(["https://example.org/other.jsonld"]);
         let reasons = validate(DspSchema::CatalogError, &error).expect_err("must fail");
-        assert!(
-            reasons.iter().any(|r| r.contains("at /@context:")),
-            "{reasons:#?}"
-        );
+        assert!(reasons.iter().any(|r| r.contains("at /@context:")), "{reasons:#?}");
     }
 
     #[test]
@@ -495,10 +439,7 @@ mod tests {
             "consumerPid": "urn:c",
             "code": "1"
         });
-        assert_eq!(
-            validate(DspSchema::TransferTerminationMessage, &message),
-            Ok(())
-        );
+        assert_eq!(validate(DspSchema::TransferTerminationMessage, &message), Ok(()));
         let mut wrong = message.clone();
         wrong["@type"] = json!("TransferCompletionMessage");
         assert!(validate(DspSchema::TransferTerminationMessage, &wrong).is_err());
@@ -506,22 +447,13 @@ mod tests {
 
     #[test]
     fn message_types_map_to_schemas_and_iris() {
-        assert_eq!(
-            DspSchema::for_message_type("CatalogError"),
-            Some(DspSchema::CatalogError)
-        );
+        assert_eq!(DspSchema::for_message_type("CatalogError"), Some(DspSchema::CatalogError));
         assert_eq!(DspSchema::for_message_type("Nope"), None);
-        assert_eq!(
-            DspSchema::Catalog.type_iri().as_deref(),
-            Some("http://www.w3.org/ns/dcat#Catalog")
-        );
+        assert_eq!(DspSchema::Catalog.type_iri().as_deref(), Some("http://www.w3.org/ns/dcat#Catalog"));
         assert_eq!(
             DspSchema::TransferError.type_iri().as_deref(),
             Some("https://w3id.org/dspace/2025/1/TransferError")
         );
-        assert_eq!(
-            DspSchema::Dataset.id(),
-            "https://w3id.org/dspace/2025/1/catalog/dataset-schema.json"
-        );
+        assert_eq!(DspSchema::Dataset.id(), "https://w3id.org/dspace/2025/1/catalog/dataset-schema.json");
     }
 }

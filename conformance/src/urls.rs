@@ -15,11 +15,7 @@ pub fn join_path(root: &Url, path: &str) -> Result<Url, String> {
     let mut url = root.clone();
     url.set_query(None);
     url.set_fragment(None);
-    let joined = format!(
-        "{}/{}",
-        root.path().trim_end_matches('/'),
-        path.trim_start_matches('/')
-    );
+    let joined = format!("{}/{}", root.path().trim_end_matches('/'), path.trim_start_matches('/'));
     url.set_path(&joined);
     Ok(url)
 }
@@ -30,10 +26,7 @@ pub fn with_segments(base: &Url, segments: &[&str]) -> Result<Url, String> {
     let mut url = base.clone();
     url.set_query(None);
     url.set_fragment(None);
-    url.path_segments_mut()
-        .map_err(|()| format!("{base} cannot serve as a base URL"))?
-        .pop_if_empty()
-        .extend(segments);
+    url.path_segments_mut().map_err(|()| format!("{base} cannot serve as a base URL"))?.pop_if_empty().extend(segments);
     Ok(url)
 }
 
@@ -50,10 +43,7 @@ mod tests {
         for root in ["http://h:1", "http://h:1/", "http://h:1//"] {
             for path in ["dsp", "/dsp", "/dsp/"] {
                 let joined = join_path(&url(root), path)?;
-                assert!(
-                    joined.as_str().starts_with("http://h:1/dsp"),
-                    "{root} + {path}"
-                );
+                assert!(joined.as_str().starts_with("http://h:1/dsp"), "{root} + {path}");
             }
         }
         assert_eq!(
@@ -61,10 +51,7 @@ mod tests {
             "http://h/root/.well-known/dspace-version"
         );
         assert_eq!(join_path(&url("http://h/a"), "/")?.as_str(), "http://h/a/");
-        assert_eq!(
-            join_path(&url("http://h/a"), "https://other/x")?.as_str(),
-            "https://other/x"
-        );
+        assert_eq!(join_path(&url("http://h/a"), "https://other/x")?.as_str(), "https://other/x");
         Ok(())
     }
 

@@ -42,9 +42,9 @@ pub type Verdict = Result<(), Stop>;
 pub fn outcome(verdict: Verdict) -> Outcome {
     match verdict {
         Ok(()) => Outcome::Passed,
-        Err(Stop::Fail(reasons)) if reasons.is_empty() => Outcome::Failed {
-            reasons: vec!["failed without a reason".to_owned()],
-        },
+        Err(Stop::Fail(reasons)) if reasons.is_empty() => {
+            Outcome::Failed { reasons: vec!["failed without a reason".to_owned()] }
+        }
         Err(Stop::Fail(reasons)) => Outcome::Failed { reasons },
         Err(Stop::Skip(why)) => Outcome::Skipped { why },
     }
@@ -90,10 +90,6 @@ impl Findings {
 
     /// Passes when nothing was recorded, fails with every reason otherwise.
     pub fn finish(self) -> Verdict {
-        if self.reasons.is_empty() {
-            Ok(())
-        } else {
-            Err(Stop::Fail(self.reasons))
-        }
+        if self.reasons.is_empty() { Ok(()) } else { Err(Stop::Fail(self.reasons)) }
     }
 }

@@ -19,26 +19,15 @@ async fn cli(args: &[&str], envs: &[(&str, &str)]) -> Output {
         }
     }
     command.envs(envs.iter().copied());
-    tokio::task::spawn_blocking(move || command.output())
-        .await
-        .expect("join")
-        .expect("the binary runs")
+    tokio::task::spawn_blocking(move || command.output()).await.expect("join").expect("the binary runs")
 }
 
 #[tokio::test]
 async fn usage_errors_exit_with_2() {
     assert_eq!(cli(&[], &[]).await.status.code(), Some(2));
-    let wrong_format = cli(
-        &["--base-url", "http://127.0.0.1:1", "--format", "xml"],
-        &[],
-    )
-    .await;
+    let wrong_format = cli(&["--base-url", "http://127.0.0.1:1", "--format", "xml"], &[]).await;
     assert_eq!(wrong_format.status.code(), Some(2));
-    let no_match = cli(
-        &["--base-url", "http://127.0.0.1:1", "--scenario", "NOPE"],
-        &[],
-    )
-    .await;
+    let no_match = cli(&["--base-url", "http://127.0.0.1:1", "--scenario", "NOPE"], &[]).await;
     assert_eq!(no_match.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&no_match.stderr).contains("no scenario matches"));
 }
@@ -46,11 +35,8 @@ async fn usage_errors_exit_with_2() {
 #[tokio::test]
 async fn a_passing_run_prints_text_and_exits_0() {
     let base = serve(Fake::Good).await;
-    let output = cli(
-        &["--base-url", base.as_str(), "--dataset-id", DATASET],
-        &[("LDT_CONFORMANCE_TOKEN", TOKEN)],
-    )
-    .await;
+    let output =
+        cli(&["--base-url", base.as_str(), "--dataset-id", DATASET], &[("LDT_CONFORMANCE_TOKEN", TOKEN)]).await;
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(output.status.code(), Some(0), "{stdout}");
     for id in ["MET:01-01", "CAT:01-01", "CAT:01-02", "CAT:01-03"] {
@@ -61,30 +47,13 @@ async fn a_passing_run_prints_text_and_exits_0() {
 #[tokio::test]
 async fn a_failing_run_prints_json_and_exits_1() {
     let base = serve(Fake::NoVersion).await;
-    let output = cli(
-        &[
-            "--base-url",
-            base.as_str(),
-            "--format",
-            "json",
-            "--scenario",
-            "MET",
-            "--scenario",
-            "CAT:01-03",
-        ],
-        &[],
-    )
-    .await;
+    let output =
+        cli(&["--base-url", base.as_str(), "--format", "json", "--scenario", "MET", "--scenario", "CAT:01-03"], &[])
+            .await;
     assert_eq!(output.status.code(), Some(1));
     let report: Report = serde_json::from_slice(&output.stdout).expect("a JSON report");
     let ids: Vec<&str> = report.scenarios.iter().map(|s| s.id.as_str()).collect();
     assert_eq!(ids, ["MET:01-01", "CAT:01-03"]);
-    assert!(matches!(
-        report.scenarios[0].outcome,
-        Outcome::Failed { .. }
-    ));
-    assert!(matches!(
-        report.scenarios[1].outcome,
-        Outcome::Skipped { .. }
-    ));
+    assert!(matches!(report.scenarios[0].outcome, Outcome::Failed { .. }));
+    assert!(matches!(report.scenarios[1].outcome, Outcome::Skipped { .. }));
 }

@@ -7,10 +7,7 @@ use ldt_conformance::config::default_callback_bind;
 use serde_json::{Value, json};
 
 fn example(path: &str) -> Value {
-    let file = format!(
-        "{}/../../shared/dsp-2025-1/{path}",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let file = format!("{}/../../shared/dsp-2025-1/{path}", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{file}: {e}"));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{file}: {e}"))
 }
@@ -24,49 +21,31 @@ async fn records_and_answers_posted_messages() -> Result<(), Box<dyn std::error:
 
     // A valid ContractOfferMessage on a consumer callback path: 200, recorded as valid.
     let offer = example("negotiation/example/contract-offer-message.json");
-    let answer = http
-        .post(base.join("negotiations/urn:uuid:consumer-1/offers")?)
-        .json(&offer)
-        .send()
-        .await?;
+    let answer = http.post(base.join("negotiations/urn:uuid:consumer-1/offers")?).json(&offer).send().await?;
     assert_eq!(answer.status(), 200);
 
     // A ContractRequestMessage without consumerPid: 400 with a ContractNegotiationError.
     let mut request = example("negotiation/example/contract-request-message.json");
-    request
-        .as_object_mut()
-        .ok_or("object")?
-        .remove("consumerPid");
-    let answer = http
-        .post(base.join("negotiations/request")?)
-        .json(&request)
-        .send()
-        .await?;
+    request.as_object_mut().ok_or("object")?.remove("consumerPid");
+    let answer = http.post(base.join("negotiations/request")?).json(&request).send().await?;
     assert_eq!(answer.status(), 400);
     let error: Value = answer.json().await?;
     assert_eq!(error["@type"], "ContractNegotiationError");
     assert!(
-        error["reason"].as_array().is_some_and(|r| r
-            .iter()
-            .any(|r| r.as_str().is_some_and(|r| r.contains("consumerPid")))),
+        error["reason"]
+            .as_array()
+            .is_some_and(|r| r.iter().any(|r| r.as_str().is_some_and(|r| r.contains("consumerPid")))),
         "{error}"
     );
 
     // Not JSON at all: 400, still recorded.
-    let answer = http
-        .post(base.join("transfers/x/completion")?)
-        .body("not json")
-        .send()
-        .await?;
+    let answer = http.post(base.join("transfers/x/completion")?).body("not json").send().await?;
     assert_eq!(answer.status(), 400);
 
     let messages = server.store().messages();
     assert_eq!(messages.len(), 3);
     assert_eq!(messages[0].path, "/negotiations/urn:uuid:consumer-1/offers");
-    assert_eq!(
-        messages[0].message_type.as_deref(),
-        Some("ContractOfferMessage")
-    );
+    assert_eq!(messages[0].message_type.as_deref(), Some("ContractOfferMessage"));
     assert!(messages[0].is_valid(), "{:?}", messages[0].violations);
     assert_eq!(messages[0].body, offer);
     assert_eq!(messages[1].path, "/negotiations/request");
@@ -95,9 +74,7 @@ async fn scenarios_can_await_messages_with_a_timeout() -> Result<(), Box<dyn std
     });
     let received = server
         .store()
-        .wait_for(Duration::from_secs(5), |m| {
-            m.message_type.as_deref() == Some("TransferStartMessage")
-        })
+        .wait_for(Duration::from_secs(5), |m| m.message_type.as_deref() == Some("TransferStartMessage"))
         .await
         .ok_or("the start message was not recorded")?;
     assert!(received.is_valid(), "{:?}", received.violations);
@@ -105,9 +82,7 @@ async fn scenarios_can_await_messages_with_a_timeout() -> Result<(), Box<dyn std
 
     let nothing = server
         .store()
-        .wait_for(Duration::from_millis(50), |m| {
-            m.message_type.as_deref() == Some("TransferTerminationMessage")
-        })
+        .wait_for(Duration::from_millis(50), |m| m.message_type.as_deref() == Some("TransferTerminationMessage"))
         .await;
     assert_eq!(nothing, None);
     Ok(())
@@ -131,9 +106,7 @@ async fn state_queries_answer_from_the_store() -> Result<(), Box<dyn std::error:
         "consumerPid": "urn:n1",
         "state": "REQUESTED"
     });
-    server
-        .store()
-        .set_negotiation("urn:n1", negotiation.clone());
+    server.store().set_negotiation("urn:n1", negotiation.clone());
     let transfer = example("transfer/example/transfer-process.json");
     server.store().set_transfer("urn:t1", transfer.clone());
 

@@ -16,21 +16,13 @@ async fn run_against(fake: Fake, dataset_id: Option<&str>) -> Report {
 }
 
 fn outcome<'a>(report: &'a Report, id: &str) -> &'a Outcome {
-    &report
-        .scenarios
-        .iter()
-        .find(|s| s.id == id)
-        .unwrap_or_else(|| panic!("{id} missing from {report:?}"))
-        .outcome
+    &report.scenarios.iter().find(|s| s.id == id).unwrap_or_else(|| panic!("{id} missing from {report:?}")).outcome
 }
 
 fn reasons(report: &Report, id: &str) -> String {
     match outcome(report, id) {
         Outcome::Failed { reasons } => reasons.join("\n"),
-        other => panic!(
-            "{id} should have failed: {other:?}\n{}",
-            report.render_text()
-        ),
+        other => panic!("{id} should have failed: {other:?}\n{}", report.render_text()),
     }
 }
 
@@ -40,14 +32,7 @@ async fn a_conforming_connector_passes_every_scenario() {
     assert!(report.passed(), "{}", report.render_text());
     let ids: Vec<&str> = report.scenarios.iter().map(|s| s.id.as_str()).collect();
     assert_eq!(ids, ["MET:01-01", "CAT:01-01", "CAT:01-02", "CAT:01-03"]);
-    assert!(
-        report
-            .scenarios
-            .iter()
-            .all(|s| s.outcome == Outcome::Passed),
-        "{}",
-        report.render_text()
-    );
+    assert!(report.scenarios.iter().all(|s| s.outcome == Outcome::Passed), "{}", report.render_text());
 }
 
 #[tokio::test]
@@ -61,9 +46,7 @@ async fn a_missing_dataset_fails_the_catalogue_scenarios() {
 async fn without_a_dataset_id_the_dataset_scenario_is_skipped() {
     let report = run_against(Fake::Good, None).await;
     assert!(report.passed(), "{}", report.render_text());
-    assert!(
-        matches!(outcome(&report, "CAT:01-02"), Outcome::Skipped { why } if why.contains("--dataset-id"))
-    );
+    assert!(matches!(outcome(&report, "CAT:01-02"), Outcome::Skipped { why } if why.contains("--dataset-id")));
     assert_eq!(outcome(&report, "CAT:01-01"), &Outcome::Passed);
 }
 
@@ -94,10 +77,7 @@ async fn a_missing_version_endpoint_skips_everything_else() {
 async fn schema_violations_name_the_schema_and_pointer() {
     let report = run_against(Fake::Sloppy, Some(DATASET)).await;
     let catalog = reasons(&report, "CAT:01-01");
-    assert!(
-        catalog.contains("catalog/catalog-schema.json: at /:") && catalog.contains("participantId"),
-        "{catalog}"
-    );
+    assert!(catalog.contains("catalog/catalog-schema.json: at /:") && catalog.contains("participantId"), "{catalog}");
     assert!(reasons(&report, "CAT:01-03").contains("empty response body"));
 }
 
@@ -117,8 +97,6 @@ async fn the_scenario_filter_selects_by_prefix() {
 #[tokio::test]
 async fn the_run_future_can_be_spawned() {
     let config = Arc::new(SuiteConfig::new(serve(Fake::Good).await));
-    let report = tokio::spawn(async move { run(&config).await })
-        .await
-        .expect("join");
+    let report = tokio::spawn(async move { run(&config).await }).await.expect("join");
     assert_eq!(outcome(&report, "MET:01-01"), &Outcome::Passed);
 }

@@ -49,19 +49,13 @@ fn product(index: usize) -> DataProduct {
 }
 
 async fn start(database: Option<String>, data_dir: &std::path::Path) -> RunningConnector {
-    let mut config = Config {
-        data_dir: data_dir.to_owned(),
-        ..Config::default()
-    };
+    let mut config = Config { data_dir: data_dir.to_owned(), ..Config::default() };
     config.server.bind = ([127, 0, 0, 1], 0).into();
     config.database.url = database;
     if config.database.url.is_some() {
         config.database.schema = Some(format!("bench_{}", uuid::Uuid::new_v4().simple()));
     }
-    config.dsp.tokens = vec![StaticToken {
-        token: TOKEN.into(),
-        participant: "did:web:bench".into(),
-    }];
+    config.dsp.tokens = vec![StaticToken { token: TOKEN.into(), participant: "did:web:bench".into() }];
     app::start(config).await.expect("connector starts")
 }
 
@@ -72,9 +66,7 @@ async fn add_offers(connector: &RunningConnector, prefix: &str, count: usize) {
             id: format!("{prefix}-{index}"),
             access_policy_id: None,
             contract_policy_id: "use".into(),
-            datasets: DatasetSelector::Matching(vec![TermFilter::Keyword(format!(
-                "{prefix}-{index}"
-            ))]),
+            datasets: DatasetSelector::Matching(vec![TermFilter::Keyword(format!("{prefix}-{index}"))]),
         };
         store.create_offer(&offer).await.expect("offer");
     }
@@ -82,24 +74,17 @@ async fn add_offers(connector: &RunningConnector, prefix: &str, count: usize) {
 
 fn catalog_pages(c: &mut Criterion) {
     let runtime = Runtime::new().expect("runtime");
-    let postgres = std::env::var("LDT_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    let postgres =
+        std::env::var("LDT_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
     let sizes: Vec<usize> = std::env::var("LDT_BENCH_SIZES")
         .ok()
-        .map(|sizes| {
-            sizes
-                .split(',')
-                .filter_map(|size| size.trim().parse().ok())
-                .collect()
-        })
+        .map(|sizes| sizes.split(',').filter_map(|size| size.trim().parse().ok()).collect())
         .unwrap_or_else(|| vec![1_000, 10_000, 100_000]);
     let http = reqwest::Client::new();
-    let request = json!({"@context": ["https://w3id.org/dspace/2025/1/context.jsonld"], "@type": "CatalogRequestMessage"});
+    let request =
+        json!({"@context": ["https://w3id.org/dspace/2025/1/context.jsonld"], "@type": "CatalogRequestMessage"});
     let mut group = c.benchmark_group("catalog_page");
-    group
-        .sample_size(30)
-        .measurement_time(Duration::from_secs(4))
-        .warm_up_time(Duration::from_secs(1));
+    group.sample_size(30).measurement_time(Duration::from_secs(4)).warm_up_time(Duration::from_secs(1));
     for (backend, database) in [("sqlite", None), ("postgres", Some(postgres))] {
         for &size in &sizes {
             let dir = tempfile::tempdir().expect("temp dir");
@@ -118,33 +103,20 @@ fn catalog_pages(c: &mut Criterion) {
                 connector
             });
             let middle = Cursor::After(format!("dataset-{:07}", size / 2));
-            let url = format!(
-                "{}/dsp/catalog/request?cursor={}",
-                connector.url(),
-                middle.encode()
-            );
+            let url = format!("{}/dsp/catalog/request?cursor={}", connector.url(), middle.encode());
             for (offers, prefix, count) in [(10, "shard", 10), (1010, "slice", 1000)] {
                 runtime.block_on(add_offers(&connector, prefix, count));
                 let case = format!("{backend}/{size}_datasets/{offers}_offers");
                 let store = connector.state.store.clone();
                 group.bench_function(BenchmarkId::new("store", &case), |b| {
                     b.to_async(&runtime).iter(|| async {
-                        let page = store
-                            .catalog_page(&[], Some(&middle), PAGE)
-                            .await
-                            .expect("page");
+                        let page = store.catalog_page(&[], Some(&middle), PAGE).await.expect("page");
                         assert_eq!(page.items.len(), PAGE);
                     })
                 });
                 group.bench_function(BenchmarkId::new("http", &case), |b| {
                     b.to_async(&runtime).iter(|| async {
-                        let response = http
-                            .post(&url)
-                            .bearer_auth(TOKEN)
-                            .json(&request)
-                            .send()
-                            .await
-                            .expect("send");
+                        let response = http.post(&url).bearer_auth(TOKEN).json(&request).send().await.expect("send");
                         assert!(response.status().is_success());
                         response.bytes().await.expect("body")
                     })

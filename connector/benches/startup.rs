@@ -28,29 +28,16 @@ fn start(data_dir: &std::path::Path, port: u16) -> (Child, Duration) {
         .spawn()
         .expect("spawn ldt-connector");
     let url = format!("http://127.0.0.1:{port}/.well-known/dspace-version");
-    let client = reqwest::blocking::Client::builder()
-        .timeout(Duration::from_millis(200))
-        .build()
-        .expect("client");
-    while !client
-        .get(&url)
-        .send()
-        .is_ok_and(|response| response.status().is_success())
-    {
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "the connector did not become ready"
-        );
+    let client = reqwest::blocking::Client::builder().timeout(Duration::from_millis(200)).build().expect("client");
+    while !client.get(&url).send().is_ok_and(|response| response.status().is_success()) {
+        assert!(started.elapsed() < Duration::from_secs(30), "the connector did not become ready");
         std::thread::sleep(Duration::from_micros(500));
     }
     (child, started.elapsed())
 }
 
 fn stop(mut child: Child) {
-    let _ = Command::new("kill")
-        .arg("-TERM")
-        .arg(child.id().to_string())
-        .status();
+    let _ = Command::new("kill").arg("-TERM").arg(child.id().to_string()).status();
     let _ = child.wait();
 }
 

@@ -60,10 +60,7 @@ pub fn router(state: AppState) -> Router {
         .nest(MANAGEMENT_PATH, management::routes(state.clone()))
         .layer(DefaultBodyLimit::max(state.config.server.max_body_bytes))
         .layer(CompressionLayer::new().gzip(true))
-        .layer(TimeoutLayer::with_status_code(
-            axum::http::StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(60),
-        ))
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(60)))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -83,10 +80,7 @@ pub struct RunningConnector {
 impl RunningConnector {
     /// Its public URL, e.g. `http://127.0.0.1:8181`.
     pub fn url(&self) -> &str {
-        self.state
-            .dsp_base
-            .strip_suffix(DSP_PATH)
-            .unwrap_or(&self.state.dsp_base)
+        self.state.dsp_base.strip_suffix(DSP_PATH).unwrap_or(&self.state.dsp_base)
     }
 
     /// Stops accepting requests, finishes those under way, and closes the database.
@@ -108,9 +102,7 @@ impl RunningConnector {
 /// Opens the store, binds the listener and starts serving.
 pub async fn start(config: Config) -> anyhow::Result<RunningConnector> {
     let started = Instant::now();
-    let store = Store::open(&config)
-        .await
-        .context("could not open the database")?;
+    let store = Store::open(&config).await.context("could not open the database")?;
     let listener = TcpListener::bind(config.server.bind)
         .await
         .with_context(|| format!("could not listen on {}", config.server.bind))?;
@@ -137,10 +129,7 @@ pub async fn start(config: Config) -> anyhow::Result<RunningConnector> {
         normaliser.clone(),
     );
     let dsp_base = format!("{public_url}{DSP_PATH}");
-    let dsp_path = format!(
-        "{}{DSP_PATH}",
-        url::Url::parse(&public_url)?.path().trim_end_matches('/')
-    );
+    let dsp_path = format!("{}{DSP_PATH}", url::Url::parse(&public_url)?.path().trim_end_matches('/'));
     let state = AppState {
         catalog_info: Arc::new(catalog_info(&config, &dsp_base)),
         config: Arc::new(config),
@@ -163,13 +152,7 @@ pub async fn start(config: Config) -> anyhow::Result<RunningConnector> {
     });
     let startup = started.elapsed();
     tracing::info!(%local_addr, %public_url, startup_ms = startup.as_millis() as u64, "connector ready");
-    Ok(RunningConnector {
-        local_addr,
-        state,
-        startup,
-        shutdown,
-        server,
-    })
+    Ok(RunningConnector { local_addr, state, startup, shutdown, server })
 }
 
 /// The configured DSP tokens, or one generated token for [`LOCAL_PEER`] when none are configured.
@@ -180,9 +163,7 @@ async fn authenticator(config: &Config) -> anyhow::Result<Authenticator> {
         tracing::info!(file = %file.display(), participant = LOCAL_PEER, "no DSP tokens configured; peers may use the token in this file");
         return Ok(Authenticator::new([(token, LOCAL_PEER.to_owned())]));
     }
-    Ok(Authenticator::new(config.dsp.tokens.iter().map(|entry| {
-        (entry.token.clone(), entry.participant.clone())
-    })))
+    Ok(Authenticator::new(config.dsp.tokens.iter().map(|entry| (entry.token.clone(), entry.participant.clone()))))
 }
 
 fn catalog_info(config: &Config, dsp_base: &str) -> CatalogInfo {
@@ -192,10 +173,7 @@ fn catalog_info(config: &Config, dsp_base: &str) -> CatalogInfo {
         participant_id: participant.id.clone(),
         title: config.catalog.title.clone(),
         description: config.catalog.description.clone(),
-        publisher: Agent {
-            id: None,
-            name: participant.name.clone(),
-        },
+        publisher: Agent { id: None, name: participant.name.clone() },
         service: DataService {
             id: format!("{dsp_base}#service"),
             title: [("en".to_owned(), format!("{} connector", participant.name))].into(),
@@ -210,9 +188,7 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut signal) =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
+        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
             signal.recv().await;
         }
     };

@@ -127,30 +127,19 @@ impl Default for Config {
 
 impl Default for ServerConfig {
     fn default() -> Self {
-        ServerConfig {
-            bind: SocketAddr::from(([127, 0, 0, 1], 8181)),
-            public_url: None,
-            max_body_bytes: 1 << 20,
-        }
+        ServerConfig { bind: SocketAddr::from(([127, 0, 0, 1], 8181)), public_url: None, max_body_bytes: 1 << 20 }
     }
 }
 
 impl Default for DatabaseConfig {
     fn default() -> Self {
-        DatabaseConfig {
-            url: None,
-            schema: None,
-            max_connections: 8,
-        }
+        DatabaseConfig { url: None, schema: None, max_connections: 8 }
     }
 }
 
 impl Default for ParticipantConfig {
     fn default() -> Self {
-        ParticipantConfig {
-            id: "urn:ldt:participant:local".into(),
-            name: "Local Digital Twin".into(),
-        }
+        ParticipantConfig { id: "urn:ldt:participant:local".into(), name: "Local Digital Twin".into() }
     }
 }
 
@@ -158,11 +147,7 @@ impl Default for CatalogConfig {
     fn default() -> Self {
         CatalogConfig {
             title: [("en".to_owned(), "Data products".to_owned())].into(),
-            description: [(
-                "en".to_owned(),
-                "Data products of a Local Digital Twin".to_owned(),
-            )]
-            .into(),
+            description: [("en".to_owned(), "Data products of a Local Digital Twin".to_owned())].into(),
             page_size: 100,
         }
     }
@@ -170,12 +155,7 @@ impl Default for CatalogConfig {
 
 impl Default for DspConfig {
     fn default() -> Self {
-        DspConfig {
-            tokens: Vec::new(),
-            outbound_token: None,
-            client_timeout_secs: 30,
-            client_max_datasets: 100_000,
-        }
+        DspConfig { tokens: Vec::new(), outbound_token: None, client_timeout_secs: 30, client_max_datasets: 100_000 }
     }
 }
 
@@ -201,29 +181,22 @@ impl Config {
         let mut figment = Figment::from(Serialized::defaults(Config::default()));
         if let Some(file) = file {
             if !file.is_file() {
-                return Err(ConfigError::Invalid {
-                    key: "--config",
-                    reason: format!("no file at {}", file.display()),
-                });
+                return Err(ConfigError::Invalid { key: "--config", reason: format!("no file at {}", file.display()) });
             }
             figment = figment.merge(Toml::file_exact(file));
         }
-        let config: Config = figment
-            .merge(Env::prefixed("LDT_").split("__"))
-            .extract()
-            .map_err(Box::new)?;
+        // Configuration variables are `LDT_DATA_DIR` and `LDT_<SECTION>__<KEY>`; other `LDT_` variables (`LDT_LOG`,
+        // the tests' `LDT_TEST_…`) belong to someone else and are left alone.
+        let environment =
+            Env::prefixed("LDT_").filter(|key| key == "data_dir" || key.as_str().contains("__")).split("__");
+        let config: Config = figment.merge(environment).extract().map_err(Box::new)?;
         config.validate()?;
         Ok(config)
     }
 
     /// Checks what the types alone do not.
     pub fn validate(&self) -> Result<(), ConfigError> {
-        let invalid = |key, reason: &str| {
-            Err(ConfigError::Invalid {
-                key,
-                reason: reason.to_owned(),
-            })
-        };
+        let invalid = |key, reason: &str| Err(ConfigError::Invalid { key, reason: reason.to_owned() });
         if let Some(url) = &self.server.public_url
             && !matches!(url.scheme(), "http" | "https")
         {
@@ -233,17 +206,12 @@ impl Config {
             return invalid("server.max_body_bytes", "must be at least 1024");
         }
         if let Some(url) = &self.database.url
-            && !(url.starts_with("sqlite:")
-                || url.starts_with("postgres://")
-                || url.starts_with("postgresql://"))
+            && !(url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://"))
         {
             return invalid("database.url", "must start with sqlite: or postgres://");
         }
         if let Some(schema) = &self.database.schema
-            && (schema.is_empty()
-                || !schema
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+            && (schema.is_empty() || !schema.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
         {
             return invalid("database.schema", "must be letters, digits and underscores");
         }
@@ -251,26 +219,15 @@ impl Config {
             return invalid("database.max_connections", "must be at least 1");
         }
         if self.participant.id.trim().is_empty() || url::Url::parse(&self.participant.id).is_err() {
-            return invalid(
-                "participant.id",
-                "must be an absolute IRI such as did:web:city.example",
-            );
+            return invalid("participant.id", "must be an absolute IRI such as did:web:city.example");
         }
         if self.catalog.title.is_empty() || self.catalog.description.is_empty() {
-            return invalid(
-                "catalog.title",
-                "title and description need at least one language",
-            );
+            return invalid("catalog.title", "title and description need at least one language");
         }
         if !(1..=1000).contains(&self.catalog.page_size) {
             return invalid("catalog.page_size", "must be between 1 and 1000");
         }
-        if self
-            .management
-            .api_key
-            .as_ref()
-            .is_some_and(|key| key.len() < 16)
-        {
+        if self.management.api_key.as_ref().is_some_and(|key| key.len() < 16) {
             return invalid("management.api_key", "must be at least 16 characters");
         }
         if self.dsp.tokens.iter().any(|token| token.token.len() < 16) {
@@ -295,10 +252,7 @@ impl Config {
     pub fn database_url(&self) -> String {
         match &self.database.url {
             Some(url) => url.clone(),
-            None => format!(
-                "sqlite://{}?mode=rwc",
-                self.data_dir.join("connector.db").display()
-            ),
+            None => format!("sqlite://{}?mode=rwc", self.data_dir.join("connector.db").display()),
         }
     }
 }
@@ -324,9 +278,7 @@ mod tests {
 
     #[test]
     fn a_file_overrides_defaults() {
-        let config =
-            load_toml("[server]\nbind = \"127.0.0.1:9000\"\n[participant]\nid = \"did:web:x\"\n")
-                .unwrap();
+        let config = load_toml("[server]\nbind = \"127.0.0.1:9000\"\n[participant]\nid = \"did:web:x\"\n").unwrap();
         assert_eq!(config.server.bind.port(), 9000);
         assert_eq!(config.participant.id, "did:web:x");
         assert_eq!(config.catalog.page_size, 100);
@@ -336,17 +288,11 @@ mod tests {
     fn errors_name_the_key() {
         let wrong_type = load_toml("[server]\nbind = 12\n").unwrap_err().to_string();
         assert!(wrong_type.contains("server.bind"), "{wrong_type}");
-        let unknown = load_toml("[server]\nbnd = \"x\"\n")
-            .unwrap_err()
-            .to_string();
+        let unknown = load_toml("[server]\nbnd = \"x\"\n").unwrap_err().to_string();
         assert!(unknown.contains("bnd"), "{unknown}");
-        let invalid = load_toml("[catalog]\npage_size = 0\n")
-            .unwrap_err()
-            .to_string();
+        let invalid = load_toml("[catalog]\npage_size = 0\n").unwrap_err().to_string();
         assert!(invalid.contains("catalog.page_size"), "{invalid}");
-        let missing = Config::load(Some(Path::new("/no/such/file.toml")))
-            .unwrap_err()
-            .to_string();
+        let missing = Config::load(Some(Path::new("/no/such/file.toml"))).unwrap_err().to_string();
         assert!(missing.contains("/no/such/file.toml"), "{missing}");
     }
 }

@@ -35,10 +35,7 @@ async fn main() -> ExitCode {
         Command::Demo(_) => EnvFilter::new("warn"),
         Command::Serve { .. } => EnvFilter::new("info"),
     });
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_target(false)
-        .init();
+    tracing_subscriber::fmt().with_env_filter(filter).with_target(false).init();
     let outcome = match cli.command {
         Command::Serve { config } => serve(config).await,
         Command::Demo(args) => demo::run(args).await,

@@ -40,10 +40,7 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(dir.path().join("key"))
-                .unwrap()
-                .permissions()
-                .mode();
+            let mode = std::fs::metadata(dir.path().join("key")).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o600);
         }
     }

@@ -73,12 +73,7 @@ async fn open(db: Db) -> (Store, TempDir) {
 
 /// An offer under `contract`, with no access policy.
 fn offer(id: &str, contract: &str, datasets: DatasetSelector) -> Offer {
-    Offer {
-        id: id.into(),
-        access_policy_id: None,
-        contract_policy_id: contract.into(),
-        datasets,
-    }
+    Offer { id: id.into(), access_policy_id: None, contract_policy_id: contract.into(), datasets }
 }
 
 /// The selector of these products.
@@ -107,10 +102,7 @@ where
     Fut: std::future::Future<Output = Result<Page<T>, StoreError>>,
 {
     let mut pages = vec![read(None).await.expect("first page")];
-    assert_eq!(
-        pages[0].previous, None,
-        "the first page has no previous page"
-    );
+    assert_eq!(pages[0].previous, None, "the first page has no previous page");
     while let Some(next) = pages.last().unwrap().next.clone() {
         pages.push(read(Some(next)).await.expect("next page"));
         assert!(pages.len() < 10_000, "paging does not end");
@@ -129,11 +121,7 @@ async fn catalogue(store: &Store, filter_json: Value) -> BTreeMap<String, Vec<St
     let mut entries = BTreeMap::new();
     for entry in pages.into_iter().flat_map(|page| page.items) {
         let offers = entry.offers.iter().map(|(id, _)| id.clone()).collect();
-        assert!(
-            entries.insert(entry.product.id.clone(), offers).is_none(),
-            "{} listed twice",
-            entry.product.id
-        );
+        assert!(entries.insert(entry.product.id.clone(), offers).is_none(), "{} listed twice", entry.product.id);
     }
     entries
 }
@@ -147,12 +135,7 @@ async fn coverage(store: &Store) -> BTreeMap<String, Vec<String>> {
 fn covered(entries: &[(&str, &[&str])]) -> BTreeMap<String, Vec<String>> {
     entries
         .iter()
-        .map(|(product, offers)| {
-            (
-                (*product).to_owned(),
-                offers.iter().map(|id| (*id).to_owned()).collect(),
-            )
-        })
+        .map(|(product, offers)| ((*product).to_owned(), offers.iter().map(|id| (*id).to_owned()).collect()))
         .collect()
 }
 
@@ -162,11 +145,7 @@ async fn catalogue_ids(store: &Store, filter_json: Value) -> Vec<String> {
 }
 
 #[track_caller]
-fn assert_not_found<T: std::fmt::Debug>(
-    result: Result<T, StoreError>,
-    want_kind: &str,
-    want_id: &str,
-) {
+fn assert_not_found<T: std::fmt::Debug>(result: Result<T, StoreError>, want_kind: &str, want_id: &str) {
     match result {
         Err(StoreError::NotFound { kind, id }) => {
             assert_eq!((kind, id.as_str()), (want_kind, want_id));
@@ -185,18 +164,11 @@ fn assert_conflict<T: std::fmt::Debug>(result: Result<T, StoreError>) -> String 
 }
 
 #[track_caller]
-fn assert_bad_reference<T: std::fmt::Debug>(
-    result: Result<T, StoreError>,
-    want_pointer: &str,
-    mentions: &str,
-) {
+fn assert_bad_reference<T: std::fmt::Debug>(result: Result<T, StoreError>, want_pointer: &str, mentions: &str) {
     match result {
         Err(StoreError::BadReference { pointer, detail }) => {
             assert_eq!(pointer, want_pointer);
-            assert!(
-                detail.contains(mentions),
-                "`{detail}` should mention `{mentions}`"
-            );
+            assert!(detail.contains(mentions), "`{detail}` should mention `{mentions}`");
         }
         other => panic!("expected BadReference at {want_pointer}, got {other:?}"),
     }
@@ -217,11 +189,7 @@ async fn tick() {
 async fn products_round_trip(db: Db) {
     let (store, _dir) = open(db).await;
     let mut small = product("urn:ldt:test:small", LdtKind::Raw, &["traffic"]);
-    assert_eq!(
-        small.validate(),
-        Ok(()),
-        "the common builder makes valid products"
-    );
+    assert_eq!(small.validate(), Ok(()), "the common builder makes valid products");
     small.distributions = vec![
         distribution(json!({"id": "z-stream", "format": "MQTT-PUSH",
             "backend": {"type": "mqtt", "topic": "city/traffic/#"}})),
@@ -258,49 +226,18 @@ async fn products_round_trip(db: Db) {
         let read = store.product(&original.id).await.unwrap();
         assert_eq!(&read.product, original);
         assert_eq!(read.created_at, read.updated_at);
-        let drift = (read.created_at - created.created_at)
-            .num_microseconds()
-            .unwrap()
-            .abs();
-        assert!(
-            drift < 1,
-            "stored created_at {} vs returned {}",
-            read.created_at,
-            created.created_at
-        );
+        let drift = (read.created_at - created.created_at).num_microseconds().unwrap().abs();
+        assert!(drift < 1, "stored created_at {} vs returned {}", read.created_at, created.created_at);
     }
     let read = store.product(&small.id).await.unwrap();
-    let order: Vec<&str> = read
-        .product
-        .distributions
-        .iter()
-        .map(|d| d.id.as_str())
-        .collect();
-    assert_eq!(
-        order,
-        ["z-stream", "a-file", "m-bus"],
-        "distributions keep their order"
-    );
-    assert_eq!(
-        read.product.distributions[0].backend,
-        Backend::Mqtt {
-            topic: "city/traffic/#".into()
-        }
-    );
-    assert_eq!(
-        read.product.distributions[2].backend,
-        Backend::Nats {
-            subject: "city.traffic.>".into()
-        }
-    );
+    let order: Vec<&str> = read.product.distributions.iter().map(|d| d.id.as_str()).collect();
+    assert_eq!(order, ["z-stream", "a-file", "m-bus"], "distributions keep their order");
+    assert_eq!(read.product.distributions[0].backend, Backend::Mqtt { topic: "city/traffic/#".into() });
+    assert_eq!(read.product.distributions[2].backend, Backend::Nats { subject: "city.traffic.>".into() });
 
     let page = store.products(None, 10).await.unwrap();
     let listed: Vec<&DataProduct> = page.items.iter().map(|stored| &stored.product).collect();
-    assert_eq!(
-        listed,
-        [&small, &full],
-        "listed in id order (`urn:ldt:te…` < `urn:ldt:tr…`), whole"
-    );
+    assert_eq!(listed, [&small, &full], "listed in id order (`urn:ldt:te…` < `urn:ldt:tr…`), whole");
     assert_eq!((page.next, page.previous), (None, None));
 }
 
@@ -312,18 +249,10 @@ async fn a_taken_product_id_is_a_conflict(db: Db) {
     second.title.insert("en".into(), "Another".into());
     let message = assert_conflict(store.create_product(&second).await);
     assert!(message.contains("p1"), "{message}");
-    assert_eq!(
-        store.product("p1").await.unwrap().product,
-        first,
-        "the first product is untouched"
-    );
+    assert_eq!(store.product("p1").await.unwrap().product, first, "the first product is untouched");
 
     // A batch with a taken id, or the same id twice, writes nothing.
-    assert_conflict(
-        store
-            .create_products(&[product("p0", LdtKind::Raw, &[]), second.clone()])
-            .await,
-    );
+    assert_conflict(store.create_products(&[product("p0", LdtKind::Raw, &[]), second.clone()]).await);
     assert_not_found(store.product("p0").await, "dataset", "p0");
     let twice = product("p2", LdtKind::Raw, &[]);
     assert_conflict(store.create_products(&[twice.clone(), twice]).await);
@@ -334,65 +263,34 @@ async fn a_taken_product_id_is_a_conflict(db: Db) {
 
 async fn replacing_a_product_keeps_created_at(db: Db) {
     let (store, _dir) = open(db).await;
-    store
-        .create_product(&product("p", LdtKind::Raw, &["old"]))
-        .await
-        .unwrap();
+    store.create_product(&product("p", LdtKind::Raw, &["old"])).await.unwrap();
     let before = store.product("p").await.unwrap();
     tick().await;
     let mut new = product("p", LdtKind::Transformed, &["new"]);
     new.distributions = vec![
-        distribution(
-            json!({"id": "second", "format": "NATS-PUSH", "backend": {"type": "nats", "subject": "a.b"}}),
-        ),
+        distribution(json!({"id": "second", "format": "NATS-PUSH", "backend": {"type": "nats", "subject": "a.b"}})),
         distribution(json!({"id": "first", "format": "HttpData-PUSH",
             "backend": {"type": "http", "url": "https://backend.internal/push"}})),
     ];
     let replaced = store.replace_product(&new).await.unwrap();
     assert_eq!(replaced.product, new);
     assert_eq!(replaced.created_at, before.created_at);
-    assert!(
-        replaced.updated_at > before.updated_at,
-        "{} > {}",
-        replaced.updated_at,
-        before.updated_at
-    );
+    assert!(replaced.updated_at > before.updated_at, "{} > {}", replaced.updated_at, before.updated_at);
 
     let read = store.product("p").await.unwrap();
     assert_eq!(read.product, new, "the new version, old distributions gone");
     assert_eq!(read.created_at, before.created_at, "created_at is kept");
     assert!(read.updated_at > read.created_at, "updated_at moves on");
-    let drift = (read.updated_at - replaced.updated_at)
-        .num_microseconds()
-        .unwrap()
-        .abs();
-    assert!(
-        drift < 1,
-        "stored updated_at {} vs returned {}",
-        read.updated_at,
-        replaced.updated_at
-    );
-    assert_eq!(
-        store.products(None, 10).await.unwrap().items,
-        vec![read],
-        "still one product"
-    );
+    let drift = (read.updated_at - replaced.updated_at).num_microseconds().unwrap().abs();
+    assert!(drift < 1, "stored updated_at {} vs returned {}", read.updated_at, replaced.updated_at);
+    assert_eq!(store.products(None, 10).await.unwrap().items, vec![read], "still one product");
 }
 
 async fn unknown_products_are_not_found(db: Db) {
     let (store, _dir) = open(db).await;
-    store
-        .create_product(&product("known", LdtKind::Raw, &[]))
-        .await
-        .unwrap();
+    store.create_product(&product("known", LdtKind::Raw, &[])).await.unwrap();
     assert_not_found(store.product("nope").await, "dataset", "nope");
-    assert_not_found(
-        store
-            .replace_product(&product("nope", LdtKind::Raw, &[]))
-            .await,
-        "dataset",
-        "nope",
-    );
+    assert_not_found(store.replace_product(&product("nope", LdtKind::Raw, &[])).await, "dataset", "nope");
     assert_not_found(store.product("nope").await, "dataset", "nope");
     assert_not_found(store.delete_product("nope").await, "dataset", "nope");
     assert_eq!(store.products(None, 10).await.unwrap().items.len(), 1);
@@ -401,47 +299,18 @@ async fn unknown_products_are_not_found(db: Db) {
 async fn deleting_a_product_withdraws_it(db: Db) {
     let (store, _dir) = open(db).await;
     store.create_policy(&policy("terms")).await.unwrap();
-    store
-        .create_product(&product("p1", LdtKind::Raw, &["traffic"]))
-        .await
-        .unwrap();
-    store
-        .create_product(&product("p2", LdtKind::Raw, &["traffic"]))
-        .await
-        .unwrap();
+    store.create_product(&product("p1", LdtKind::Raw, &["traffic"])).await.unwrap();
+    store.create_product(&product("p2", LdtKind::Raw, &["traffic"])).await.unwrap();
     let listed = offer("by-id", "terms", ids(&["p1", "p2"]));
     store.create_offer(&listed).await.unwrap();
-    store
-        .create_offer(&offer(
-            "by-keyword",
-            "terms",
-            matching(json!([{"keyword": "traffic"}])),
-        ))
-        .await
-        .unwrap();
-    assert_eq!(
-        coverage(&store).await,
-        covered(&[
-            ("p1", &["by-id", "by-keyword"]),
-            ("p2", &["by-id", "by-keyword"])
-        ])
-    );
+    store.create_offer(&offer("by-keyword", "terms", matching(json!([{"keyword": "traffic"}])))).await.unwrap();
+    assert_eq!(coverage(&store).await, covered(&[("p1", &["by-id", "by-keyword"]), ("p2", &["by-id", "by-keyword"])]));
 
     store.delete_product("p1").await.unwrap();
     assert_not_found(store.product("p1").await, "dataset", "p1");
     assert_not_found(store.catalog_entry("p1").await, "dataset", "p1");
-    assert_eq!(
-        coverage(&store).await,
-        covered(&[("p2", &["by-id", "by-keyword"])])
-    );
-    let left: Vec<String> = store
-        .products(None, 10)
-        .await
-        .unwrap()
-        .items
-        .into_iter()
-        .map(|p| p.product.id)
-        .collect();
+    assert_eq!(coverage(&store).await, covered(&[("p2", &["by-id", "by-keyword"])]));
+    let left: Vec<String> = store.products(None, 10).await.unwrap().items.into_iter().map(|p| p.product.id).collect();
     assert_eq!(left, ["p2"]);
     assert_eq!(
         store.offer("by-id").await.unwrap().offer.datasets,
@@ -455,14 +324,7 @@ async fn a_large_batch_pages_both_ways(db: Db) {
     const TOTAL: usize = 1_200;
     let (store, _dir) = open(db).await;
     store.create_policy(&policy("terms")).await.unwrap();
-    store
-        .create_offer(&offer(
-            "batch",
-            "terms",
-            matching(json!([{"keyword": "batch"}])),
-        ))
-        .await
-        .unwrap();
+    store.create_offer(&offer("batch", "terms", matching(json!([{"keyword": "batch"}])))).await.unwrap();
     // Written in a scrambled order (7919 is prime to 1200), read back in id order.
     let batch: Vec<DataProduct> = (0..TOTAL)
         .map(|i| (i * 7919) % TOTAL)
@@ -485,36 +347,22 @@ async fn a_large_batch_pages_both_ways(db: Db) {
     .await;
     assert_eq!(pages.len(), TOTAL / 100);
     assert!(pages.iter().all(|page| page.items.len() == 100));
-    let forward: Vec<String> = pages
-        .iter()
-        .flat_map(|page| page.items.iter().map(|p| p.product.id.clone()))
-        .collect();
+    let forward: Vec<String> = pages.iter().flat_map(|page| page.items.iter().map(|p| p.product.id.clone())).collect();
     assert_eq!(forward, sorted, "every product once, in id order");
     for stored in pages.iter().flat_map(|page| &page.items) {
-        assert_eq!(
-            &&stored.product,
-            expected.get(stored.product.id.as_str()).unwrap(),
-            "whole product"
-        );
+        assert_eq!(&&stored.product, expected.get(stored.product.id.as_str()).unwrap(), "whole product");
     }
 
     // Back from the last page: the same pages, in reverse.
     let mut at = pages.last().unwrap().clone();
-    let mut back = vec![
-        at.items
-            .iter()
-            .map(|p| p.product.id.clone())
-            .collect::<Vec<_>>(),
-    ];
+    let mut back = vec![at.items.iter().map(|p| p.product.id.clone()).collect::<Vec<_>>()];
     while let Some(previous) = at.previous.clone() {
         at = store.products(Some(&previous), 100).await.unwrap();
         back.push(at.items.iter().map(|p| p.product.id.clone()).collect());
         assert!(back.len() <= pages.len(), "paging back does not end");
     }
-    let mut forward_pages: Vec<Vec<String>> = pages
-        .iter()
-        .map(|page| page.items.iter().map(|p| p.product.id.clone()).collect())
-        .collect();
+    let mut forward_pages: Vec<Vec<String>> =
+        pages.iter().map(|page| page.items.iter().map(|p| p.product.id.clone()).collect()).collect();
     forward_pages.reverse();
     assert_eq!(back, forward_pages);
 
@@ -522,26 +370,12 @@ async fn a_large_batch_pages_both_ways(db: Db) {
     let offered = coverage(&store).await;
     assert_eq!(offered.len(), TOTAL);
     assert!(offered.values().all(|offers| offers == &["batch"]));
+    assert_eq!(catalogue_ids(&store, json!([{"keyword": "K1199"}])).await, ["p-1199"]);
     assert_eq!(
-        catalogue_ids(&store, json!([{"keyword": "K1199"}])).await,
-        ["p-1199"]
-    );
-    assert_eq!(
-        catalogue_ids(
-            &store,
-            json!([{"keyword": "k7"}, {"ldtKind": "modelOutput"}])
-        )
-        .await,
+        catalogue_ids(&store, json!([{"keyword": "k7"}, {"ldtKind": "modelOutput"}])).await,
         Vec::<String>::new()
     );
-    assert_eq!(
-        catalogue_ids(
-            &store,
-            json!([{"keyword": "k8"}, {"ldtKind": "modelOutput"}])
-        )
-        .await,
-        ["p-0008"]
-    );
+    assert_eq!(catalogue_ids(&store, json!([{"keyword": "k8"}, {"ldtKind": "modelOutput"}])).await, ["p-0008"]);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -579,14 +413,7 @@ async fn policies_crud(db: Db) {
     assert_eq!(back.previous, None);
 
     // A taken id is a conflict and changes nothing.
-    let message = assert_conflict(
-        store
-            .create_policy(&PolicyDocument {
-                id: "open".into(),
-                policy: json!({}),
-            })
-            .await,
-    );
+    let message = assert_conflict(store.create_policy(&PolicyDocument { id: "open".into(), policy: json!({}) }).await);
     assert!(message.contains("open"), "{message}");
     assert_eq!(store.policy("open").await.unwrap().document, open_data);
 
@@ -600,28 +427,14 @@ async fn policies_crud(db: Db) {
     assert_eq!(read.document, stricter);
     assert_eq!(read.created_at, replaced.created_at);
     assert!(read.updated_at > read.created_at);
-    assert_not_found(
-        store.replace_policy(&policy("closed")).await,
-        "policy",
-        "closed",
-    );
-    assert!(
-        !store.policy_exists("closed").await.unwrap(),
-        "replacing does not create"
-    );
+    assert_not_found(store.replace_policy(&policy("closed")).await, "policy", "closed");
+    assert!(!store.policy_exists("closed").await.unwrap(), "replacing does not create");
 
     store.delete_policy("research").await.unwrap();
     assert!(!store.policy_exists("research").await.unwrap());
     assert_not_found(store.policy("research").await, "policy", "research");
     assert_not_found(store.delete_policy("research").await, "policy", "research");
-    let left: Vec<String> = store
-        .policies(None, 10)
-        .await
-        .unwrap()
-        .items
-        .into_iter()
-        .map(|p| p.document.id)
-        .collect();
+    let left: Vec<String> = store.policies(None, 10).await.unwrap().items.into_iter().map(|p| p.document.id).collect();
     assert_eq!(left, ["open"]);
 }
 
@@ -630,49 +443,25 @@ async fn a_policy_in_use_cannot_be_deleted(db: Db) {
     for id in ["contract", "access", "unused"] {
         store.create_policy(&policy(id)).await.unwrap();
     }
+    store.create_product(&product("p", LdtKind::Raw, &[])).await.unwrap();
+    store.create_offer(&offer("o-contract", "contract", ids(&["p"]))).await.unwrap();
     store
-        .create_product(&product("p", LdtKind::Raw, &[]))
-        .await
-        .unwrap();
-    store
-        .create_offer(&offer("o-contract", "contract", ids(&["p"])))
-        .await
-        .unwrap();
-    store
-        .create_offer(&Offer {
-            access_policy_id: Some("access".into()),
-            ..offer("o-access", "contract", ids(&["p"]))
-        })
+        .create_offer(&Offer { access_policy_id: Some("access".into()), ..offer("o-access", "contract", ids(&["p"])) })
         .await
         .unwrap();
 
     let message = assert_conflict(store.delete_policy("contract").await);
-    assert!(
-        message.contains("o-contract") && message.contains("o-access"),
-        "{message}"
-    );
+    assert!(message.contains("o-contract") && message.contains("o-access"), "{message}");
     let message = assert_conflict(store.delete_policy("access").await);
-    assert!(
-        message.contains("o-access") && !message.contains("o-contract"),
-        "{message}"
-    );
-    assert!(
-        store.policy_exists("contract").await.unwrap()
-            && store.policy_exists("access").await.unwrap()
-    );
-    assert_eq!(
-        coverage(&store).await,
-        covered(&[("p", &["o-access", "o-contract"])])
-    );
+    assert!(message.contains("o-access") && !message.contains("o-contract"), "{message}");
+    assert!(store.policy_exists("contract").await.unwrap() && store.policy_exists("access").await.unwrap());
+    assert_eq!(coverage(&store).await, covered(&[("p", &["o-access", "o-contract"])]));
     store.delete_policy("unused").await.unwrap();
 
     store.delete_offer("o-access").await.unwrap();
     store.delete_policy("access").await.unwrap();
     let message = assert_conflict(store.delete_policy("contract").await);
-    assert!(
-        message.contains("o-contract") && !message.contains("o-access"),
-        "{message}"
-    );
+    assert!(message.contains("o-contract") && !message.contains("o-access"), "{message}");
     store.delete_offer("o-contract").await.unwrap();
     store.delete_policy("contract").await.unwrap();
     assert!(store.policies(None, 10).await.unwrap().items.is_empty());
@@ -684,139 +473,70 @@ async fn a_policy_in_use_cannot_be_deleted(db: Db) {
 async fn offers_must_reference_existing_records(db: Db) {
     let (store, _dir) = open(db).await;
     store.create_policy(&policy("contract")).await.unwrap();
-    store
-        .create_product(&product("p1", LdtKind::Raw, &[]))
-        .await
-        .unwrap();
-    store
-        .create_product(&product("p2", LdtKind::Raw, &[]))
-        .await
-        .unwrap();
+    store.create_product(&product("p1", LdtKind::Raw, &[])).await.unwrap();
+    store.create_product(&product("p2", LdtKind::Raw, &[])).await.unwrap();
 
     assert_bad_reference(
-        store
-            .create_offer(&offer("o", "missing", ids(&["p1"])))
-            .await,
+        store.create_offer(&offer("o", "missing", ids(&["p1"]))).await,
         "/contractPolicyId",
         "missing",
     );
-    let no_access = Offer {
-        access_policy_id: Some("gone".into()),
-        ..offer("o", "contract", ids(&["p1"]))
-    };
+    let no_access = Offer { access_policy_id: Some("gone".into()), ..offer("o", "contract", ids(&["p1"])) };
+    assert_bad_reference(store.create_offer(&no_access).await, "/accessPolicyId", "gone");
     assert_bad_reference(
-        store.create_offer(&no_access).await,
-        "/accessPolicyId",
-        "gone",
-    );
-    assert_bad_reference(
-        store
-            .create_offer(&offer("o", "contract", ids(&["p1", "nope", "p2"])))
-            .await,
+        store.create_offer(&offer("o", "contract", ids(&["p1", "nope", "p2"]))).await,
         "/datasets/ids/1",
         "nope",
     );
     assert_bad_reference(
-        store
-            .create_offer(&offer("o", "contract", ids(&["p1", "p2", "x"])))
-            .await,
+        store.create_offer(&offer("o", "contract", ids(&["p1", "p2", "x"]))).await,
         "/datasets/ids/2",
         "x",
     );
     assert_not_found(store.offer("o").await, "offer", "o");
     assert!(store.offers(None, 10).await.unwrap().items.is_empty());
-    assert!(
-        coverage(&store).await.is_empty(),
-        "a refused offer covers nothing"
-    );
+    assert!(coverage(&store).await.is_empty(), "a refused offer covers nothing");
 
     let good = offer("o", "contract", ids(&["p1"]));
     let created = store.create_offer(&good).await.unwrap();
     assert_eq!(created.offer, good);
     assert_eq!(store.offer("o").await.unwrap().offer, good);
-    let message = assert_conflict(
-        store
-            .create_offer(&offer("o", "contract", ids(&["p2"])))
-            .await,
-    );
+    let message = assert_conflict(store.create_offer(&offer("o", "contract", ids(&["p2"]))).await);
     assert!(message.contains("offer `o`"), "{message}");
 
     // A refused replacement changes nothing.
     assert_bad_reference(
-        store
-            .replace_offer(&offer("o", "contract", ids(&["p2", "nope"])))
-            .await,
+        store.replace_offer(&offer("o", "contract", ids(&["p2", "nope"]))).await,
         "/datasets/ids/1",
         "nope",
     );
     assert_bad_reference(
-        store
-            .replace_offer(&offer("o", "missing", ids(&["p2"])))
-            .await,
+        store.replace_offer(&offer("o", "missing", ids(&["p2"]))).await,
         "/contractPolicyId",
         "missing",
     );
     assert_eq!(store.offer("o").await.unwrap().offer, good);
     assert_eq!(coverage(&store).await, covered(&[("p1", &["o"])]));
-    assert_not_found(
-        store
-            .replace_offer(&offer("other", "contract", ids(&["p1"])))
-            .await,
-        "offer",
-        "other",
-    );
+    assert_not_found(store.replace_offer(&offer("other", "contract", ids(&["p1"]))).await, "offer", "other");
     assert_not_found(store.offer("other").await, "offer", "other");
 }
 
 async fn matching_offers_follow_their_products(db: Db) {
     let (store, _dir) = open(db).await;
     store.create_policy(&policy("terms")).await.unwrap();
-    store
-        .create_product(&product("m1", LdtKind::ModelOutput, &["traffic"]))
-        .await
-        .unwrap();
-    store
-        .create_product(&product("m2", LdtKind::ModelOutput, &["air"]))
-        .await
-        .unwrap();
-    store
-        .create_product(&product("r1", LdtKind::Raw, &["Traffic"]))
-        .await
-        .unwrap();
-    store
-        .create_product(&product("r2", LdtKind::Raw, &["air"]))
-        .await
-        .unwrap();
-    store
-        .create_offer(&offer(
-            "outputs",
-            "terms",
-            matching(json!([{"ldtKind": "modelOutput"}])),
-        ))
-        .await
-        .unwrap();
-    store
-        .create_offer(&offer(
-            "traffic",
-            "terms",
-            matching(json!([{"keyword": "traffic"}])),
-        ))
-        .await
-        .unwrap();
+    store.create_product(&product("m1", LdtKind::ModelOutput, &["traffic"])).await.unwrap();
+    store.create_product(&product("m2", LdtKind::ModelOutput, &["air"])).await.unwrap();
+    store.create_product(&product("r1", LdtKind::Raw, &["Traffic"])).await.unwrap();
+    store.create_product(&product("r2", LdtKind::Raw, &["air"])).await.unwrap();
+    store.create_offer(&offer("outputs", "terms", matching(json!([{"ldtKind": "modelOutput"}])))).await.unwrap();
+    store.create_offer(&offer("traffic", "terms", matching(json!([{"keyword": "traffic"}])))).await.unwrap();
     assert_eq!(
         coverage(&store).await,
-        covered(&[
-            ("m1", &["outputs", "traffic"]),
-            ("m2", &["outputs"]),
-            ("r1", &["traffic"])
-        ])
+        covered(&[("m1", &["outputs", "traffic"]), ("m2", &["outputs"]), ("r1", &["traffic"])])
     );
 
     // Registered after the offers, one at a time or in a batch.
-    store
-        .create_product(&product("m3", LdtKind::ModelOutput, &[]))
-        .await
-        .unwrap();
+    store.create_product(&product("m3", LdtKind::ModelOutput, &[])).await.unwrap();
     store
         .create_products(&[
             product("r3", LdtKind::Raw, &["TRAFFIC"]),
@@ -836,22 +556,10 @@ async fn matching_offers_follow_their_products(db: Db) {
     );
 
     // Replaced so that they no longer match, or now match.
-    store
-        .replace_product(&product("m1", LdtKind::Raw, &["air"]))
-        .await
-        .unwrap();
-    store
-        .replace_product(&product("m2", LdtKind::ModelOutput, &["Traffic", "air"]))
-        .await
-        .unwrap();
-    store
-        .replace_product(&product("r2", LdtKind::ModelOutput, &["air"]))
-        .await
-        .unwrap();
-    store
-        .replace_product(&product("r3", LdtKind::Raw, &["TRAFFIC", "bus"]))
-        .await
-        .unwrap();
+    store.replace_product(&product("m1", LdtKind::Raw, &["air"])).await.unwrap();
+    store.replace_product(&product("m2", LdtKind::ModelOutput, &["Traffic", "air"])).await.unwrap();
+    store.replace_product(&product("r2", LdtKind::ModelOutput, &["air"])).await.unwrap();
+    store.replace_product(&product("r3", LdtKind::Raw, &["TRAFFIC", "bus"])).await.unwrap();
     assert_eq!(
         coverage(&store).await,
         covered(&[
@@ -873,28 +581,13 @@ async fn replacing_an_offer_recomputes_its_coverage(db: Db) {
         policy: json!({"@type": "Set", "permission": [{"action": "use"}], "prohibition": [{"action": "distribute"}]}),
     };
     store.create_policy(&strict).await.unwrap();
-    store
-        .create_product(&product("p1", LdtKind::Raw, &["traffic"]))
-        .await
-        .unwrap();
-    store
-        .create_product(&product("p2", LdtKind::ModelOutput, &["traffic"]))
-        .await
-        .unwrap();
-    store
-        .create_product(&product("p3", LdtKind::Raw, &["air"]))
-        .await
-        .unwrap();
+    store.create_product(&product("p1", LdtKind::Raw, &["traffic"])).await.unwrap();
+    store.create_product(&product("p2", LdtKind::ModelOutput, &["traffic"])).await.unwrap();
+    store.create_product(&product("p3", LdtKind::Raw, &["air"])).await.unwrap();
 
-    let created = store
-        .create_offer(&offer("o", "open", ids(&["p1", "p3"])))
-        .await
-        .unwrap();
+    let created = store.create_offer(&offer("o", "open", ids(&["p1", "p3"]))).await.unwrap();
     let created_at = store.offer("o").await.unwrap().created_at;
-    assert_eq!(
-        coverage(&store).await,
-        covered(&[("p1", &["o"]), ("p3", &["o"])])
-    );
+    assert_eq!(coverage(&store).await, covered(&[("p1", &["o"]), ("p3", &["o"])]));
 
     tick().await;
     let by_keyword = Offer {
@@ -908,10 +601,7 @@ async fn replacing_an_offer_recomputes_its_coverage(db: Db) {
     assert_eq!(read.offer, by_keyword);
     assert_eq!(read.created_at, created_at);
     assert!(read.updated_at > read.created_at);
-    assert_eq!(
-        coverage(&store).await,
-        covered(&[("p1", &["o"]), ("p2", &["o"])])
-    );
+    assert_eq!(coverage(&store).await, covered(&[("p1", &["o"]), ("p2", &["o"])]));
     let entry = store.catalog_entry("p2").await.unwrap();
     assert_eq!(
         Value::Object((*entry.offers[0].1).clone()),
@@ -920,24 +610,14 @@ async fn replacing_an_offer_recomputes_its_coverage(db: Db) {
     );
 
     store
-        .replace_offer(&offer(
-            "o",
-            "open",
-            matching(json!([{"ldtKind": "modelOutput"}, {"keyword": "air"}])),
-        ))
+        .replace_offer(&offer("o", "open", matching(json!([{"ldtKind": "modelOutput"}, {"keyword": "air"}]))))
         .await
         .unwrap();
     assert!(coverage(&store).await.is_empty(), "no product matches both");
-    store
-        .create_product(&product("p4", LdtKind::ModelOutput, &["AIR"]))
-        .await
-        .unwrap();
+    store.create_product(&product("p4", LdtKind::ModelOutput, &["AIR"])).await.unwrap();
     assert_eq!(coverage(&store).await, covered(&[("p4", &["o"])]));
 
-    store
-        .replace_offer(&offer("o", "open", ids(&["p3"])))
-        .await
-        .unwrap();
+    store.replace_offer(&offer("o", "open", ids(&["p3"]))).await.unwrap();
     assert_eq!(coverage(&store).await, covered(&[("p3", &["o"])]));
     assert_eq!(store.offers(None, 10).await.unwrap().items.len(), 1);
 }
@@ -945,31 +625,15 @@ async fn replacing_an_offer_recomputes_its_coverage(db: Db) {
 async fn deleting_an_offer_withdraws_it(db: Db) {
     let (store, _dir) = open(db).await;
     store.create_policy(&policy("terms")).await.unwrap();
-    store
-        .create_product(&product("p1", LdtKind::Raw, &["traffic"]))
-        .await
-        .unwrap();
-    store
-        .create_product(&product("p2", LdtKind::Raw, &["air"]))
-        .await
-        .unwrap();
+    store.create_product(&product("p1", LdtKind::Raw, &["traffic"])).await.unwrap();
+    store.create_product(&product("p2", LdtKind::Raw, &["air"])).await.unwrap();
     let first = offer("first", "terms", ids(&["p1", "p2"]));
     let second = offer("second", "terms", matching(json!([{"keyword": "traffic"}])));
     store.create_offer(&second).await.unwrap();
     store.create_offer(&first).await.unwrap();
-    let listed: Vec<Offer> = store
-        .offers(None, 10)
-        .await
-        .unwrap()
-        .items
-        .into_iter()
-        .map(|o| o.offer)
-        .collect();
+    let listed: Vec<Offer> = store.offers(None, 10).await.unwrap().items.into_iter().map(|o| o.offer).collect();
     assert_eq!(listed, [first.clone(), second.clone()], "in id order");
-    assert_eq!(
-        coverage(&store).await,
-        covered(&[("p1", &["first", "second"]), ("p2", &["first"])])
-    );
+    assert_eq!(coverage(&store).await, covered(&[("p1", &["first", "second"]), ("p2", &["first"])]));
 
     store.delete_offer("first").await.unwrap();
     assert_not_found(store.offer("first").await, "offer", "first");
@@ -980,16 +644,9 @@ async fn deleting_an_offer_withdraws_it(db: Db) {
     store.delete_offer("second").await.unwrap();
     assert!(coverage(&store).await.is_empty());
     assert!(store.offers(None, 10).await.unwrap().items.is_empty());
-    assert_eq!(
-        store.products(None, 10).await.unwrap().items.len(),
-        2,
-        "the products stay"
-    );
+    assert_eq!(store.products(None, 10).await.unwrap().items.len(), 2, "the products stay");
     // A later product no longer joins a withdrawn offer.
-    store
-        .create_product(&product("p3", LdtKind::Raw, &["traffic"]))
-        .await
-        .unwrap();
+    store.create_product(&product("p3", LdtKind::Raw, &["traffic"])).await.unwrap();
     assert!(coverage(&store).await.is_empty());
 }
 
@@ -1000,27 +657,14 @@ async fn the_catalogue_shows_only_offered_products(db: Db) {
     let (store, _dir) = open(db).await;
     store.create_policy(&policy("terms")).await.unwrap();
     for id in ["a", "b", "c"] {
-        store
-            .create_product(&product(id, LdtKind::Raw, &["traffic"]))
-            .await
-            .unwrap();
+        store.create_product(&product(id, LdtKind::Raw, &["traffic"])).await.unwrap();
     }
     assert!(coverage(&store).await.is_empty(), "nothing offered yet");
-    store
-        .create_offer(&offer("o", "terms", ids(&["a", "c"])))
-        .await
-        .unwrap();
+    store.create_offer(&offer("o", "terms", ids(&["a", "c"]))).await.unwrap();
     assert_eq!(catalogue_ids(&store, json!([])).await, ["a", "c"]);
-    assert_eq!(
-        catalogue_ids(&store, json!([{"keyword": "traffic"}])).await,
-        ["a", "c"]
-    );
+    assert_eq!(catalogue_ids(&store, json!([{"keyword": "traffic"}])).await, ["a", "c"]);
     let entry = store.catalog_entry("a").await.unwrap();
-    assert_eq!(
-        entry.product,
-        product("a", LdtKind::Raw, &["traffic"]),
-        "the whole product, distributions included"
-    );
+    assert_eq!(entry.product, product("a", LdtKind::Raw, &["traffic"]), "the whole product, distributions included");
     assert_not_found(store.catalog_entry("b").await, "dataset", "b");
     assert_not_found(store.catalog_entry("nope").await, "dataset", "nope");
 }
@@ -1041,13 +685,7 @@ async fn catalogue_filters(db: Db) {
     };
     store
         .create_products(&[
-            with(
-                "a",
-                LdtKind::Raw,
-                &["Traffic", "Mobility"],
-                &[TRAN],
-                &[FLOW],
-            ),
+            with("a", LdtKind::Raw, &["Traffic", "Mobility"], &[TRAN], &[FLOW]),
             with("b", LdtKind::ModelOutput, &["traffic"], &[TRAN, ENVI], &[]),
             with("c", LdtKind::Raw, &["air"], &[ENVI], &[AIR]),
             with("d", LdtKind::Raw, &["traffic"], &[TRAN], &[FLOW]),
@@ -1055,10 +693,7 @@ async fn catalogue_filters(db: Db) {
         ])
         .await
         .unwrap();
-    store
-        .create_offer(&offer("o", "terms", ids(&["a", "b", "c", "e"])))
-        .await
-        .unwrap();
+    store.create_offer(&offer("o", "terms", ids(&["a", "b", "c", "e"]))).await.unwrap();
 
     let cases = [
         (json!([]), vec!["a", "b", "c", "e"]),
@@ -1073,24 +708,14 @@ async fn catalogue_filters(db: Db) {
         (json!([{"ldtKind": "raw"}]), vec!["a", "c"]),
         (json!([{"ldtKind": "simulationResult"}]), vec!["e"]),
         (json!([{"ldtKind": "transformed"}]), vec![]),
-        (
-            json!([{"keyword": "traffic"}, {"ldtKind": "raw"}]),
-            vec!["a"],
-        ),
-        (
-            json!([{"theme": ENVI}, {"ldtKind": "modelOutput"}]),
-            vec!["b"],
-        ),
+        (json!([{"keyword": "traffic"}, {"ldtKind": "raw"}]), vec!["a"]),
+        (json!([{"theme": ENVI}, {"ldtKind": "modelOutput"}]), vec!["b"]),
         (json!([{"theme": TRAN}, {"conformsTo": FLOW}]), vec!["a"]),
         (json!([{"keyword": "traffic"}, {"keyword": "air"}]), vec![]),
         (json!([{"keyword": "nothing"}]), vec![]),
     ];
     for (filter, want) in cases {
-        assert_eq!(
-            catalogue_ids(&store, filter.clone()).await,
-            want,
-            "filters {filter}"
-        );
+        assert_eq!(catalogue_ids(&store, filter.clone()).await, want, "filters {filter}");
     }
 }
 
@@ -1109,24 +734,12 @@ async fn catalogue_entries_carry_their_offers_rules(db: Db) {
         }),
     };
     store.create_policy(&rich).await.unwrap();
-    store
-        .create_product(&product("p", LdtKind::Raw, &["traffic"]))
-        .await
-        .unwrap();
-    store
-        .create_product(&product("q", LdtKind::Raw, &["air"]))
-        .await
-        .unwrap();
-    store
-        .create_offer(&offer("b-open", "open", ids(&["p", "q"])))
-        .await
-        .unwrap();
+    store.create_product(&product("p", LdtKind::Raw, &["traffic"])).await.unwrap();
+    store.create_product(&product("q", LdtKind::Raw, &["air"])).await.unwrap();
+    store.create_offer(&offer("b-open", "open", ids(&["p", "q"]))).await.unwrap();
     // The access policy ("open") decides who sees the offer; the catalogue shows the contract policy's rules.
     store
-        .create_offer(&Offer {
-            access_policy_id: Some("open".into()),
-            ..offer("a-rich", "rich", ids(&["p"]))
-        })
+        .create_offer(&Offer { access_policy_id: Some("open".into()), ..offer("a-rich", "rich", ids(&["p"])) })
         .await
         .unwrap();
 
@@ -1137,47 +750,18 @@ async fn catalogue_entries_carry_their_offers_rules(db: Db) {
     });
     let open_body = json!({"permission": [{"action": "use"}]});
     let bodies = |entry: &ldt_connector::store::catalog::CatalogEntry| -> Vec<(String, Value)> {
-        entry
-            .offers
-            .iter()
-            .map(|(id, body)| (id.clone(), Value::Object((**body).clone())))
-            .collect()
+        entry.offers.iter().map(|(id, body)| (id.clone(), Value::Object((**body).clone()))).collect()
     };
-    let want_p = vec![
-        ("a-rich".to_owned(), rich_body.clone()),
-        ("b-open".to_owned(), open_body.clone()),
-    ];
+    let want_p = vec![("a-rich".to_owned(), rich_body.clone()), ("b-open".to_owned(), open_body.clone())];
     let entry = store.catalog_entry("p").await.unwrap();
-    assert_eq!(
-        bodies(&entry),
-        want_p,
-        "every offer, by offer id, with its contract policy's catalogue body"
-    );
-    assert!(
-        !serde_json::to_string(&bodies(&entry))
-            .unwrap()
-            .contains("target"),
-        "no target anywhere"
-    );
+    assert_eq!(bodies(&entry), want_p, "every offer, by offer id, with its contract policy's catalogue body");
+    assert!(!serde_json::to_string(&bodies(&entry)).unwrap().contains("target"), "no target anywhere");
 
     let page = store.catalog_page(&[], None, 10).await.unwrap();
-    let by_product: Vec<(String, Vec<(String, Value)>)> = page
-        .items
-        .iter()
-        .map(|entry| (entry.product.id.clone(), bodies(entry)))
-        .collect();
-    assert_eq!(
-        by_product,
-        [
-            ("p".to_owned(), want_p),
-            ("q".to_owned(), vec![("b-open".to_owned(), open_body)])
-        ]
-    );
-    assert_eq!(
-        store.policy("rich").await.unwrap().document,
-        rich,
-        "the stored policy keeps everything"
-    );
+    let by_product: Vec<(String, Vec<(String, Value)>)> =
+        page.items.iter().map(|entry| (entry.product.id.clone(), bodies(entry))).collect();
+    assert_eq!(by_product, [("p".to_owned(), want_p), ("q".to_owned(), vec![("b-open".to_owned(), open_body)])]);
+    assert_eq!(store.policy("rich").await.unwrap().document, rich, "the stored policy keeps everything");
 }
 
 async fn the_catalogue_pages_with_a_filter(db: Db) {
@@ -1188,21 +772,10 @@ async fn the_catalogue_pages_with_a_filter(db: Db) {
         let parity = if n % 2 == 0 { "even" } else { "odd" };
         batch.push(product(&format!("c-{n:02}"), LdtKind::Raw, &[parity]));
         // Un-offered products that pass the filter must not show up, nor disturb paging.
-        batch.push(product(
-            &format!("c-{n:02}-hidden"),
-            LdtKind::Transformed,
-            &[parity],
-        ));
+        batch.push(product(&format!("c-{n:02}-hidden"), LdtKind::Transformed, &[parity]));
     }
     store.create_products(&batch).await.unwrap();
-    store
-        .create_offer(&offer(
-            "raw",
-            "terms",
-            matching(json!([{"ldtKind": "raw"}])),
-        ))
-        .await
-        .unwrap();
+    store.create_offer(&offer("raw", "terms", matching(json!([{"ldtKind": "raw"}])))).await.unwrap();
     let even = filters(json!([{"keyword": "EVEN"}]));
     let want: Vec<String> = (0..25).step_by(2).map(|n| format!("c-{n:02}")).collect();
 
@@ -1214,18 +787,12 @@ async fn the_catalogue_pages_with_a_filter(db: Db) {
     let sizes: Vec<usize> = pages.iter().map(|page| page.items.len()).collect();
     assert_eq!(sizes, [4, 4, 4, 1]);
     let ids_of = |page: &Page<ldt_connector::store::catalog::CatalogEntry>| -> Vec<String> {
-        page.items
-            .iter()
-            .map(|entry| entry.product.id.clone())
-            .collect()
+        page.items.iter().map(|entry| entry.product.id.clone()).collect()
     };
     let forward: Vec<String> = pages.iter().flat_map(ids_of).collect();
     assert_eq!(forward, want);
     assert!(
-        pages
-            .iter()
-            .flat_map(|page| &page.items)
-            .all(|entry| entry.offers.len() == 1 && entry.offers[0].0 == "raw")
+        pages.iter().flat_map(|page| &page.items).all(|entry| entry.offers.len() == 1 && entry.offers[0].0 == "raw")
     );
 
     let mut at = pages.last().unwrap().clone();
@@ -1243,31 +810,14 @@ async fn the_catalogue_pages_with_a_filter(db: Db) {
 async fn a_replaced_policy_shows_in_the_catalogue(db: Db) {
     let (store, _dir) = open(db).await;
     store.create_policy(&policy("terms")).await.unwrap();
-    store
-        .create_product(&product("p", LdtKind::Raw, &[]))
-        .await
-        .unwrap();
-    store
-        .create_offer(&offer("o", "terms", ids(&["p"])))
-        .await
-        .unwrap();
-    let body = |entry: &ldt_connector::store::catalog::CatalogEntry| {
-        Value::Object((*entry.offers[0].1).clone())
-    };
-    assert_eq!(
-        body(&store.catalog_entry("p").await.unwrap()),
-        json!({"permission": [{"action": "use"}]})
-    );
+    store.create_product(&product("p", LdtKind::Raw, &[])).await.unwrap();
+    store.create_offer(&offer("o", "terms", ids(&["p"]))).await.unwrap();
+    let body = |entry: &ldt_connector::store::catalog::CatalogEntry| Value::Object((*entry.offers[0].1).clone());
+    assert_eq!(body(&store.catalog_entry("p").await.unwrap()), json!({"permission": [{"action": "use"}]}));
 
     let new_rules = json!({"@type": "Set", "permission": [{"action": "use", "target": "p",
         "constraint": [{"leftOperand": "dateTime", "operator": "lt", "rightOperand": "2030-01-01T00:00:00Z"}]}]});
-    store
-        .replace_policy(&PolicyDocument {
-            id: "terms".into(),
-            policy: new_rules,
-        })
-        .await
-        .unwrap();
+    store.replace_policy(&PolicyDocument { id: "terms".into(), policy: new_rules }).await.unwrap();
     let want = json!({"permission": [{"action": "use",
         "constraint": [{"leftOperand": "dateTime", "operator": "lt", "rightOperand": "2030-01-01T00:00:00Z"}]}]});
     assert_eq!(body(&store.catalog_entry("p").await.unwrap()), want);
@@ -1279,20 +829,10 @@ async fn a_replaced_policy_shows_in_the_catalogue(db: Db) {
 async fn test_databases_are_isolated(db: Db) {
     let ((one, _one_dir), (two, _two_dir)) = tokio::join!(open(db), open(db));
     one.create_policy(&policy("terms")).await.unwrap();
-    one.create_product(&product("p", LdtKind::Raw, &[]))
-        .await
-        .unwrap();
-    two.create_product(&product("p", LdtKind::ModelOutput, &[]))
-        .await
-        .unwrap();
-    assert_eq!(
-        one.product("p").await.unwrap().product.ldt_kind,
-        LdtKind::Raw
-    );
-    assert_eq!(
-        two.product("p").await.unwrap().product.ldt_kind,
-        LdtKind::ModelOutput
-    );
+    one.create_product(&product("p", LdtKind::Raw, &[])).await.unwrap();
+    two.create_product(&product("p", LdtKind::ModelOutput, &[])).await.unwrap();
+    assert_eq!(one.product("p").await.unwrap().product.ldt_kind, LdtKind::Raw);
+    assert_eq!(two.product("p").await.unwrap().product.ldt_kind, LdtKind::ModelOutput);
     assert!(!two.policy_exists("terms").await.unwrap());
 
     let (a, _a_dir) = test_config(db).await;
@@ -1313,66 +853,29 @@ async fn a_deleted_product_leaves_the_offers_that_list_it(db: Db) {
     let (store, _dir) = open(db).await;
     store.create_policy(&policy("terms")).await.unwrap();
     for id in ["a", "b"] {
-        store
-            .create_product(&product(id, LdtKind::Raw, &[]))
-            .await
-            .unwrap();
+        store.create_product(&product(id, LdtKind::Raw, &[])).await.unwrap();
     }
-    store
-        .create_offer(&offer("o", "terms", ids(&["a", "b"])))
-        .await
-        .unwrap();
+    store.create_offer(&offer("o", "terms", ids(&["a", "b"]))).await.unwrap();
     store.delete_product("a").await.unwrap();
     let stored = store.offer("o").await.unwrap();
     assert_eq!(stored.offer.datasets, ids(&["b"]));
     store.replace_offer(&stored.offer).await.unwrap();
-    store
-        .create_product(&product("a", LdtKind::Raw, &[]))
-        .await
-        .unwrap();
-    assert!(
-        store.catalog_entry("a").await.is_err(),
-        "a re-created product must not silently rejoin the offer"
-    );
+    store.create_product(&product("a", LdtKind::Raw, &[])).await.unwrap();
+    assert!(store.catalog_entry("a").await.is_err(), "a re-created product must not silently rejoin the offer");
     assert!(store.catalog_entry("b").await.is_ok());
 }
 
 /// What a write returns is what a read gives back, timestamps included.
 async fn writes_return_the_stored_timestamps(db: Db) {
     let (store, _dir) = open(db).await;
-    let created = store
-        .create_product(&product("p", LdtKind::Raw, &[]))
-        .await
-        .unwrap();
-    assert_eq!(
-        store.product("p").await.unwrap(),
-        created,
-        "product after create"
-    );
-    let replaced = store
-        .replace_product(&product("p", LdtKind::Transformed, &[]))
-        .await
-        .unwrap();
-    assert_eq!(
-        store.product("p").await.unwrap(),
-        replaced,
-        "product after replace"
-    );
+    let created = store.create_product(&product("p", LdtKind::Raw, &[])).await.unwrap();
+    assert_eq!(store.product("p").await.unwrap(), created, "product after create");
+    let replaced = store.replace_product(&product("p", LdtKind::Transformed, &[])).await.unwrap();
+    assert_eq!(store.product("p").await.unwrap(), replaced, "product after replace");
     let created = store.create_policy(&policy("terms")).await.unwrap();
-    assert_eq!(
-        store.policy("terms").await.unwrap(),
-        created,
-        "policy after create"
-    );
-    let created = store
-        .create_offer(&offer("o", "terms", ids(&["p"])))
-        .await
-        .unwrap();
-    assert_eq!(
-        store.offer("o").await.unwrap(),
-        created,
-        "offer after create"
-    );
+    assert_eq!(store.policy("terms").await.unwrap(), created, "policy after create");
+    let created = store.create_offer(&offer("o", "terms", ids(&["p"]))).await.unwrap();
+    assert_eq!(store.offer("o").await.unwrap(), created, "offer after create");
 }
 
 /// Writes that run at the same time all succeed, and a product written while a matching offer is being created
@@ -1384,25 +887,13 @@ async fn concurrent_writes_succeed_and_keep_coverage(db: Db) {
         let keyword = format!("k{n}");
         let matched = product(&format!("p{n:02}"), LdtKind::Raw, &[&keyword]);
         let other = product(&format!("q{n:02}"), LdtKind::Raw, &[]);
-        let under = offer(
-            &format!("o{n:02}"),
-            "terms",
-            matching(json!([{ "keyword": keyword }])),
-        );
-        let (a, b, c) = tokio::join!(
-            store.create_product(&matched),
-            store.create_product(&other),
-            store.create_offer(&under)
-        );
+        let under = offer(&format!("o{n:02}"), "terms", matching(json!([{ "keyword": keyword }])));
+        let (a, b, c) =
+            tokio::join!(store.create_product(&matched), store.create_product(&other), store.create_offer(&under));
         a.unwrap();
         b.unwrap();
         c.unwrap();
         let entry = store.catalog_entry(&matched.id).await;
-        assert!(
-            entry.is_ok(),
-            "round {n}: {} is not under {}: {entry:?}",
-            matched.id,
-            under.id
-        );
+        assert!(entry.is_ok(), "round {n}: {} is not under {}: {entry:?}", matched.id, under.id);
     }
 }

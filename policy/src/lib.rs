@@ -8,8 +8,7 @@ use serde_json::{Map, Value};
 /// Keys of a stored policy that never appear in a catalogue offer: the document's own identity and type (the
 /// offer gets its own), its JSON-LD context (the catalogue carries one for the whole document) and, per DSP 2025-1,
 /// the `target` (a catalogue offer's target is the dataset that carries it) and the parties (set on agreement).
-const NOT_IN_CATALOGUE_OFFER: [&str; 6] =
-    ["@context", "@id", "@type", "target", "assigner", "assignee"];
+const NOT_IN_CATALOGUE_OFFER: [&str; 6] = ["@context", "@id", "@type", "target", "assigner", "assignee"];
 
 /// The rules of a policy document as they appear in a catalogue `Offer`: every member of the document but those that
 /// the offer sets itself or that DSP forbids in a catalogue, and `target` removed from each rule as well.

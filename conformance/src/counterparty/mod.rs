@@ -38,12 +38,7 @@ impl CounterParty {
             }
         });
         tracing::debug!(%addr, "counter-party server listening");
-        Ok(Self {
-            addr,
-            base_url,
-            store,
-            task,
-        })
+        Ok(Self { addr, base_url, store, task })
     }
 
     /// The address actually bound.
@@ -66,14 +61,9 @@ impl CounterParty {
 /// `http://<addr>/`, with an unspecified IP replaced by loopback.
 fn base_url(mut addr: SocketAddr) -> std::io::Result<Url> {
     if addr.ip().is_unspecified() {
-        addr.set_ip(if addr.is_ipv4() {
-            Ipv4Addr::LOCALHOST.into()
-        } else {
-            Ipv6Addr::LOCALHOST.into()
-        });
+        addr.set_ip(if addr.is_ipv4() { Ipv4Addr::LOCALHOST.into() } else { Ipv6Addr::LOCALHOST.into() });
     }
-    Url::parse(&format!("http://{addr}/"))
-        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))
+    Url::parse(&format!("http://{addr}/")).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))
 }
 
 impl Drop for CounterParty {

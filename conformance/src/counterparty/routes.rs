@@ -44,9 +44,7 @@ async fn transfer(State(store): State<Arc<Store>>, Path(pid): Path<String>) -> R
 /// `POST` anywhere: validate the DSP message by its `@type`, record it, and answer 200 when
 /// it is valid or 400 with a typed DSP error naming the problems.
 async fn receive(State(store): State<Arc<Store>>, uri: Uri, body: Bytes) -> Response {
-    let path = uri
-        .path_and_query()
-        .map_or_else(|| uri.path().to_owned(), |p| p.as_str().to_owned());
+    let path = uri.path_and_query().map_or_else(|| uri.path().to_owned(), |p| p.as_str().to_owned());
     let message = inspect(path, &body);
     let answer = if message.is_valid() {
         StatusCode::OK.into_response()
@@ -71,26 +69,15 @@ fn inspect(path: String, body: &[u8]) -> ReceivedMessage {
             };
         }
     };
-    let message_type = parsed
-        .get("@type")
-        .and_then(Value::as_str)
-        .map(str::to_owned);
+    let message_type = parsed.get("@type").and_then(Value::as_str).map(str::to_owned);
     let violations = match message_type.as_deref().map(DspSchema::for_message_type) {
         None => vec!["message has no string @type".to_owned()],
-        Some(None) => vec![format!(
-            "@type {:?} is not a DSP 2025-1 message type",
-            message_type.as_deref().unwrap_or_default()
-        )],
-        Some(Some(schema)) => checks::dsp_message(schema, &parsed)
-            .err()
-            .unwrap_or_default(),
+        Some(None) => {
+            vec![format!("@type {:?} is not a DSP 2025-1 message type", message_type.as_deref().unwrap_or_default())]
+        }
+        Some(Some(schema)) => checks::dsp_message(schema, &parsed).err().unwrap_or_default(),
     };
-    ReceivedMessage {
-        path,
-        message_type,
-        body: parsed,
-        violations,
-    }
+    ReceivedMessage { path, message_type, body: parsed, violations }
 }
 
 /// The DSP error object for an invalid message: a `TransferError` or
@@ -121,10 +108,5 @@ fn error_body(message: &ReceivedMessage) -> Value {
 
 /// A JSON answer with the DSP media type.
 fn dsp_json(status: StatusCode, body: &Value) -> Response {
-    (
-        status,
-        [(header::CONTENT_TYPE, "application/json")],
-        body.to_string(),
-    )
-        .into_response()
+    (status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
 }

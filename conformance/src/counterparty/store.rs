@@ -51,19 +51,14 @@ pub struct Store {
 
 impl Default for Store {
     fn default() -> Self {
-        Self {
-            inner: Mutex::default(),
-            changes: watch::Sender::new(0),
-        }
+        Self { inner: Mutex::default(), changes: watch::Sender::new(0) }
     }
 }
 
 impl Store {
     /// Locks the state; a panic elsewhere while holding the lock does not poison the run.
     fn lock(&self) -> MutexGuard<'_, Inner> {
-        self.inner
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Records a received message and wakes everyone waiting for one.

@@ -56,9 +56,7 @@ pub async fn catalog_request(ctx: &Context) -> Verdict {
         match links::next_page(&exchange) {
             Ok(Some(next)) if pages < MAX_PAGES => url = next,
             Ok(Some(_)) => {
-                findings.add(format!(
-                    "stopped following catalogue pages after {MAX_PAGES}"
-                ));
+                findings.add(format!("stopped following catalogue pages after {MAX_PAGES}"));
                 break;
             }
             Ok(None) => break,
@@ -72,9 +70,7 @@ pub async fn catalog_request(ctx: &Context) -> Verdict {
         && !found
         && findings.is_empty()
     {
-        findings.add(format!(
-            "the catalogue ({pages} page(s)) does not list the seeded dataset {wanted:?}"
-        ));
+        findings.add(format!("the catalogue ({pages} page(s)) does not list the seeded dataset {wanted:?}"));
     }
     findings.finish()
 }
@@ -88,12 +84,8 @@ fn catalog_lists(catalog: &Value, id: &str) -> bool {
             _ => Vec::new(),
         }
     };
-    entries("dataset")
-        .iter()
-        .any(|dataset| dataset.get("@id").and_then(Value::as_str) == Some(id))
-        || entries("catalog")
-            .iter()
-            .any(|nested| catalog_lists(nested, id))
+    entries("dataset").iter().any(|dataset| dataset.get("@id").and_then(Value::as_str) == Some(id))
+        || entries("catalog").iter().any(|nested| catalog_lists(nested, id))
 }
 
 /// CAT:01-02: `GET <dsp>/catalog/datasets/<id>` answers 200 with a valid Dataset whose `@id`
@@ -157,9 +149,6 @@ mod tests {
 
     #[test]
     fn the_request_message_is_valid() {
-        assert_eq!(
-            checks::dsp_message(DspSchema::CatalogRequestMessage, &catalog_request_message()),
-            Ok(())
-        );
+        assert_eq!(checks::dsp_message(DspSchema::CatalogRequestMessage, &catalog_request_message()), Ok(()));
     }
 }

@@ -14,10 +14,7 @@ pub const TOKEN: &str = "secret-token";
 pub const DATASET: &str = "urn:ldt:dataset/1 with:odd chars";
 
 pub fn example(path: &str) -> Value {
-    let file = format!(
-        "{}/../../shared/dsp-2025-1/{path}",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let file = format!("{}/../../shared/dsp-2025-1/{path}", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{file}: {e}"));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{file}: {e}"))
 }
@@ -36,12 +33,7 @@ pub enum Fake {
 }
 
 fn json_response(status: StatusCode, body: &Value) -> Response {
-    (
-        status,
-        [(header::CONTENT_TYPE, "application/json")],
-        body.to_string(),
-    )
-        .into_response()
+    (status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
 }
 
 fn catalog_error() -> Value {
@@ -55,10 +47,7 @@ fn dataset() -> Value {
 }
 
 fn authorised(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        == Some(&format!("Bearer {TOKEN}"))
+    headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) == Some(&format!("Bearer {TOKEN}"))
 }
 
 async fn version(State(fake): State<Fake>, headers: HeaderMap) -> Response {
@@ -66,11 +55,7 @@ async fn version(State(fake): State<Fake>, headers: HeaderMap) -> Response {
         return StatusCode::NOT_FOUND.into_response();
     }
     if headers.contains_key(header::AUTHORIZATION) {
-        return (
-            StatusCode::BAD_REQUEST,
-            "the version endpoint is unauthenticated",
-        )
-            .into_response();
+        return (StatusCode::BAD_REQUEST, "the version endpoint is unauthenticated").into_response();
     }
     json_response(
         StatusCode::OK,
@@ -126,11 +111,7 @@ async fn catalog(State(fake): State<Fake>, request: Request) -> Response {
     json_response(StatusCode::OK, &catalog)
 }
 
-async fn dataset_by_id(
-    State(fake): State<Fake>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Response {
+async fn dataset_by_id(State(fake): State<Fake>, headers: HeaderMap, Path(id): Path<String>) -> Response {
     if fake == Fake::Broken {
         return (StatusCode::OK, "<html>not json</html>").into_response();
     }
@@ -153,9 +134,7 @@ pub async fn serve(fake: Fake) -> Url {
         .route("/dsp/catalog/request", post(catalog))
         .route("/dsp/catalog/datasets/{id}", get(dataset_by_id))
         .with_state(fake);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("address");
     tokio::spawn(async move { axum::serve(listener, app).await });
     Url::parse(&format!("http://{addr}")).expect("url")

@@ -35,10 +35,7 @@ pub const AIR_QUALITY_LDT: &str = "did:web:air-quality.eindhoven.example";
 /// Runs the demo.
 pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     let temporary = tempfile::tempdir()?;
-    let root = args
-        .data_dir
-        .clone()
-        .unwrap_or_else(|| temporary.path().to_owned());
+    let root = args.data_dir.clone().unwrap_or_else(|| temporary.path().to_owned());
     let air_quality_token = random_token();
 
     print::heading("Starting the traffic LDT and the air-quality LDT of Eindhoven");
@@ -46,10 +43,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         &root.join("traffic"),
         TRAFFIC_LDT,
         "Traffic LDT of Eindhoven",
-        vec![StaticToken {
-            token: air_quality_token.clone(),
-            participant: AIR_QUALITY_LDT.into(),
-        }],
+        vec![StaticToken { token: air_quality_token.clone(), participant: AIR_QUALITY_LDT.into() }],
         None,
     ))
     .await
@@ -64,11 +58,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     .await
     .context("starting the air-quality LDT")?;
     for (name, connector) in [("traffic LDT", &traffic), ("air-quality LDT", &air_quality)] {
-        println!(
-            "  {name:<16} {}  (ready in {} ms)",
-            connector.url(),
-            connector.startup.as_millis()
-        );
+        println!("  {name:<16} {}  (ready in {} ms)", connector.url(), connector.startup.as_millis());
     }
 
     seed_traffic_ldt(&traffic).await?;
@@ -95,11 +85,7 @@ async fn seed_traffic_ldt(traffic: &RunningConnector) -> anyhow::Result<()> {
     print::heading("The traffic LDT's operator registers data products through the management API");
     let seed: Value = serde_json::from_str(TRAFFIC_SEED)?;
     let client = reqwest::Client::new();
-    for (collection, label) in [
-        ("policies", "policy"),
-        ("datasets", "data product"),
-        ("offers", "offer"),
-    ] {
+    for (collection, label) in [("policies", "policy"), ("datasets", "data product"), ("offers", "offer")] {
         for item in seed[collection].as_array().into_iter().flatten() {
             let response = client
                 .post(format!("{}/management/v1/{collection}", traffic.url()))
@@ -108,43 +94,25 @@ async fn seed_traffic_ldt(traffic: &RunningConnector) -> anyhow::Result<()> {
                 .send()
                 .await?;
             if !response.status().is_success() {
-                bail!(
-                    "registering {label} {}: {}",
-                    item["id"],
-                    response.text().await?
-                );
+                bail!("registering {label} {}: {}", item["id"], response.text().await?);
             }
-            println!(
-                "  registered {label:<13} {}",
-                item["id"].as_str().unwrap_or_default()
-            );
+            println!("  registered {label:<13} {}", item["id"].as_str().unwrap_or_default());
         }
     }
     Ok(())
 }
 
 /// Step: the air-quality LDT reads the traffic LDT's catalogue over DSP and shows it.
-async fn show_traffic_catalog(
-    air_quality: &RunningConnector,
-    traffic: &RunningConnector,
-) -> anyhow::Result<()> {
-    print::heading(
-        "The air-quality LDT reads the traffic LDT's catalogue over the Dataspace Protocol",
-    );
+async fn show_traffic_catalog(air_quality: &RunningConnector, traffic: &RunningConnector) -> anyhow::Result<()> {
+    print::heading("The air-quality LDT reads the traffic LDT's catalogue over the Dataspace Protocol");
     let response = reqwest::Client::new()
-        .post(format!(
-            "{}/management/v1/catalog/request",
-            air_quality.url()
-        ))
+        .post(format!("{}/management/v1/catalog/request", air_quality.url()))
         .header("x-api-key", &*air_quality.state.management_key)
         .json(&json!({"counterPartyAddress": traffic.url()}))
         .send()
         .await?;
     if !response.status().is_success() {
-        bail!(
-            "reading the traffic LDT's catalogue: {}",
-            response.text().await?
-        );
+        bail!("reading the traffic LDT's catalogue: {}", response.text().await?);
     }
     let catalog: Value = response.json().await?;
     print!("{}", print::catalog(&catalog));
@@ -158,10 +126,7 @@ fn ldt_config(
     tokens: Vec<StaticToken>,
     outbound_token: Option<String>,
 ) -> Config {
-    let mut config = Config {
-        data_dir: data_dir.to_owned(),
-        ..Config::default()
-    };
+    let mut config = Config { data_dir: data_dir.to_owned(), ..Config::default() };
     config.server.bind = ([127, 0, 0, 1], 0).into();
     config.participant.id = participant.into();
     config.participant.name = name.into();

@@ -23,11 +23,7 @@ pub fn catalog(catalog: &Value) -> String {
     for dataset in datasets {
         let _ = writeln!(out, "\n  ▸ {}", english(&dataset["dct:title"]));
         let _ = writeln!(out, "      id           {}", text(&dataset["@id"]));
-        let _ = writeln!(
-            out,
-            "      kind         {}",
-            last_segment(&dataset["dct:type"]["@id"])
-        );
+        let _ = writeln!(out, "      kind         {}", last_segment(&dataset["dct:type"]["@id"]));
         for model in many(&dataset["dct:conformsTo"]) {
             let _ = writeln!(out, "      data model   {}", text(&model["@id"]));
         }
@@ -40,11 +36,7 @@ pub fn catalog(catalog: &Value) -> String {
         }
         for distribution in many(&dataset["distribution"]) {
             let media = last_segments(&distribution["dcat:mediaType"]["@id"], 2);
-            let _ = writeln!(
-                out,
-                "      get it as    {} ({media})",
-                text(&distribution["format"])
-            );
+            let _ = writeln!(out, "      get it as    {} ({media})", text(&distribution["format"]));
         }
         for offer in many(&dataset["hasPolicy"]) {
             let _ = writeln!(out, "      offer        {}", text(&offer["@id"]));
@@ -57,18 +49,11 @@ pub fn catalog(catalog: &Value) -> String {
 /// The rules of an offer in one line: `permits use if …; prohibits distribute`.
 fn rules(offer: &Value) -> String {
     let mut parts = Vec::new();
-    for (key, verb) in [
-        ("permission", "permits"),
-        ("prohibition", "prohibits"),
-        ("obligation", "requires"),
-    ] {
+    for (key, verb) in [("permission", "permits"), ("prohibition", "prohibits"), ("obligation", "requires")] {
         for rule in many(&offer[key]) {
             let constraints: Vec<String> = many(&rule["constraint"]).map(constraint).collect();
-            let condition = if constraints.is_empty() {
-                String::new()
-            } else {
-                format!(" if {}", constraints.join(" and "))
-            };
+            let condition =
+                if constraints.is_empty() { String::new() } else { format!(" if {}", constraints.join(" and ")) };
             parts.push(format!("{verb} {}{condition}", text(&rule["action"])));
         }
     }
@@ -77,10 +62,7 @@ fn rules(offer: &Value) -> String {
 
 fn constraint(constraint: &Value) -> String {
     if !constraint["and"].is_null() {
-        return many(&constraint["and"])
-            .map(self::constraint)
-            .collect::<Vec<_>>()
-            .join(" and ");
+        return many(&constraint["and"]).map(self::constraint).collect::<Vec<_>>().join(" and ");
     }
     let right = match &constraint["rightOperand"] {
         Value::Object(value) => value.get("@value").map(text).unwrap_or_default(),
@@ -153,17 +135,17 @@ mod tests {
             }]
         });
         let text = super::catalog(&catalog);
-        assert!(
-            text.contains("did:web:traffic — 1 data product(s)"),
-            "{text}"
-        );
+        assert!(text.contains("did:web:traffic — 1 data product(s)"), "{text}");
         assert!(text.contains("▸ Counts"), "{text}");
         assert!(text.contains("kind         raw"), "{text}");
-        assert!(text.contains("data model   https://smartdatamodels.org/dataModel.Transportation/TrafficFlowObserved"), "{text}");
         assert!(
-            text.contains("get it as    HttpData-PULL (text/csv)"),
+            text.contains("data model   https://smartdatamodels.org/dataModel.Transportation/TrafficFlowObserved"),
             "{text}"
         );
-        assert!(text.contains("permits use if purpose isA air-quality and elapsedTime lteq P30D; prohibits distribute"), "{text}");
+        assert!(text.contains("get it as    HttpData-PULL (text/csv)"), "{text}");
+        assert!(
+            text.contains("permits use if purpose isA air-quality and elapsedTime lteq P30D; prohibits distribute"),
+            "{text}"
+        );
     }
 }

@@ -25,26 +25,15 @@ pub struct Authenticator {
 impl Authenticator {
     /// An authenticator accepting each `(token, participant id)` pair.
     pub fn new(tokens: impl IntoIterator<Item = (String, String)>) -> Authenticator {
-        Authenticator {
-            participants_by_token: tokens.into_iter().collect(),
-        }
+        Authenticator { participants_by_token: tokens.into_iter().collect() }
     }
 
     /// The caller presenting `authorization` (the header's value), or why it is refused.
     pub fn identify(&self, authorization: Option<&str>) -> Result<Caller, &'static str> {
         let header = authorization.ok_or("the request has no Authorization header")?;
-        let token = header
-            .strip_prefix("Bearer ")
-            .or_else(|| header.strip_prefix("bearer "))
-            .unwrap_or(header)
-            .trim();
-        let participant = self
-            .participants_by_token
-            .get(token)
-            .ok_or("the bearer token is not recognised")?;
-        Ok(Caller {
-            participant_id: participant.clone(),
-        })
+        let token = header.strip_prefix("Bearer ").or_else(|| header.strip_prefix("bearer ")).unwrap_or(header).trim();
+        let participant = self.participants_by_token.get(token).ok_or("the bearer token is not recognised")?;
+        Ok(Caller { participant_id: participant.clone() })
     }
 }
 
@@ -54,10 +43,7 @@ pub async fn authenticate(
     mut request: Request,
     next: Next,
 ) -> Result<Response, DspError> {
-    let authorization = request
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|value| value.to_str().ok());
+    let authorization = request.headers().get(header::AUTHORIZATION).and_then(|value| value.to_str().ok());
     match state.authenticator.identify(authorization) {
         Ok(caller) => {
             request.extensions_mut().insert(Authenticated(caller));
@@ -76,18 +62,10 @@ mod tests {
 
     #[test]
     fn identifies_known_tokens_only() {
-        let authenticator =
-            Authenticator::new([("secret-token-aaaaaaaa".to_owned(), "did:web:a".to_owned())]);
-        let caller = authenticator
-            .identify(Some("Bearer secret-token-aaaaaaaa"))
-            .unwrap();
+        let authenticator = Authenticator::new([("secret-token-aaaaaaaa".to_owned(), "did:web:a".to_owned())]);
+        let caller = authenticator.identify(Some("Bearer secret-token-aaaaaaaa")).unwrap();
         assert_eq!(caller.participant_id, "did:web:a");
-        assert!(
-            authenticator
-                .identify(Some("secret-token-aaaaaaaa"))
-                .is_ok(),
-            "a bare token is accepted too"
-        );
+        assert!(authenticator.identify(Some("secret-token-aaaaaaaa")).is_ok(), "a bare token is accepted too");
         assert!(authenticator.identify(Some("Bearer other")).is_err());
         assert!(authenticator.identify(None).is_err());
     }

@@ -1,19 +1,20 @@
 //! The catalogue, provider side: `POST <base>/catalog/request` (paged with `Link` headers) and
 //! `GET <base>/catalog/datasets/:id`.
 
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::Extension;
+use axum::extract::State;
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use axum::{Extension, Json};
 use ldt_catalog::dsp::{DatasetEntry, catalog, dataset};
 use ldt_catalog::paging::Cursor;
+use ldt_catalog::product::Problems;
 use ldt_catalog::terms::TermFilter;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::caller::Authenticated;
 use super::error::DspError;
-use super::message::DspMessage;
+use super::message::{DspMessage, DspPath, DspQuery};
 use crate::app::AppState;
 use crate::store::catalog::CatalogEntry;
 
@@ -40,100 +41,66 @@ pub struct PageQuery {
 pub async fn request_catalog(
     State(state): State<AppState>,
     Extension(Authenticated(caller)): Extension<Authenticated>,
-    Query(page): Query<PageQuery>,
+    DspQuery(page): DspQuery<PageQuery>,
     DspMessage(message): DspMessage<CatalogRequestMessage>,
 ) -> Result<Response, DspError> {
     if message.message_type != "CatalogRequestMessage" {
         return Err(DspError::bad_request(
             "InvalidMessage",
-            format!(
-                "expected a CatalogRequestMessage, got `{}`",
-                message.message_type
-            ),
+            format!("expected a CatalogRequestMessage, got `{}`", message.message_type),
         ));
     }
     let filters = read_filters(&message.filter)?;
     let cursor = match page.cursor.as_deref() {
         None => None,
         Some(token) => Some(Cursor::decode(token).ok_or_else(|| {
-            DspError::bad_request(
-                "InvalidCursor",
-                "the cursor is not one this connector handed out",
-            )
+            DspError::bad_request("InvalidCursor", "the cursor is not one this connector handed out")
         })?),
     };
-    let page = state
-        .store
-        .catalog_page(&filters, cursor.as_ref(), state.config.catalog.page_size)
-        .await?;
+    let page = state.store.catalog_page(&filters, cursor.as_ref(), state.config.catalog.page_size).await?;
     tracing::debug!(caller = %caller.participant_id, datasets = page.items.len(), "catalogue page served");
-    let offers: Vec<Vec<(&str, &Map<String, Value>)>> =
-        page.items.iter().map(borrowed_offers).collect();
-    let entries: Vec<DatasetEntry> = page
-        .items
-        .iter()
-        .zip(&offers)
-        .map(|(item, offers)| DatasetEntry {
-            product: &item.product,
-            offers,
-        })
-        .collect();
-    let body = serde_json::to_vec(&catalog(&state.catalog_info, &entries)).map_err(internal)?;
-    let mut headers = HeaderMap::new();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
+    let offers: Vec<Vec<(&str, &Map<String, Value>)>> = page.items.iter().map(borrowed_offers).collect();
+    let entries: Vec<DatasetEntry> =
+        page.items.iter().zip(&offers).map(|(item, offers)| DatasetEntry { product: &item.product, offers }).collect();
+    let mut response = json_response(&catalog(&state.catalog_info, &entries))?;
     for (relation, cursor) in [("next", &page.next), ("previous", &page.previous)] {
         if let Some(cursor) = cursor {
-            let link = format!(
-                "<{}/catalog/request?cursor={}>; rel=\"{relation}\"",
-                state.dsp_base,
-                cursor.encode()
-            );
-            headers.append(
-                header::LINK,
-                HeaderValue::from_str(&link).map_err(internal)?,
-            );
+            let link = format!("<{}/catalog/request?cursor={}>; rel=\"{relation}\"", state.dsp_base, cursor.encode());
+            response.headers_mut().append(header::LINK, HeaderValue::from_str(&link).map_err(internal)?);
         }
     }
-    Ok((headers, body).into_response())
+    Ok(response)
 }
 
 /// `GET <base>/catalog/datasets/:id`: one dataset of the catalogue.
 pub async fn get_dataset(
     State(state): State<AppState>,
     Extension(Authenticated(_caller)): Extension<Authenticated>,
-    Path(id): Path<String>,
-) -> Result<Json<Value>, DspError> {
+    DspPath(id): DspPath<String>,
+) -> Result<Response, DspError> {
     let entry = state.store.catalog_entry(&id).await?;
     let offers = borrowed_offers(&entry);
-    let body = serde_json::to_value(dataset(
-        &state.catalog_info,
-        DatasetEntry {
-            product: &entry.product,
-            offers: &offers,
-        },
-    ))
-    .map_err(internal)?;
-    Ok(Json(body))
+    json_response(&dataset(&state.catalog_info, DatasetEntry { product: &entry.product, offers: &offers }))
+}
+
+/// A 200 answer with `body` serialised straight into the response bytes.
+fn json_response(body: &impl serde::Serialize) -> Result<Response, DspError> {
+    let bytes = serde_json::to_vec(body).map_err(internal)?;
+    Ok(([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], bytes).into_response())
 }
 
 fn borrowed_offers(entry: &CatalogEntry) -> Vec<(&str, &Map<String, Value>)> {
-    entry
-        .offers
-        .iter()
-        .map(|(id, rules)| (id.as_str(), rules.as_ref()))
-        .collect()
+    entry.offers.iter().map(|(id, rules)| (id.as_str(), rules.as_ref())).collect()
 }
 
-/// The filters of a catalogue request; 400 naming the first one this connector does not support.
+/// The filters of a catalogue request; 400 naming the first one this connector does not support or whose value
+/// is not acceptable.
 fn read_filters(filters: &[Value]) -> Result<Vec<TermFilter>, DspError> {
     filters
         .iter()
         .enumerate()
         .map(|(index, filter)| {
-            serde_json::from_value(filter.clone()).map_err(|_| {
+            let filter: TermFilter = serde_json::from_value(filter.clone()).map_err(|_| {
                 DspError::bad_request(
                     "UnsupportedFilter",
                     format!(
@@ -141,7 +108,14 @@ fn read_filters(filters: &[Value]) -> Result<Vec<TermFilter>, DspError> {
                          {{\"theme\": IRI}}, {{\"conformsTo\": IRI}} or {{\"ldtKind\": \"raw\"}}"
                     ),
                 )
-            })
+            })?;
+            let mut problems = Problems::default();
+            filter.check(&format!("/filter/{index}"), &mut problems);
+            problems.into_result().map_err(|errors| {
+                let reasons: Vec<String> = errors.iter().map(|e| format!("{}: {}", e.pointer, e.detail)).collect();
+                DspError::bad_request("InvalidFilter", reasons.join("; "))
+            })?;
+            Ok(filter)
         })
         .collect()
 }

@@ -63,12 +63,7 @@ pub enum ClientError {
 impl DspClient {
     /// A client sending `token` as its bearer token, giving up on a request after `timeout`, reading at most
     /// `max_datasets` datasets of one catalogue.
-    pub fn new(
-        token: Option<String>,
-        timeout: Duration,
-        max_datasets: usize,
-        normaliser: Normaliser,
-    ) -> DspClient {
+    pub fn new(token: Option<String>, timeout: Duration, max_datasets: usize, normaliser: Normaliser) -> DspClient {
         let http = reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(timeout.min(Duration::from_secs(10)))
@@ -76,12 +71,7 @@ impl DspClient {
             .user_agent(concat!("ldt-connector/", env!("CARGO_PKG_VERSION")))
             .build()
             .unwrap_or_default();
-        DspClient {
-            http,
-            token,
-            normaliser,
-            max_datasets,
-        }
+        DspClient { http, token, normaliser, max_datasets }
     }
 
     /// The DSP base URL of the connector at `address`: from its version endpoint when it has one, else `address`
@@ -94,12 +84,8 @@ impl DspClient {
         let mut well_known = address.clone();
         well_known.set_path("/.well-known/dspace-version");
         well_known.set_query(None);
-        let response = self
-            .http
-            .get(well_known.clone())
-            .send()
-            .await
-            .map_err(|error| unreachable(&well_known, error))?;
+        let response =
+            self.http.get(well_known.clone()).send().await.map_err(|error| unreachable(&well_known, error))?;
         if response.status() == reqwest::StatusCode::NOT_FOUND && address.path() != "/" {
             return Ok(address);
         }
@@ -121,8 +107,7 @@ impl DspClient {
     /// `Catalog` in compact form. `filter` is passed through as the request's `filter`.
     pub async fn catalog(&self, address: &str, filter: &[Value]) -> Result<Value, ClientError> {
         let base = self.discover(address).await?;
-        let request =
-            json!({"@context": [DSP_CONTEXT], "@type": "CatalogRequestMessage", "filter": filter});
+        let request = json!({"@context": [DSP_CONTEXT], "@type": "CatalogRequestMessage", "filter": filter});
         let mut url = join(&base, "catalog/request");
         let mut merged: Option<Value> = None;
         let mut datasets: Vec<Value> = Vec::new();
@@ -135,21 +120,11 @@ impl DspClient {
                 .map_err(|error| unreachable(&url, error))?;
             let next = next_link(response.headers(), &url);
             let page = read_json(response, &url, "Catalog").await?;
-            let mut page = self
-                .normaliser
-                .normalise(page)
-                .await
-                .map_err(|error| invalid(&url, "Catalog", error))?;
+            let mut page = self.normaliser.normalise(page).await.map_err(|error| invalid(&url, "Catalog", error))?;
             if page["@type"] != "Catalog" {
-                return Err(invalid(
-                    &url,
-                    "Catalog",
-                    format!("its @type is {}", page["@type"]),
-                ));
+                return Err(invalid(&url, "Catalog", format!("its @type is {}", page["@type"])));
             }
-            if let Some(Value::Array(items)) =
-                page.as_object_mut().and_then(|page| page.remove("dataset"))
-            {
+            if let Some(Value::Array(items)) = page.as_object_mut().and_then(|page| page.remove("dataset")) {
                 datasets.extend(items);
             }
             merged.get_or_insert(page);
@@ -202,40 +177,22 @@ fn next_link(headers: &HeaderMap, url: &Url) -> Option<Url> {
         })
 }
 
-async fn read_json(
-    response: reqwest::Response,
-    url: &Url,
-    expected: &'static str,
-) -> Result<Value, ClientError> {
+async fn read_json(response: reqwest::Response, url: &Url, expected: &'static str) -> Result<Value, ClientError> {
     let status = response.status();
     if !status.is_success() {
         let body = response.text().await.unwrap_or_default();
         let body: String = body.chars().take(500).collect();
-        return Err(ClientError::Refused {
-            url: url.to_string(),
-            status: status.as_u16(),
-            body,
-        });
+        return Err(ClientError::Refused { url: url.to_string(), status: status.as_u16(), body });
     }
-    response
-        .json()
-        .await
-        .map_err(|error| invalid(url, expected, error))
+    response.json().await.map_err(|error| invalid(url, expected, error))
 }
 
 fn unreachable(url: &Url, error: reqwest::Error) -> ClientError {
-    ClientError::Unreachable {
-        url: url.to_string(),
-        reason: error.to_string(),
-    }
+    ClientError::Unreachable { url: url.to_string(), reason: error.to_string() }
 }
 
 fn invalid(url: &Url, expected: &'static str, reason: impl std::fmt::Display) -> ClientError {
-    ClientError::Invalid {
-        url: url.to_string(),
-        expected,
-        reason: reason.to_string(),
-    }
+    ClientError::Invalid { url: url.to_string(), expected, reason: reason.to_string() }
 }
 
 #[cfg(test)]
@@ -247,37 +204,20 @@ mod tests {
     fn finds_the_next_link_among_several() {
         let url = Url::parse("http://peer/dsp/catalog/request").unwrap();
         let mut headers = HeaderMap::new();
-        headers.append(
-            header::LINK,
-            HeaderValue::from_static("</dsp/catalog/request?cursor=b>; rel=\"previous\""),
-        );
-        headers.append(
-            header::LINK,
-            HeaderValue::from_static("<http://peer/dsp/catalog/request?cursor=n>; rel=\"next\""),
-        );
-        assert_eq!(
-            next_link(&headers, &url).unwrap().as_str(),
-            "http://peer/dsp/catalog/request?cursor=n"
-        );
+        headers.append(header::LINK, HeaderValue::from_static("</dsp/catalog/request?cursor=b>; rel=\"previous\""));
+        headers
+            .append(header::LINK, HeaderValue::from_static("<http://peer/dsp/catalog/request?cursor=n>; rel=\"next\""));
+        assert_eq!(next_link(&headers, &url).unwrap().as_str(), "http://peer/dsp/catalog/request?cursor=n");
         let mut combined = HeaderMap::new();
-        combined.insert(
-            header::LINK,
-            HeaderValue::from_static("<?cursor=p>; rel=previous, <?cursor=n2>; rel=next"),
-        );
-        assert_eq!(
-            next_link(&combined, &url).unwrap().as_str(),
-            "http://peer/dsp/catalog/request?cursor=n2"
-        );
+        combined.insert(header::LINK, HeaderValue::from_static("<?cursor=p>; rel=previous, <?cursor=n2>; rel=next"));
+        assert_eq!(next_link(&combined, &url).unwrap().as_str(), "http://peer/dsp/catalog/request?cursor=n2");
         assert_eq!(next_link(&HeaderMap::new(), &url), None);
     }
 
     #[test]
     fn joins_paths_with_or_without_a_trailing_slash() {
         for base in ["http://peer/dsp", "http://peer/dsp/"] {
-            assert_eq!(
-                join(&Url::parse(base).unwrap(), "catalog/request").as_str(),
-                "http://peer/dsp/catalog/request"
-            );
+            assert_eq!(join(&Url::parse(base).unwrap(), "catalog/request").as_str(), "http://peer/dsp/catalog/request");
         }
     }
 }

@@ -1,5 +1,6 @@
 //! DSP error answers: an HTTP status and a typed error body with a code and plain-language reasons.
 
+use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
@@ -19,20 +20,24 @@ pub struct DspError {
 impl DspError {
     /// 400 with `code` and `reason`.
     pub fn bad_request(code: &'static str, reason: impl Into<String>) -> DspError {
-        DspError {
-            status: StatusCode::BAD_REQUEST,
-            code,
-            reason: reason.into(),
-        }
+        DspError { status: StatusCode::BAD_REQUEST, code, reason: reason.into() }
     }
 
     /// 401: the caller could not be identified.
     pub fn unauthorized(reason: impl Into<String>) -> DspError {
-        DspError {
-            status: StatusCode::UNAUTHORIZED,
-            code: "Unauthorized",
-            reason: reason.into(),
-        }
+        DspError { status: StatusCode::UNAUTHORIZED, code: "Unauthorized", reason: reason.into() }
+    }
+}
+
+impl From<PathRejection> for DspError {
+    fn from(rejection: PathRejection) -> DspError {
+        DspError { status: rejection.status(), code: "BadRequest", reason: rejection.body_text() }
+    }
+}
+
+impl From<QueryRejection> for DspError {
+    fn from(rejection: QueryRejection) -> DspError {
+        DspError { status: rejection.status(), code: "BadRequest", reason: rejection.body_text() }
     }
 }
 
@@ -61,10 +66,7 @@ impl IntoResponse for DspError {
         let body = ldt_catalog::dsp::catalog_error(self.code, &[&self.reason]);
         let mut response = (self.status, axum::Json(body)).into_response();
         if self.status == StatusCode::UNAUTHORIZED {
-            response.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                header::HeaderValue::from_static("Bearer"),
-            );
+            response.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
         }
         response
     }

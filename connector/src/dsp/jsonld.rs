@@ -106,9 +106,7 @@ impl Normaliser {
     pub fn new() -> Self {
         let loader = BundledLoader::new();
         let dsp = process_dsp_context(&loader);
-        Self {
-            inner: Arc::new(Inner { loader, dsp }),
-        }
+        Self { inner: Arc::new(Inner { loader, dsp }) }
     }
 
     /// Returns the message in DSP compact form with `@context` = `[DSP_CONTEXT]`.
@@ -164,9 +162,7 @@ impl Normaliser {
         // and would compact back to the same string, masquerading as a DSP message.
         // (Nested nodes are not checked: a relative nested type compacts back verbatim.)
         if let Some(ty) = relative_type(&expanded) {
-            return Err(NormaliseError::Invalid(format!(
-                "@type `{ty}` is not defined by the message's @context"
-            )));
+            return Err(NormaliseError::Invalid(format!("@type `{ty}` is not defined by the message's @context")));
         }
         self.compact(&expanded).await
     }
@@ -174,9 +170,7 @@ impl Normaliser {
     /// Expands a document (bundled contexts only) — used by tests and by checks.
     pub async fn expand(&self, doc: &Value) -> Result<Value, NormaliseError> {
         let expanded = self.expand_doc(doc.clone()).await?;
-        let objects = expanded
-            .into_iter()
-            .map(|o| o.into_json_with(&()).into_serde_json());
+        let objects = expanded.into_iter().map(|o| o.into_json_with(&()).into_serde_json());
         Ok(Value::Array(objects.collect()))
     }
 
@@ -188,34 +182,22 @@ impl Normaliser {
             _ => json_ld::Context::new(None),
         };
         json_ld::syntax::Value::from_serde_json(doc)
-            .expand_full(
-                &mut (),
-                active,
-                None,
-                &self.inner.loader,
-                json_ld::expansion::Options::default(),
-                (),
-            )
+            .expand_full(&mut (), active, None, &self.inner.loader, strict(), ())
             .await
             .map_err(|e| match e {
                 json_ld::expansion::Error::ContextProcessing(e) => processing_error(e),
+                json_ld::expansion::Error::KeyExpansionFailed(key) => NormaliseError::Invalid(format!(
+                    "`{key}` is not defined by the message's context (a prefixed `@type` does not bring the \
+                     DSP terms of that type with it)"
+                )),
                 e => NormaliseError::Invalid(e.to_string()),
             })
     }
 
     async fn compact(&self, expanded: &ExpandedDocument) -> Result<Value, NormaliseError> {
-        let dsp = self
-            .inner
-            .dsp
-            .as_ref()
-            .map_err(|e| NormaliseError::Internal(e.clone()))?;
+        let dsp = self.inner.dsp.as_ref().map_err(|e| NormaliseError::Internal(e.clone()))?;
         let compacted = expanded
-            .compact_full(
-                &mut (),
-                dsp.as_ref(),
-                &self.inner.loader,
-                Default::default(),
-            )
+            .compact_full(&mut (), dsp.as_ref(), &self.inner.loader, Default::default())
             .await
             .map_err(|e| match e {
                 json_ld::compaction::Error::ContextProcessing(e) => processing_error(e),
@@ -224,15 +206,10 @@ impl Normaliser {
         // The compactor embeds the context as given to it (a bare string); we always
         // emit the array form, first.
         let Value::Object(body) = compacted.into_serde_json() else {
-            return Err(NormaliseError::Internal(
-                "compaction did not produce an object".into(),
-            ));
+            return Err(NormaliseError::Internal("compaction did not produce an object".into()));
         };
         let mut out = Map::with_capacity(body.len() + 1);
-        out.insert(
-            "@context".into(),
-            Value::Array(vec![Value::String(DSP_CONTEXT.into())]),
-        );
+        out.insert("@context".into(), Value::Array(vec![Value::String(DSP_CONTEXT.into())]));
         out.extend(body.into_iter().filter(|(k, _)| k != "@context"));
         Ok(Value::Object(out))
     }
@@ -256,8 +233,7 @@ fn is_dsp_compact(doc: &Value) -> bool {
 /// terms hold arrays and whose other terms hold no one-element array (compaction unwraps those).
 fn plain_node(node: &Map<String, Value>) -> bool {
     // `dataset` is a plain term in DatasetRequestMessage's scoped context, a set elsewhere.
-    let dataset_request =
-        node.get("@type").and_then(Value::as_str) == Some("DatasetRequestMessage");
+    let dataset_request = node.get("@type").and_then(Value::as_str) == Some("DatasetRequestMessage");
     node.iter().all(|(key, value)| {
         let is_set = SET_TERMS.contains(&key.as_str()) && !(dataset_request && key == "dataset");
         let shape_ok = match value {
@@ -298,6 +274,15 @@ fn strip_leading_dsp_context(doc: &mut Value) -> bool {
     }
 }
 
+/// Expansion in JSON-LD's "safe mode": a term the context does not define is an error instead of being dropped,
+/// so a message is never read with part of it silently missing.
+fn strict() -> json_ld::expansion::Options {
+    json_ld::expansion::Options {
+        policy: json_ld::expansion::Policy { allow_undefined: false, ..Default::default() },
+        ..Default::default()
+    }
+}
+
 /// The first top-level `@type` that did not expand to an absolute IRI, if any.
 fn relative_type(doc: &ExpandedDocument) -> Option<String> {
     doc.iter()
@@ -318,28 +303,16 @@ fn processing_error(e: json_ld::context_processing::Error) -> NormaliseError {
 }
 
 /// Processes the bundled DSP context once, for compaction.
-fn process_dsp_context(
-    loader: &BundledLoader,
-) -> Result<ProcessedOwned<IriBuf, json_ld::BlankIdBuf>, String> {
+fn process_dsp_context(loader: &BundledLoader) -> Result<ProcessedOwned<IriBuf, json_ld::BlankIdBuf>, String> {
     let iri = IriBuf::new(DSP_CONTEXT.to_owned()).map_err(|e| e.to_string())?;
     let context = json_ld::syntax::Context::from(iri.clone());
     let active = json_ld::Context::new(None);
     let mut vocabulary = ();
-    let fut = context.process_full(
-        &mut vocabulary,
-        &active,
-        loader,
-        Some(iri),
-        Default::default(),
-        (),
-    );
+    let fut = context.process_full(&mut vocabulary, &active, loader, Some(iri), Default::default(), ());
     // The bundled loader never suspends, so one poll completes the future: no runtime,
     // no blocking.
     let mut fut = std::pin::pin!(fut);
-    match fut
-        .as_mut()
-        .poll(&mut TaskContext::from_waker(Waker::noop()))
-    {
+    match fut.as_mut().poll(&mut TaskContext::from_waker(Waker::noop())) {
         Poll::Ready(Ok(processed)) => Ok(processed.into_owned()),
         Poll::Ready(Err(e)) => Err(format!("bundled DSP context: {e}")),
         Poll::Pending => Err("bundled DSP context: processing did not complete".into()),
@@ -354,10 +327,7 @@ struct BundledLoader {
 impl BundledLoader {
     fn new() -> Self {
         let mut docs = HashMap::new();
-        for (iri, text) in [
-            (DSP_CONTEXT, DSP_CONTEXT_DOC),
-            (ODRL_PROFILE_CONTEXT, ODRL_CONTEXT_DOC),
-        ] {
+        for (iri, text) in [(DSP_CONTEXT, DSP_CONTEXT_DOC), (ODRL_PROFILE_CONTEXT, ODRL_CONTEXT_DOC)] {
             // A malformed bundled file is left out; processing then reports it as Internal.
             if let (Ok(iri), Ok(doc)) = (IriBuf::new(iri.to_owned()), serde_json::from_str(text)) {
                 docs.insert(iri, json_ld::syntax::Value::from_serde_json(doc));
@@ -396,18 +366,11 @@ mod tests {
                 let path = entry.unwrap().path();
                 if path.extension().is_some_and(|e| e == "json") {
                     let text = std::fs::read_to_string(&path).unwrap();
-                    out.push((
-                        path.display().to_string(),
-                        serde_json::from_str(&text).unwrap(),
-                    ));
+                    out.push((path.display().to_string(), serde_json::from_str(&text).unwrap()));
                 }
             }
         }
-        assert!(
-            out.len() >= 20,
-            "expected the DSP examples, found {}",
-            out.len()
-        );
+        assert!(out.len() >= 20, "expected the DSP examples, found {}", out.len());
         out
     }
 
@@ -416,25 +379,14 @@ mod tests {
         let n = Normaliser::new();
         for (name, doc) in examples() {
             assert!(is_dsp_compact(&doc), "{name}: not on the fast path");
-            assert_eq!(
-                n.normalise(doc.clone()).await.unwrap(),
-                doc,
-                "{name}: fast path"
-            );
+            assert_eq!(n.normalise(doc.clone()).await.unwrap(), doc, "{name}: fast path");
             let expanded = n.expand(&doc).await.unwrap();
             // Same expansion when the DSP context is loaded and processed per call
             // (it is not leading, so the start-up copy is not used).
             let mut uncached = doc.clone();
             uncached["@context"] = json!([{}, DSP_CONTEXT]);
-            assert_eq!(
-                n.expand(&uncached).await.unwrap(),
-                expanded,
-                "{name}: cache"
-            );
-            assert!(
-                !expanded.to_string().contains("\"@context\""),
-                "{name}: not expanded"
-            );
+            assert_eq!(n.expand(&uncached).await.unwrap(), expanded, "{name}: cache");
+            assert!(!expanded.to_string().contains("\"@context\""), "{name}: not expanded");
             let back = n.normalise(expanded).await.unwrap();
             assert_eq!(back, doc, "{name}: expanded form did not compact back");
         }
@@ -495,10 +447,9 @@ mod tests {
         assert_eq!(out["state"], "STARTED");
     }
 
-    /// JSON-LD semantics, not a bug: type-scoped contexts apply only when `@type` is written
-    /// as the term itself, and a prefixed key carries a literal where the DSP term expects an
-    /// IRI, so the term cannot be used. Such messages lose or keep prefixed properties and
-    /// fail deserialization downstream.
+    /// Type-scoped contexts apply only when `@type` is written as the term itself, so under a
+    /// prefixed `@type` the type's DSP terms are undefined. Plain expansion would drop them
+    /// silently; safe-mode expansion refuses the message and names the term.
     #[tokio::test]
     async fn prefixed_type_does_not_select_the_scoped_context() {
         let n = Normaliser::new();
@@ -508,15 +459,12 @@ mod tests {
             "consumerPid": "urn:c",
             "dspace:providerPid": "urn:p"
         });
-        let out = n.normalise(doc).await.unwrap();
-        assert_eq!(
-            out,
-            json!({
-                "@context": [DSP_CONTEXT],
-                "@type": "TransferCompletionMessage",
-                "dspace:providerPid": "urn:p"
-            })
-        );
+        match n.normalise(doc).await {
+            Err(NormaliseError::Invalid(reason)) => {
+                assert!(reason.contains("`consumerPid`"), "{reason}")
+            }
+            other => panic!("expected a refusal naming consumerPid, got {other:?}"),
+        }
     }
 
     #[tokio::test]
@@ -524,10 +472,7 @@ mod tests {
         let n = Normaliser::new();
         let doc = json!({"@context": DSP_CONTEXT, "@type": "CatalogRequestMessage", "filter": []});
         let out = n.normalise(doc).await.unwrap();
-        assert_eq!(
-            out,
-            json!({"@context": [DSP_CONTEXT], "@type": "CatalogRequestMessage", "filter": []})
-        );
+        assert_eq!(out, json!({"@context": [DSP_CONTEXT], "@type": "CatalogRequestMessage", "filter": []}));
     }
 
     #[tokio::test]
@@ -546,8 +491,7 @@ mod tests {
     async fn unknown_remote_context_is_rejected_by_name() {
         let n = Normaliser::new();
         let did = "https://www.w3.org/ns/did/v1";
-        let doc =
-            json!({"@context": [DSP_CONTEXT, did], "type": "CatalogService", "id": "some:id"});
+        let doc = json!({"@context": [DSP_CONTEXT, did], "type": "CatalogService", "id": "some:id"});
         match n.normalise(doc).await {
             Err(e @ NormaliseError::UnknownContext(_)) => {
                 assert!(e.to_string().contains(did), "{e}")
@@ -568,51 +512,28 @@ mod tests {
             "@type": "CatalogRequestMessage",
             "filter": []
         });
-        assert!(matches!(
-            n.normalise(doc).await,
-            Err(NormaliseError::Invalid(_))
-        ));
+        assert!(matches!(n.normalise(doc).await, Err(NormaliseError::Invalid(_))));
     }
 
     #[tokio::test]
     async fn non_objects_and_empty_documents_are_rejected() {
         let n = Normaliser::new();
-        for doc in [
-            json!("CatalogRequestMessage"),
-            json!(42),
-            json!(null),
-            json!(true),
-        ] {
-            assert!(matches!(
-                n.normalise(doc).await,
-                Err(NormaliseError::NotAnObject)
-            ));
+        for doc in [json!("CatalogRequestMessage"), json!(42), json!(null), json!(true)] {
+            assert!(matches!(n.normalise(doc).await, Err(NormaliseError::NotAnObject)));
         }
         // No @context: the type is a relative IRI and `filter` is dropped.
         let doc = json!({"@type": "CatalogRequestMessage", "filter": []});
-        assert!(matches!(
-            n.normalise(doc).await,
-            Err(NormaliseError::Invalid(_))
-        ));
+        assert!(matches!(n.normalise(doc).await, Err(NormaliseError::Invalid(_))));
         let doc = json!({"filter": []});
-        assert!(matches!(
-            n.normalise(doc).await,
-            Err(NormaliseError::Invalid(_))
-        ));
+        assert!(matches!(n.normalise(doc).await, Err(NormaliseError::Invalid(_))));
         // Top-level arrays are the expanded form: accepted.
         let doc = json!([{"@type": ["https://w3id.org/dspace/2025/1/CatalogRequestMessage"]}]);
         let out = n.normalise(doc).await.unwrap();
-        assert_eq!(
-            out,
-            json!({"@context": [DSP_CONTEXT], "@type": "CatalogRequestMessage"})
-        );
+        assert_eq!(out, json!({"@context": [DSP_CONTEXT], "@type": "CatalogRequestMessage"}));
         // ... but a DSP message is exactly one node.
         let node = json!({"@type": ["https://w3id.org/dspace/2025/1/CatalogRequestMessage"]});
         let doc = json!([node, {"@id": "urn:x", "@type": node["@type"]}]);
-        assert!(matches!(
-            n.normalise(doc).await,
-            Err(NormaliseError::Invalid(_))
-        ));
+        assert!(matches!(n.normalise(doc).await, Err(NormaliseError::Invalid(_))));
     }
 
     #[test]
@@ -631,8 +552,7 @@ mod tests {
         for text in [DSP_CONTEXT_DOC, ODRL_CONTEXT_DOC] {
             collect(&serde_json::from_str(text).unwrap(), &mut found);
         }
-        let listed: std::collections::BTreeSet<String> =
-            SET_TERMS.iter().map(|s| s.to_string()).collect();
+        let listed: std::collections::BTreeSet<String> = SET_TERMS.iter().map(|s| s.to_string()).collect();
         assert_eq!(found, listed);
     }
 

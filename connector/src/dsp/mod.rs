@@ -20,8 +20,5 @@ pub fn routes(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/catalog/request", post(catalog::request_catalog))
         .route("/catalog/datasets/{id}", get(catalog::get_dataset))
-        .route_layer(axum::middleware::from_fn_with_state(
-            state,
-            caller::authenticate,
-        ))
+        .route_layer(axum::middleware::from_fn_with_state(state, caller::authenticate))
 }

@@ -36,19 +36,11 @@ pub async fn request(
     State(state): State<AppState>,
     ApiJson(request): ApiJson<CatalogRequest>,
 ) -> Result<Json<Value>, Problem> {
-    match state
-        .dsp_client
-        .catalog(&request.counter_party_address, &request.filter)
-        .await
-    {
+    match state.dsp_client.catalog(&request.counter_party_address, &request.filter).await {
         Ok(catalog) => Ok(Json(catalog)),
-        Err(ClientError::BadAddress(address)) => Err(Problem::invalid_field(
-            "/counterPartyAddress",
-            format!("`{address}` is not an http(s) URL"),
-        )),
-        Err(error) => Err(Problem::new(
-            StatusCode::FAILED_DEPENDENCY,
-            error.to_string(),
-        )),
+        Err(ClientError::BadAddress(address)) => {
+            Err(Problem::invalid_field("/counterPartyAddress", format!("`{address}` is not an http(s) URL")))
+        }
+        Err(error) => Err(Problem::new(StatusCode::FAILED_DEPENDENCY, error.to_string())),
     }
 }

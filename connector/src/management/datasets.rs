@@ -21,9 +21,7 @@ pub async fn list(
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Json<Listing<StoredProduct>>, Problem> {
     let (limit, cursor) = query.read()?;
-    Ok(Json(
-        state.store.products(cursor.as_ref(), limit).await?.into(),
-    ))
+    Ok(Json(state.store.products(cursor.as_ref(), limit).await?.into()))
 }
 
 /// Register a data product.
@@ -41,10 +39,7 @@ pub async fn create(
 /// Read a data product.
 #[utoipa::path(get, path = "/datasets/{id}", tag = "datasets", params(("id" = String, Path)),
     responses((status = 200, body = StoredProduct), (status = 404, body = Problem)))]
-pub async fn get(
-    State(state): State<AppState>,
-    ApiPath(id): ApiPath<String>,
-) -> Result<Json<StoredProduct>, Problem> {
+pub async fn get(State(state): State<AppState>, ApiPath(id): ApiPath<String>) -> Result<Json<StoredProduct>, Problem> {
     Ok(Json(state.store.product(&id).await?))
 }
 
@@ -64,10 +59,7 @@ pub async fn replace(
 /// Delete a data product; it leaves every offer.
 #[utoipa::path(delete, path = "/datasets/{id}", tag = "datasets", params(("id" = String, Path)),
     responses((status = 204), (status = 404, body = Problem)))]
-pub async fn delete(
-    State(state): State<AppState>,
-    ApiPath(id): ApiPath<String>,
-) -> Result<Response, Problem> {
+pub async fn delete(State(state): State<AppState>, ApiPath(id): ApiPath<String>) -> Result<Response, Problem> {
     state.store.delete_product(&id).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -22,24 +22,12 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
         let bytes = Bytes::from_request(request, state)
             .await
             .map_err(|rejection| Problem::new(rejection.status(), rejection.body_text()))?;
-        let mut deserializer = serde_json::Deserializer::from_slice(&bytes);
-        let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        // Syntax first, then types: a well-formed body of the wrong shape is a field problem, never "not JSON".
+        let document: serde_json::Value = serde_json::from_slice(&bytes)
+            .map_err(|error| Problem::new(StatusCode::BAD_REQUEST, format!("the body is not valid JSON: {error}")))?;
+        let value = serde_path_to_error::deserialize(document).map_err(|error| {
             let pointer = pointer(error.path());
-            let inner = error.into_inner();
-            if inner.is_syntax() || inner.is_eof() {
-                Problem::new(
-                    StatusCode::BAD_REQUEST,
-                    format!("the body is not valid JSON: {inner}"),
-                )
-            } else {
-                Problem::invalid_field(pointer, inner.to_string())
-            }
-        })?;
-        deserializer.end().map_err(|error| {
-            Problem::new(
-                StatusCode::BAD_REQUEST,
-                format!("the body is not valid JSON: {error}"),
-            )
+            Problem::invalid_field(pointer, error.into_inner().to_string())
         })?;
         Ok(ApiJson(value))
     }
@@ -51,7 +39,9 @@ fn pointer(path: &serde_path_to_error::Path) -> String {
         .filter_map(|segment| match segment {
             Segment::Seq { index } => Some(index.to_string()),
             Segment::Map { key } => Some(ldt_catalog::product::escape_pointer(key)),
-            Segment::Enum { .. } | Segment::Unknown => None,
+            // An externally tagged enum is written `{"variant": …}`: the variant is a key of the document.
+            Segment::Enum { variant } => Some(ldt_catalog::product::escape_pointer(variant)),
+            Segment::Unknown => None,
         })
         .fold(String::new(), |pointer, part| format!("{pointer}/{part}"))
 }
@@ -94,15 +84,25 @@ mod tests {
     struct Inner {
         #[serde(rename = "a/b")]
         value: u32,
+        #[serde(default)]
+        choice: Option<Choice>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    #[allow(dead_code)]
+    enum Choice {
+        Ids(Vec<String>),
     }
 
     #[test]
     fn pointers_locate_the_bad_field() {
         let json = r#"{"items": [{"a/b": 1}, {"a/b": "x"}]}"#;
-        let error = serde_path_to_error::deserialize::<_, Outer>(
-            &mut serde_json::Deserializer::from_str(json),
-        )
-        .unwrap_err();
+        let error =
+            serde_path_to_error::deserialize::<_, Outer>(&mut serde_json::Deserializer::from_str(json)).unwrap_err();
         assert_eq!(pointer(error.path()), "/items/1/a~1b");
+        let json = serde_json::json!({"items": [{"a/b": 1, "choice": {"ids": [1]}}]});
+        let error = serde_path_to_error::deserialize::<_, Outer>(json).unwrap_err();
+        assert_eq!(pointer(error.path()), "/items/0/choice/ids/0");
     }
 }

@@ -26,16 +26,14 @@ impl ListQuery {
     pub fn read(&self) -> Result<(usize, Option<Cursor>), Problem> {
         let limit = self.limit.unwrap_or(DEFAULT_LIMIT);
         if !(1..=MAX_LIMIT).contains(&limit) {
-            return Err(Problem::invalid_field(
-                "limit",
-                format!("must be between 1 and {MAX_LIMIT}"),
-            ));
+            return Err(Problem::invalid_field("limit", format!("must be between 1 and {MAX_LIMIT}")));
         }
         let cursor = match &self.cursor {
             None => None,
-            Some(token) => Some(Cursor::decode(token).ok_or_else(|| {
-                Problem::invalid_field("cursor", "is not a cursor from this list")
-            })?),
+            Some(token) => Some(
+                Cursor::decode(token)
+                    .ok_or_else(|| Problem::invalid_field("cursor", "is not a cursor from this list"))?,
+            ),
         };
         Ok((limit, cursor))
     }

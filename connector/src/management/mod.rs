@@ -52,10 +52,8 @@ struct ApiKeySecurity;
 impl Modify for ApiKeySecurity {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "api_key",
-            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("X-Api-Key"))),
-        );
+        components
+            .add_security_scheme("api_key", SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("X-Api-Key"))));
     }
 }
 
@@ -70,50 +68,25 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .routes(routes!(offers::get, offers::replace, offers::delete))
         .routes(routes!(catalog::request))
         .split_for_parts();
-    let document: Arc<[u8]> = api
-        .to_json()
-        .map(|json| json.into_bytes().into())
-        .unwrap_or_else(|_| Arc::from(&b"{}"[..]));
+    let document: Arc<[u8]> =
+        api.to_json().map(|json| json.into_bytes().into()).unwrap_or_else(|_| Arc::from(&b"{}"[..]));
     router
         .route("/openapi.json", get(move || openapi_json(document.clone())))
-        .fallback(|| async {
-            Problem::new(
-                StatusCode::NOT_FOUND,
-                "there is no such management endpoint",
-            )
-        })
+        .fallback(|| async { Problem::new(StatusCode::NOT_FOUND, "there is no such management endpoint") })
         .route_layer(axum::middleware::from_fn_with_state(state, require_api_key))
 }
 
 async fn openapi_json(document: Arc<[u8]>) -> Response {
-    (
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        )],
-        document.to_vec(),
-    )
-        .into_response()
+    ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], document.to_vec()).into_response()
 }
 
 /// Middleware: lets the request through only with the configured API key in `X-Api-Key`.
-async fn require_api_key(
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Result<Response, Problem> {
-    let presented = request
-        .headers()
-        .get(API_KEY_HEADER)
-        .map(HeaderValue::as_bytes)
-        .unwrap_or_default();
+async fn require_api_key(State(state): State<AppState>, request: Request, next: Next) -> Result<Response, Problem> {
+    let presented = request.headers().get(API_KEY_HEADER).map(HeaderValue::as_bytes).unwrap_or_default();
     if bool::from(presented.ct_eq(state.management_key.as_bytes())) {
         Ok(next.run(request).await)
     } else {
-        Err(Problem::new(
-            StatusCode::UNAUTHORIZED,
-            "send the management API key in the X-Api-Key header",
-        ))
+        Err(Problem::new(StatusCode::UNAUTHORIZED, "send the management API key in the X-Api-Key header"))
     }
 }
 
@@ -133,9 +106,6 @@ fn same_id(path_id: &str, body_id: &str) -> Result<(), Problem> {
     if path_id == body_id {
         Ok(())
     } else {
-        Err(Problem::invalid_field(
-            "/id",
-            format!("`{body_id}` differs from the id in the path, `{path_id}`"),
-        ))
+        Err(Problem::invalid_field("/id", format!("`{body_id}` differs from the id in the path, `{path_id}`")))
     }
 }

@@ -21,18 +21,13 @@ pub async fn list(
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Json<Listing<StoredOffer>>, Problem> {
     let (limit, cursor) = query.read()?;
-    Ok(Json(
-        state.store.offers(cursor.as_ref(), limit).await?.into(),
-    ))
+    Ok(Json(state.store.offers(cursor.as_ref(), limit).await?.into()))
 }
 
 /// Register an offer; the products it selects appear in the catalogue under it.
 #[utoipa::path(post, path = "/offers", tag = "offers", request_body = Offer,
     responses((status = 201, body = StoredOffer), (status = 400, body = Problem), (status = 409, body = Problem)))]
-pub async fn create(
-    State(state): State<AppState>,
-    ApiJson(offer): ApiJson<Offer>,
-) -> Result<Response, Problem> {
+pub async fn create(State(state): State<AppState>, ApiJson(offer): ApiJson<Offer>) -> Result<Response, Problem> {
     offer.validate().map_err(Problem::invalid)?;
     let stored = state.store.create_offer(&offer).await?;
     Ok(created("offers", &offer.id, stored))
@@ -41,10 +36,7 @@ pub async fn create(
 /// Read an offer.
 #[utoipa::path(get, path = "/offers/{id}", tag = "offers", params(("id" = String, Path)),
     responses((status = 200, body = StoredOffer), (status = 404, body = Problem)))]
-pub async fn get(
-    State(state): State<AppState>,
-    ApiPath(id): ApiPath<String>,
-) -> Result<Json<StoredOffer>, Problem> {
+pub async fn get(State(state): State<AppState>, ApiPath(id): ApiPath<String>) -> Result<Json<StoredOffer>, Problem> {
     Ok(Json(state.store.offer(&id).await?))
 }
 
@@ -64,10 +56,7 @@ pub async fn replace(
 /// Withdraw an offer.
 #[utoipa::path(delete, path = "/offers/{id}", tag = "offers", params(("id" = String, Path)),
     responses((status = 204), (status = 404, body = Problem)))]
-pub async fn delete(
-    State(state): State<AppState>,
-    ApiPath(id): ApiPath<String>,
-) -> Result<Response, Problem> {
+pub async fn delete(State(state): State<AppState>, ApiPath(id): ApiPath<String>) -> Result<Response, Problem> {
     state.store.delete_offer(&id).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -21,9 +21,7 @@ pub async fn list(
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Json<Listing<StoredPolicy>>, Problem> {
     let (limit, cursor) = query.read()?;
-    Ok(Json(
-        state.store.policies(cursor.as_ref(), limit).await?.into(),
-    ))
+    Ok(Json(state.store.policies(cursor.as_ref(), limit).await?.into()))
 }
 
 /// Register a policy.
@@ -41,10 +39,7 @@ pub async fn create(
 /// Read a policy.
 #[utoipa::path(get, path = "/policies/{id}", tag = "policies", params(("id" = String, Path)),
     responses((status = 200, body = StoredPolicy), (status = 404, body = Problem)))]
-pub async fn get(
-    State(state): State<AppState>,
-    ApiPath(id): ApiPath<String>,
-) -> Result<Json<StoredPolicy>, Problem> {
+pub async fn get(State(state): State<AppState>, ApiPath(id): ApiPath<String>) -> Result<Json<StoredPolicy>, Problem> {
     Ok(Json(state.store.policy(&id).await?))
 }
 
@@ -64,10 +59,7 @@ pub async fn replace(
 /// Delete a policy; refused (409) while an offer uses it.
 #[utoipa::path(delete, path = "/policies/{id}", tag = "policies", params(("id" = String, Path)),
     responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem)))]
-pub async fn delete(
-    State(state): State<AppState>,
-    ApiPath(id): ApiPath<String>,
-) -> Result<Response, Problem> {
+pub async fn delete(State(state): State<AppState>, ApiPath(id): ApiPath<String>) -> Result<Response, Problem> {
     state.store.delete_policy(&id).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -43,18 +43,12 @@ impl Problem {
             [one] => format!("{}: {}", one.pointer, one.detail),
             many => format!("{} fields are invalid", many.len()),
         };
-        Problem {
-            errors,
-            ..Problem::new(StatusCode::BAD_REQUEST, detail)
-        }
+        Problem { errors, ..Problem::new(StatusCode::BAD_REQUEST, detail) }
     }
 
     /// 400: one field is invalid.
     pub fn invalid_field(pointer: impl Into<String>, detail: impl Into<String>) -> Problem {
-        Problem::invalid(vec![FieldError {
-            pointer: pointer.into(),
-            detail: detail.into(),
-        }])
+        Problem::invalid(vec![FieldError { pointer: pointer.into(), detail: detail.into() }])
     }
 }
 
@@ -66,10 +60,7 @@ impl From<StoreError> for Problem {
             StoreError::BadReference { pointer, detail } => Problem::invalid_field(pointer, detail),
             StoreError::Database(_) | StoreError::Corrupt { .. } => {
                 tracing::error!(%error, "store failed while answering a management request");
-                Problem::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "the connector's database failed; see its log",
-                )
+                Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "the connector's database failed; see its log")
             }
         }
     }
@@ -79,10 +70,9 @@ impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut response = (status, axum::Json(&self)).into_response();
-        response.headers_mut().insert(
-            header::CONTENT_TYPE,
-            header::HeaderValue::from_static("application/problem+json"),
-        );
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, header::HeaderValue::from_static("application/problem+json"));
         response
     }
 }

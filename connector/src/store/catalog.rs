@@ -8,10 +8,7 @@ use ldt_catalog::DataProduct;
 use ldt_catalog::paging::{Cursor, Page};
 use ldt_catalog::terms::TermFilter;
 use sea_orm::sea_query::{Expr, Query};
-use sea_orm::{
-    ColumnTrait, Condition, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect,
-    RelationDef,
-};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, RelationDef};
 use serde_json::{Map, Value};
 
 use super::entity::{dataset, dataset_term, offer, offer_dataset, policy};
@@ -65,45 +62,23 @@ impl Store {
         cursor: Option<&Cursor>,
         limit: usize,
     ) -> Result<Page<CatalogEntry>, StoreError> {
-        let select = dataset::Entity::find()
-            .filter(offered())
-            .filter(term_condition(filters));
-        let page = page_of(
-            &self.db,
-            select,
-            dataset::Column::Id,
-            cursor,
-            limit,
-            |row| &row.id,
-        )
-        .await?;
+        let select = dataset::Entity::find().filter(offered()).filter(term_condition(filters));
+        let page = page_of(&self.db, select, dataset::Column::Id, cursor, limit, |row| &row.id).await?;
         let items = self.with_offers(page.items).await?;
-        Ok(Page {
-            items,
-            next: page.next,
-            previous: page.previous,
-        })
+        Ok(Page { items, next: page.next, previous: page.previous })
     }
 
     /// The product `id` as the catalogue shows it; `NotFound` if it does not exist or is under no offer.
     pub async fn catalog_entry(&self, id: &str) -> Result<CatalogEntry, StoreError> {
-        let row = dataset::Entity::find_by_id(id)
-            .filter(offered())
-            .one(&self.db)
-            .await?;
-        let row = row.ok_or_else(|| StoreError::NotFound {
-            kind: "dataset",
-            id: id.to_owned(),
-        })?;
+        StoreError::unless_storable("dataset", id)?;
+        let row = dataset::Entity::find_by_id(id).filter(offered()).one(&self.db).await?;
+        let row = row.ok_or_else(|| StoreError::not_found("dataset", id))?;
         let mut entries = self.with_offers(vec![row]).await?;
         Ok(entries.remove(0))
     }
 
     /// Puts the products of `rows` together and attaches their offers, with three queries.
-    async fn with_offers(
-        &self,
-        rows: Vec<dataset::Model>,
-    ) -> Result<Vec<CatalogEntry>, StoreError> {
+    async fn with_offers(&self, rows: Vec<dataset::Model>) -> Result<Vec<CatalogEntry>, StoreError> {
         let ids: Vec<String> = rows.iter().map(|row| row.id.clone()).collect();
         let products = assemble(&self.db, rows).await?;
         let links: Vec<(String, String, String)> = offer_dataset::Entity::find()
@@ -124,37 +99,23 @@ impl Store {
             ids.dedup();
             ids
         };
-        let mut rules: HashMap<String, Arc<Map<String, Value>>> =
-            HashMap::with_capacity(policy_ids.len());
-        for row in policy::Entity::find()
-            .filter(is_in(policy::Column::Id, policy_ids))
-            .all(&self.db)
-            .await?
-        {
-            let document: Value = serde_json::from_str(&row.document)
-                .map_err(|error| StoreError::corrupt("policy", &row.id, error))?;
-            rules.insert(
-                row.id,
-                Arc::new(ldt_policy::catalogue_offer_body(&document)),
-            );
+        let mut rules: HashMap<String, Arc<Map<String, Value>>> = HashMap::with_capacity(policy_ids.len());
+        for row in policy::Entity::find().filter(is_in(policy::Column::Id, policy_ids)).all(&self.db).await? {
+            let document: Value =
+                serde_json::from_str(&row.document).map_err(|error| StoreError::corrupt("policy", &row.id, error))?;
+            rules.insert(row.id, Arc::new(ldt_policy::catalogue_offer_body(&document)));
         }
         let mut offers: HashMap<String, Vec<CatalogOffer>> = HashMap::new();
         for (dataset_id, offer_id, policy_id) in links {
             if let Some(body) = rules.get(&policy_id) {
-                offers
-                    .entry(dataset_id)
-                    .or_default()
-                    .push((offer_id, Arc::clone(body)));
+                offers.entry(dataset_id).or_default().push((offer_id, Arc::clone(body)));
             }
         }
         Ok(products
             .into_iter()
             .map(|stored| {
                 let offers = offers.remove(&stored.product.id).unwrap_or_default();
-                CatalogEntry {
-                    product: stored.product,
-                    offers,
-                }
+                CatalogEntry { product: stored.product, offers }
             })
             .collect())
     }
@@ -162,8 +123,5 @@ impl Store {
 
 /// `offer_dataset` → `offer`.
 fn offer_of_link() -> RelationDef {
-    offer_dataset::Entity::belongs_to(offer::Entity)
-        .from(offer_dataset::Column::OfferId)
-        .to(offer::Column::Id)
-        .into()
+    offer_dataset::Entity::belongs_to(offer::Entity).from(offer_dataset::Column::OfferId).to(offer::Column::Id).into()
 }

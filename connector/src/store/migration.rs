@@ -80,19 +80,12 @@ mod m0001_catalog {
         parent_id: impl IntoIden + 'static,
         on_delete: ForeignKeyAction,
     ) -> ForeignKeyCreateStatement {
-        ForeignKey::create()
-            .from(table, column)
-            .to(parent, parent_id)
-            .on_delete(on_delete)
-            .to_owned()
+        ForeignKey::create().from(table, column).to(parent, parent_id).on_delete(on_delete).to_owned()
     }
 
     /// A required timestamp column.
     fn timestamp(name: impl IntoIden) -> ColumnDef {
-        ColumnDef::new(name)
-            .timestamp_with_time_zone()
-            .not_null()
-            .to_owned()
+        ColumnDef::new(name).timestamp_with_time_zone().not_null().to_owned()
     }
 
     #[async_trait::async_trait]
@@ -102,12 +95,7 @@ mod m0001_catalog {
                 .create_table(
                     Table::create()
                         .table(Dataset::Table)
-                        .col(
-                            ColumnDef::new(Dataset::Id)
-                                .string()
-                                .not_null()
-                                .primary_key(),
-                        )
+                        .col(ColumnDef::new(Dataset::Id).string().not_null().primary_key())
                         .col(ColumnDef::new(Dataset::Document).text().not_null())
                         .col(timestamp(Dataset::CreatedAt))
                         .col(timestamp(Dataset::UpdatedAt))
@@ -123,11 +111,7 @@ mod m0001_catalog {
                         .col(ColumnDef::new(Distribution::Position).integer().not_null())
                         .col(ColumnDef::new(Distribution::Format).string().not_null())
                         .col(ColumnDef::new(Distribution::Document).text().not_null())
-                        .primary_key(
-                            Index::create()
-                                .col(Distribution::DatasetId)
-                                .col(Distribution::Id),
-                        )
+                        .primary_key(Index::create().col(Distribution::DatasetId).col(Distribution::Id))
                         .foreign_key(&mut reference(
                             Distribution::Table,
                             Distribution::DatasetId,
@@ -146,10 +130,7 @@ mod m0001_catalog {
                         .col(ColumnDef::new(DatasetTerm::Kind).string().not_null())
                         .col(ColumnDef::new(DatasetTerm::Value).string().not_null())
                         .primary_key(
-                            Index::create()
-                                .col(DatasetTerm::DatasetId)
-                                .col(DatasetTerm::Kind)
-                                .col(DatasetTerm::Value),
+                            Index::create().col(DatasetTerm::DatasetId).col(DatasetTerm::Kind).col(DatasetTerm::Value),
                         )
                         .foreign_key(&mut reference(
                             DatasetTerm::Table,
@@ -214,15 +195,7 @@ mod m0001_catalog {
                 ("offer_by_access_policy", Offer::AccessPolicyId),
                 ("offer_by_contract_policy", Offer::ContractPolicyId),
             ] {
-                manager
-                    .create_index(
-                        Index::create()
-                            .name(name)
-                            .table(Offer::Table)
-                            .col(column)
-                            .to_owned(),
-                    )
-                    .await?;
+                manager.create_index(Index::create().name(name).table(Offer::Table).col(column).to_owned()).await?;
             }
             manager
                 .create_table(
@@ -230,11 +203,7 @@ mod m0001_catalog {
                         .table(OfferDataset::Table)
                         .col(ColumnDef::new(OfferDataset::DatasetId).string().not_null())
                         .col(ColumnDef::new(OfferDataset::OfferId).string().not_null())
-                        .primary_key(
-                            Index::create()
-                                .col(OfferDataset::DatasetId)
-                                .col(OfferDataset::OfferId),
-                        )
+                        .primary_key(Index::create().col(OfferDataset::DatasetId).col(OfferDataset::OfferId))
                         .foreign_key(&mut reference(
                             OfferDataset::Table,
                             OfferDataset::DatasetId,

@@ -17,9 +17,8 @@ use chrono::{DateTime, SubsecRound, Utc};
 use ldt_catalog::paging::{Cursor, Page};
 use sea_orm::sea_query::{Expr, SimpleExpr};
 use sea_orm::{
-    ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection,
-    DatabaseTransaction, DbErr, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect, Select,
-    SqlErr, TransactionTrait,
+    ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, DatabaseTransaction,
+    DbErr, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect, Select, SqlErr, TransactionTrait,
 };
 use sea_orm_migration::MigratorTrait;
 use tokio::sync::{Mutex, OwnedMutexGuard};
@@ -107,19 +106,23 @@ impl StoreError {
     /// A `Conflict` when `error` is a unique-key violation, else `error` itself.
     fn duplicate(error: DbErr, kind: &str, id: &str) -> StoreError {
         match error.sql_err() {
-            Some(SqlErr::UniqueConstraintViolation(_)) => {
-                StoreError::Conflict(format!("{kind} `{id}` already exists"))
-            }
+            Some(SqlErr::UniqueConstraintViolation(_)) => StoreError::Conflict(format!("{kind} `{id}` already exists")),
             _ => StoreError::Database(error),
         }
     }
 
+    fn not_found(kind: &'static str, id: &str) -> StoreError {
+        StoreError::NotFound { kind, id: id.to_owned() }
+    }
+
+    /// `NotFound` for an id no record can have: ids are validated free of control characters, and PostgreSQL
+    /// refuses a NUL in text outright, so such a lookup is answered without asking the database.
+    fn unless_storable(kind: &'static str, id: &str) -> Result<(), StoreError> {
+        if id.chars().any(char::is_control) { Err(StoreError::not_found(kind, id)) } else { Ok(()) }
+    }
+
     fn corrupt(kind: &'static str, id: &str, error: impl std::fmt::Display) -> StoreError {
-        StoreError::Corrupt {
-            kind,
-            id: id.to_owned(),
-            reason: error.to_string(),
-        }
+        StoreError::Corrupt { kind, id: id.to_owned(), reason: error.to_string() }
     }
 }
 
@@ -131,18 +134,11 @@ impl Store {
         if url.starts_with("sqlite:") {
             tokio::fs::create_dir_all(&config.data_dir)
                 .await
-                .map_err(|error| {
-                    DbErr::Custom(format!(
-                        "cannot create {}: {error}",
-                        config.data_dir.display()
-                    ))
-                })?;
+                .map_err(|error| DbErr::Custom(format!("cannot create {}: {error}", config.data_dir.display())))?;
         }
         if let Some(schema) = &config.database.schema {
             let admin = Database::connect(url.as_str()).await?;
-            admin
-                .execute_unprepared(&format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\""))
-                .await?;
+            admin.execute_unprepared(&format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\"")).await?;
             admin.close().await?;
         }
         let mut options = ConnectOptions::new(url.as_str());
@@ -157,16 +153,11 @@ impl Store {
         let db = Database::connect(options).await?;
         if url.starts_with("sqlite:") {
             // WAL lets catalogue reads run while the operator writes; NORMAL is durable in WAL mode.
-            db.execute_unprepared(
-                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
-            )
-            .await?;
+            db.execute_unprepared("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
+                .await?;
         }
         migration::Migrator::up(&db, None).await?;
-        Ok(Store {
-            db,
-            writer: Arc::new(Mutex::new(())),
-        })
+        Ok(Store { db, writer: Arc::new(Mutex::new(())) })
     }
 
     /// Begins a catalogue write, waiting for the one under way to finish (see [`WriteTransaction`]).
@@ -174,15 +165,9 @@ impl Store {
         let writer = Arc::clone(&self.writer).lock_owned().await;
         let txn = self.db.begin().await?;
         if txn.get_database_backend() == DatabaseBackend::Postgres {
-            txn.execute_unprepared(&format!(
-                "SELECT pg_advisory_xact_lock({CATALOG_WRITE_LOCK})"
-            ))
-            .await?;
+            txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({CATALOG_WRITE_LOCK})")).await?;
         }
-        Ok(WriteTransaction {
-            txn,
-            _writer: writer,
-        })
+        Ok(WriteTransaction { txn, _writer: writer })
     }
 
     /// The connection pool.
@@ -211,12 +196,8 @@ where
 {
     let select = match cursor {
         None => select.order_by(key, Order::Asc),
-        Some(Cursor::After(after)) => select
-            .filter(key.gt(after.as_str()))
-            .order_by(key, Order::Asc),
-        Some(Cursor::Before(before)) => select
-            .filter(key.lt(before.as_str()))
-            .order_by(key, Order::Desc),
+        Some(Cursor::After(after)) => select.filter(key.gt(after.as_str())).order_by(key, Order::Asc),
+        Some(Cursor::Before(before)) => select.filter(key.lt(before.as_str())).order_by(key, Order::Desc),
     };
     let rows = select.limit(limit as u64 + 1).all(db).await?;
     Ok(Page::from_rows(rows, cursor, limit, row_key))
@@ -225,9 +206,5 @@ where
 /// `column IN (values)`, or a condition that is never true when `values` is empty.
 fn is_in(column: impl ColumnTrait, values: impl IntoIterator<Item = String>) -> SimpleExpr {
     let values: Vec<String> = values.into_iter().collect();
-    if values.is_empty() {
-        Expr::val(1).eq(0)
-    } else {
-        column.is_in(values)
-    }
+    if values.is_empty() { Expr::val(1).eq(0) } else { column.is_in(values) }
 }

@@ -11,8 +11,8 @@ use ldt_catalog::paging::{Cursor, Page};
 use ldt_catalog::terms::Term;
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    QueryFilter, QuerySelect,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    QuerySelect,
 };
 use serde::Serialize;
 
@@ -48,11 +48,7 @@ impl Store {
             .map_err(|error| StoreError::duplicate(error, KIND, &offer.id))?;
         link_offer(&txn, offer).await?;
         txn.commit().await?;
-        Ok(StoredOffer {
-            offer: offer.clone(),
-            created_at: now,
-            updated_at: now,
-        })
+        Ok(StoredOffer { offer: offer.clone(), created_at: now, updated_at: now })
     }
 
     /// Replaces an offer and works out again which products it covers; `NotFound` if there is none.
@@ -61,86 +57,38 @@ impl Store {
         let existing = offer::Entity::find_by_id(&offer.id)
             .one(&*txn)
             .await?
-            .ok_or_else(|| StoreError::NotFound {
-                kind: KIND,
-                id: offer.id.clone(),
-            })?;
+            .ok_or_else(|| StoreError::not_found(KIND, &offer.id))?;
         check_references(&txn, offer).await?;
         let now = now();
-        offer::Entity::update(row(offer, existing.created_at, now))
-            .exec(&*txn)
-            .await?;
-        offer_dataset::Entity::delete_many()
-            .filter(offer_dataset::Column::OfferId.eq(&offer.id))
-            .exec(&*txn)
-            .await?;
+        offer::Entity::update(row(offer, existing.created_at, now)).exec(&*txn).await?;
+        offer_dataset::Entity::delete_many().filter(offer_dataset::Column::OfferId.eq(&offer.id)).exec(&*txn).await?;
         link_offer(&txn, offer).await?;
         txn.commit().await?;
-        Ok(StoredOffer {
-            offer: offer.clone(),
-            created_at: existing.created_at,
-            updated_at: now,
-        })
+        Ok(StoredOffer { offer: offer.clone(), created_at: existing.created_at, updated_at: now })
     }
 
     /// The offer `id`.
     pub async fn offer(&self, id: &str) -> Result<StoredOffer, StoreError> {
-        let row = offer::Entity::find_by_id(id)
-            .one(&self.db)
-            .await?
-            .ok_or_else(|| StoreError::NotFound {
-                kind: KIND,
-                id: id.to_owned(),
-            })?;
+        StoreError::unless_storable(KIND, id)?;
+        let row = offer::Entity::find_by_id(id).one(&self.db).await?.ok_or_else(|| StoreError::not_found(KIND, id))?;
         stored(row)
     }
 
     /// Withdraws the offer `id` from every product.
     pub async fn delete_offer(&self, id: &str) -> Result<(), StoreError> {
+        StoreError::unless_storable(KIND, id)?;
         let txn = self.begin_write().await?;
-        offer_dataset::Entity::delete_many()
-            .filter(offer_dataset::Column::OfferId.eq(id))
-            .exec(&*txn)
-            .await?;
-        if offer::Entity::delete_by_id(id)
-            .exec(&*txn)
-            .await?
-            .rows_affected
-            == 0
-        {
-            return Err(StoreError::NotFound {
-                kind: KIND,
-                id: id.to_owned(),
-            });
+        offer_dataset::Entity::delete_many().filter(offer_dataset::Column::OfferId.eq(id)).exec(&*txn).await?;
+        if offer::Entity::delete_by_id(id).exec(&*txn).await?.rows_affected == 0 {
+            return Err(StoreError::not_found(KIND, id));
         }
         Ok(txn.commit().await?)
     }
 
     /// A page of offers in id order.
-    pub async fn offers(
-        &self,
-        cursor: Option<&Cursor>,
-        limit: usize,
-    ) -> Result<Page<StoredOffer>, StoreError> {
-        let page = page_of(
-            &self.db,
-            offer::Entity::find(),
-            offer::Column::Id,
-            cursor,
-            limit,
-            |row| &row.id,
-        )
-        .await?;
-        let items = page
-            .items
-            .into_iter()
-            .map(stored)
-            .collect::<Result<_, _>>()?;
-        Ok(Page {
-            items,
-            next: page.next,
-            previous: page.previous,
-        })
+    pub async fn offers(&self, cursor: Option<&Cursor>, limit: usize) -> Result<Page<StoredOffer>, StoreError> {
+        let page = page_of(&self.db, offer::Entity::find(), offer::Column::Id, cursor, limit, |row| &row.id).await?;
+        page.try_map(stored)
     }
 }
 
@@ -156,27 +104,20 @@ fn row(offer: &Offer, created_at: DateTime<Utc>, updated_at: DateTime<Utc>) -> o
 }
 
 fn stored(row: offer::Model) -> Result<StoredOffer, StoreError> {
-    let datasets = serde_json::from_str(&row.selector)
-        .map_err(|error| StoreError::corrupt(KIND, &row.id, error))?;
+    let datasets = serde_json::from_str(&row.selector).map_err(|error| StoreError::corrupt(KIND, &row.id, error))?;
     let offer = Offer {
         id: row.id,
         access_policy_id: row.access_policy_id,
         contract_policy_id: row.contract_policy_id,
         datasets,
     };
-    Ok(StoredOffer {
-        offer,
-        created_at: row.created_at,
-        updated_at: row.updated_at,
-    })
+    Ok(StoredOffer { offer, created_at: row.created_at, updated_at: row.updated_at })
 }
 
 /// Fails with `BadReference` unless the offer's policies and listed products exist.
 async fn check_references(txn: &DatabaseTransaction, offer: &Offer) -> Result<(), StoreError> {
-    let policies = [
-        ("/contractPolicyId", Some(&offer.contract_policy_id)),
-        ("/accessPolicyId", offer.access_policy_id.as_ref()),
-    ];
+    let policies =
+        [("/contractPolicyId", Some(&offer.contract_policy_id)), ("/accessPolicyId", offer.access_policy_id.as_ref())];
     for (pointer, id) in policies {
         if let Some(id) = id
             && policy::Entity::find_by_id(id).one(txn).await?.is_none()
@@ -197,8 +138,7 @@ async fn check_references(txn: &DatabaseTransaction, offer: &Offer) -> Result<()
             .await?
             .into_iter()
             .collect();
-        if let Some((index, missing)) = ids.iter().enumerate().find(|(_, id)| !known.contains(*id))
-        {
+        if let Some((index, missing)) = ids.iter().enumerate().find(|(_, id)| !known.contains(*id)) {
             return Err(StoreError::BadReference {
                 pointer: format!("/datasets/ids/{index}"),
                 detail: format!("there is no dataset `{missing}`"),
@@ -211,9 +151,7 @@ async fn check_references(txn: &DatabaseTransaction, offer: &Offer) -> Result<()
 /// Puts every product the offer selects under it, with one `INSERT … SELECT`.
 async fn link_offer(txn: &DatabaseTransaction, offer: &Offer) -> Result<(), StoreError> {
     let condition = match &offer.datasets {
-        DatasetSelector::Ids(ids) => {
-            Condition::all().add(is_in(dataset::Column::Id, ids.iter().cloned()))
-        }
+        DatasetSelector::Ids(ids) => Condition::all().add(is_in(dataset::Column::Id, ids.iter().cloned())),
         DatasetSelector::Matching(filters) => term_condition(filters),
     };
     let selected = Query::select()
@@ -224,15 +162,11 @@ async fn link_offer(txn: &DatabaseTransaction, offer: &Offer) -> Result<(), Stor
         .to_owned();
     let insert = Query::insert()
         .into_table(offer_dataset::Entity)
-        .columns([
-            offer_dataset::Column::DatasetId,
-            offer_dataset::Column::OfferId,
-        ])
+        .columns([offer_dataset::Column::DatasetId, offer_dataset::Column::OfferId])
         .select_from(selected)
         .map_err(|error| StoreError::Database(sea_orm::DbErr::Custom(error.to_string())))?
         .to_owned();
-    txn.execute(txn.get_database_backend().build(&insert))
-        .await?;
+    txn.execute(txn.get_database_backend().build(&insert)).await?;
     Ok(())
 }
 
@@ -243,8 +177,7 @@ pub(super) async fn forget_product(db: &impl ConnectionTrait, id: &str) -> Resul
         if let DatasetSelector::Ids(ids) = selector
             && ids.iter().any(|listed| listed == id)
         {
-            let remaining =
-                DatasetSelector::Ids(ids.into_iter().filter(|listed| listed != id).collect());
+            let remaining = DatasetSelector::Ids(ids.into_iter().filter(|listed| listed != id).collect());
             offer::Entity::update(offer::ActiveModel {
                 id: Set(offer_id),
                 selector: Set(serde_json::to_string(&remaining).unwrap_or_default()),
@@ -259,9 +192,7 @@ pub(super) async fn forget_product(db: &impl ConnectionTrait, id: &str) -> Resul
 }
 
 /// Every offer's id and selector, for working out which offers a product being written falls under.
-pub(super) async fn selectors(
-    db: &impl ConnectionTrait,
-) -> Result<Vec<(String, DatasetSelector)>, StoreError> {
+pub(super) async fn selectors(db: &impl ConnectionTrait) -> Result<Vec<(String, DatasetSelector)>, StoreError> {
     let rows: Vec<(String, String)> = offer::Entity::find()
         .select_only()
         .column(offer::Column::Id)

@@ -2,9 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use ldt_catalog::paging::{Cursor, Page};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -39,10 +37,7 @@ const KIND: &str = "policy";
 
 impl Store {
     /// Registers a new policy; `Conflict` if its id is taken.
-    pub async fn create_policy(
-        &self,
-        document: &PolicyDocument,
-    ) -> Result<StoredPolicy, StoreError> {
+    pub async fn create_policy(&self, document: &PolicyDocument) -> Result<StoredPolicy, StoreError> {
         let now = now();
         policy::Entity::insert(policy::ActiveModel {
             id: Set(document.id.clone()),
@@ -53,25 +48,15 @@ impl Store {
         .exec(&self.db)
         .await
         .map_err(|error| StoreError::duplicate(error, KIND, &document.id))?;
-        Ok(StoredPolicy {
-            document: document.clone(),
-            created_at: now,
-            updated_at: now,
-        })
+        Ok(StoredPolicy { document: document.clone(), created_at: now, updated_at: now })
     }
 
     /// Replaces a policy's document; `NotFound` if there is none. Offers under it publish the new rules at once.
-    pub async fn replace_policy(
-        &self,
-        document: &PolicyDocument,
-    ) -> Result<StoredPolicy, StoreError> {
+    pub async fn replace_policy(&self, document: &PolicyDocument) -> Result<StoredPolicy, StoreError> {
         let existing = policy::Entity::find_by_id(&document.id)
             .one(&self.db)
             .await?
-            .ok_or_else(|| StoreError::NotFound {
-                kind: KIND,
-                id: document.id.clone(),
-            })?;
+            .ok_or_else(|| StoreError::not_found(KIND, &document.id))?;
         let now = now();
         policy::Entity::update(policy::ActiveModel {
             id: Set(document.id.clone()),
@@ -81,85 +66,41 @@ impl Store {
         })
         .exec(&self.db)
         .await?;
-        Ok(StoredPolicy {
-            document: document.clone(),
-            created_at: existing.created_at,
-            updated_at: now,
-        })
+        Ok(StoredPolicy { document: document.clone(), created_at: existing.created_at, updated_at: now })
     }
 
     /// The policy `id`.
     pub async fn policy(&self, id: &str) -> Result<StoredPolicy, StoreError> {
-        let row = policy::Entity::find_by_id(id)
-            .one(&self.db)
-            .await?
-            .ok_or_else(|| StoreError::NotFound {
-                kind: KIND,
-                id: id.to_owned(),
-            })?;
+        StoreError::unless_storable(KIND, id)?;
+        let row = policy::Entity::find_by_id(id).one(&self.db).await?.ok_or_else(|| StoreError::not_found(KIND, id))?;
         stored(row)
     }
 
     /// Removes the policy `id`; `Conflict` while an offer uses it.
     pub async fn delete_policy(&self, id: &str) -> Result<(), StoreError> {
+        StoreError::unless_storable(KIND, id)?;
         let txn = self.begin_write().await?;
         let users: Vec<String> = offer::Entity::find()
             .select_only()
             .column(offer::Column::Id)
-            .filter(
-                offer::Column::ContractPolicyId
-                    .eq(id)
-                    .or(offer::Column::AccessPolicyId.eq(id)),
-            )
+            .filter(offer::Column::ContractPolicyId.eq(id).or(offer::Column::AccessPolicyId.eq(id)))
             .limit(10)
             .into_tuple()
             .all(&*txn)
             .await?;
         if !users.is_empty() {
-            return Err(StoreError::Conflict(format!(
-                "policy `{id}` is used by the offers {}",
-                users.join(", ")
-            )));
+            return Err(StoreError::Conflict(format!("policy `{id}` is used by the offers {}", users.join(", "))));
         }
-        if policy::Entity::delete_by_id(id)
-            .exec(&*txn)
-            .await?
-            .rows_affected
-            == 0
-        {
-            return Err(StoreError::NotFound {
-                kind: KIND,
-                id: id.to_owned(),
-            });
+        if policy::Entity::delete_by_id(id).exec(&*txn).await?.rows_affected == 0 {
+            return Err(StoreError::not_found(KIND, id));
         }
         Ok(txn.commit().await?)
     }
 
     /// A page of policies in id order.
-    pub async fn policies(
-        &self,
-        cursor: Option<&Cursor>,
-        limit: usize,
-    ) -> Result<Page<StoredPolicy>, StoreError> {
-        let page = page_of(
-            &self.db,
-            policy::Entity::find(),
-            policy::Column::Id,
-            cursor,
-            limit,
-            |row| &row.id,
-        )
-        .await?;
-        let items = page
-            .items
-            .into_iter()
-            .map(stored)
-            .collect::<Result<_, _>>()?;
-        Ok(Page {
-            items,
-            next: page.next,
-            previous: page.previous,
-        })
+    pub async fn policies(&self, cursor: Option<&Cursor>, limit: usize) -> Result<Page<StoredPolicy>, StoreError> {
+        let page = page_of(&self.db, policy::Entity::find(), policy::Column::Id, cursor, limit, |row| &row.id).await?;
+        page.try_map(stored)
     }
 
     /// True if the policy `id` exists.
@@ -169,8 +110,7 @@ impl Store {
 }
 
 fn stored(row: policy::Model) -> Result<StoredPolicy, StoreError> {
-    let policy = serde_json::from_str(&row.document)
-        .map_err(|error| StoreError::corrupt(KIND, &row.id, error))?;
+    let policy = serde_json::from_str(&row.document).map_err(|error| StoreError::corrupt(KIND, &row.id, error))?;
     Ok(StoredPolicy {
         document: PolicyDocument { id: row.id, policy },
         created_at: row.created_at,

@@ -6,9 +6,7 @@ use chrono::{DateTime, Utc};
 use ldt_catalog::paging::{Cursor, Page};
 use ldt_catalog::terms::product_terms;
 use ldt_catalog::{DataProduct, Distribution};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::entity::{dataset, dataset_term, distribution, offer_dataset};
 use super::{Store, StoreError, is_in, now, offers, page_of};
@@ -36,49 +34,35 @@ impl Store {
     pub async fn create_product(&self, product: &DataProduct) -> Result<StoredProduct, StoreError> {
         let now = now();
         let txn = self.begin_write().await?;
-        insert_products(&*txn, std::slice::from_ref(product), now)
-            .await
-            .map_err(|error| match error {
-                StoreError::Database(error) => StoreError::duplicate(error, KIND, &product.id),
-                other => other,
-            })?;
+        insert_products(&*txn, std::slice::from_ref(product), now).await.map_err(|error| match error {
+            StoreError::Database(error) => StoreError::duplicate(error, KIND, &product.id),
+            other => other,
+        })?;
         txn.commit().await?;
-        Ok(StoredProduct {
-            product: product.clone(),
-            created_at: now,
-            updated_at: now,
-        })
+        Ok(StoredProduct { product: product.clone(), created_at: now, updated_at: now })
     }
 
     /// Registers many new products in one transaction (seeding, imports); `Conflict` if an id is taken.
     pub async fn create_products(&self, products: &[DataProduct]) -> Result<(), StoreError> {
         let txn = self.begin_write().await?;
         for chunk in products.chunks(BATCH) {
-            insert_products(&*txn, chunk, now())
-                .await
-                .map_err(|error| match error {
-                    StoreError::Database(error) => StoreError::Conflict(format!(
-                        "a dataset of the batch already exists: {error}"
-                    )),
-                    other => other,
-                })?;
+            insert_products(&*txn, chunk, now()).await.map_err(|error| match error {
+                StoreError::Database(error) => {
+                    StoreError::Conflict(format!("a dataset of the batch already exists: {error}"))
+                }
+                other => other,
+            })?;
         }
         Ok(txn.commit().await?)
     }
 
     /// Replaces a product with a new version of it; `NotFound` if there is none.
-    pub async fn replace_product(
-        &self,
-        product: &DataProduct,
-    ) -> Result<StoredProduct, StoreError> {
+    pub async fn replace_product(&self, product: &DataProduct) -> Result<StoredProduct, StoreError> {
         let txn = self.begin_write().await?;
         let existing = dataset::Entity::find_by_id(&product.id)
             .one(&*txn)
             .await?
-            .ok_or_else(|| StoreError::NotFound {
-                kind: KIND,
-                id: product.id.clone(),
-            })?;
+            .ok_or_else(|| StoreError::not_found(KIND, &product.id))?;
         remove_product(&*txn, &product.id).await?;
         let now = now();
         insert_products(&*txn, std::slice::from_ref(product), now).await?;
@@ -90,60 +74,35 @@ impl Store {
         .exec(&*txn)
         .await?;
         txn.commit().await?;
-        Ok(StoredProduct {
-            product: product.clone(),
-            created_at: existing.created_at,
-            updated_at: now,
-        })
+        Ok(StoredProduct { product: product.clone(), created_at: existing.created_at, updated_at: now })
     }
 
     /// The product `id`.
     pub async fn product(&self, id: &str) -> Result<StoredProduct, StoreError> {
-        let row = dataset::Entity::find_by_id(id)
-            .one(&self.db)
-            .await?
-            .ok_or_else(|| StoreError::NotFound {
-                kind: KIND,
-                id: id.to_owned(),
-            })?;
+        StoreError::unless_storable(KIND, id)?;
+        let row =
+            dataset::Entity::find_by_id(id).one(&self.db).await?.ok_or_else(|| StoreError::not_found(KIND, id))?;
         let mut products = assemble(&self.db, vec![row]).await?;
         Ok(products.remove(0))
     }
 
     /// Removes the product `id` and, with it, its place in every offer.
     pub async fn delete_product(&self, id: &str) -> Result<(), StoreError> {
+        StoreError::unless_storable(KIND, id)?;
         let txn = self.begin_write().await?;
         if remove_product(&*txn, id).await? == 0 {
-            return Err(StoreError::NotFound {
-                kind: KIND,
-                id: id.to_owned(),
-            });
+            return Err(StoreError::not_found(KIND, id));
         }
         offers::forget_product(&*txn, id).await?;
         Ok(txn.commit().await?)
     }
 
     /// A page of products in id order.
-    pub async fn products(
-        &self,
-        cursor: Option<&Cursor>,
-        limit: usize,
-    ) -> Result<Page<StoredProduct>, StoreError> {
-        let page = page_of(
-            &self.db,
-            dataset::Entity::find(),
-            dataset::Column::Id,
-            cursor,
-            limit,
-            |row| &row.id,
-        )
-        .await?;
+    pub async fn products(&self, cursor: Option<&Cursor>, limit: usize) -> Result<Page<StoredProduct>, StoreError> {
+        let page =
+            page_of(&self.db, dataset::Entity::find(), dataset::Column::Id, cursor, limit, |row| &row.id).await?;
         let items = assemble(&self.db, page.items).await?;
-        Ok(Page {
-            items,
-            next: page.next,
-            previous: page.previous,
-        })
+        Ok(Page { items, next: page.next, previous: page.previous })
     }
 }
 
@@ -159,10 +118,7 @@ async fn insert_products(
     let offers = offers::selectors(db).await?;
     let mut links = Vec::new();
     for product in products {
-        let without_distributions = DataProduct {
-            distributions: Vec::new(),
-            ..product.clone()
-        };
+        let without_distributions = DataProduct { distributions: Vec::new(), ..product.clone() };
         rows.push(dataset::ActiveModel {
             id: Set(product.id.clone()),
             document: Set(to_json(&without_distributions)),
@@ -180,53 +136,31 @@ async fn insert_products(
         }
         let product_terms = product_terms(product);
         links.extend(offers::selecting(&offers, &product.id, &product_terms));
-        terms.extend(
-            product_terms
-                .into_iter()
-                .map(|term| dataset_term::ActiveModel {
-                    dataset_id: Set(product.id.clone()),
-                    kind: Set(term.kind.as_str().to_owned()),
-                    value: Set(term.value),
-                }),
-        );
+        terms.extend(product_terms.into_iter().map(|term| dataset_term::ActiveModel {
+            dataset_id: Set(product.id.clone()),
+            kind: Set(term.kind.as_str().to_owned()),
+            value: Set(term.value),
+        }));
     }
     dataset::Entity::insert_many(rows).exec(db).await?;
     for chunk in distributions.chunks(BATCH) {
-        distribution::Entity::insert_many(chunk.to_vec())
-            .exec(db)
-            .await?;
+        distribution::Entity::insert_many(chunk.to_vec()).exec(db).await?;
     }
     for chunk in terms.chunks(BATCH) {
-        dataset_term::Entity::insert_many(chunk.to_vec())
-            .exec(db)
-            .await?;
+        dataset_term::Entity::insert_many(chunk.to_vec()).exec(db).await?;
     }
     for chunk in links.chunks(BATCH) {
-        offer_dataset::Entity::insert_many(chunk.to_vec())
-            .exec(db)
-            .await?;
+        offer_dataset::Entity::insert_many(chunk.to_vec()).exec(db).await?;
     }
     Ok(())
 }
 
 /// Deletes a product and everything that hangs off it; returns how many products were deleted (0 or 1).
 async fn remove_product(db: &impl ConnectionTrait, id: &str) -> Result<u64, StoreError> {
-    offer_dataset::Entity::delete_many()
-        .filter(offer_dataset::Column::DatasetId.eq(id))
-        .exec(db)
-        .await?;
-    dataset_term::Entity::delete_many()
-        .filter(dataset_term::Column::DatasetId.eq(id))
-        .exec(db)
-        .await?;
-    distribution::Entity::delete_many()
-        .filter(distribution::Column::DatasetId.eq(id))
-        .exec(db)
-        .await?;
-    Ok(dataset::Entity::delete_by_id(id)
-        .exec(db)
-        .await?
-        .rows_affected)
+    offer_dataset::Entity::delete_many().filter(offer_dataset::Column::DatasetId.eq(id)).exec(db).await?;
+    dataset_term::Entity::delete_many().filter(dataset_term::Column::DatasetId.eq(id)).exec(db).await?;
+    distribution::Entity::delete_many().filter(distribution::Column::DatasetId.eq(id)).exec(db).await?;
+    Ok(dataset::Entity::delete_by_id(id).exec(db).await?.rows_affected)
 }
 
 /// Reads the distributions of `rows` with one query and puts the products back together, in the order of `rows`.
@@ -243,20 +177,16 @@ pub(super) async fn assemble(
         .await?;
     let mut by_product: HashMap<String, Vec<Distribution>> = HashMap::with_capacity(rows.len());
     for row in distribution_rows {
-        let item: Distribution = serde_json::from_str(&row.document)
-            .map_err(|error| StoreError::corrupt("distribution", &row.id, error))?;
+        let item: Distribution =
+            serde_json::from_str(&row.document).map_err(|error| StoreError::corrupt("distribution", &row.id, error))?;
         by_product.entry(row.dataset_id).or_default().push(item);
     }
     rows.into_iter()
         .map(|row| {
-            let mut product: DataProduct = serde_json::from_str(&row.document)
-                .map_err(|error| StoreError::corrupt(KIND, &row.id, error))?;
+            let mut product: DataProduct =
+                serde_json::from_str(&row.document).map_err(|error| StoreError::corrupt(KIND, &row.id, error))?;
             product.distributions = by_product.remove(&row.id).unwrap_or_default();
-            Ok(StoredProduct {
-                product,
-                created_at: row.created_at,
-                updated_at: row.updated_at,
-            })
+            Ok(StoredProduct { product, created_at: row.created_at, updated_at: row.updated_at })
         })
         .collect()
 }
