@@ -27,6 +27,13 @@ ensure_postgres() {
     || psql -h 127.0.0.1 -U postgres -c 'CREATE DATABASE test'
 }
 
+drop_old_test_schemas() {
+  # Each PostgreSQL test makes a schema of its own (t_<uuid>); clear those of earlier runs.
+  psql -q -h 127.0.0.1 -U postgres test -tAc \
+    "SELECT 'DROP SCHEMA \"' || nspname || '\" CASCADE;' FROM pg_namespace WHERE nspname LIKE 't\_%' OR nspname LIKE 'bench\_%'" \
+    | PGOPTIONS="-c client_min_messages=warning" psql -q -h 127.0.0.1 -U postgres test >/dev/null
+}
+
 ensure_python_tools() {
   if ! python3 -c 'import pyshacl, rdflib' 2>/dev/null; then
     say "installing the SHACL validator (pyshacl)"
@@ -42,6 +49,7 @@ ensure_nextest() {
 }
 
 ensure_postgres
+drop_old_test_schemas
 ensure_python_tools
 ensure_nextest
 

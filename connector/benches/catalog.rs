@@ -1,9 +1,10 @@
 //! Catalogue page cost as the catalogue and the number of offers grow, on SQLite and PostgreSQL.
 //!
 //! For 1,000 / 10,000 / 100,000 datasets it measures one page of 100 from the middle of the catalogue, twice:
-//! with 10 offers in the store (each dataset under one), then with 1,010 (each dataset under two). Two figures per
-//! case: the store query alone (`store`), and the whole DSP request over loopback HTTP — authentication, JSON-LD
-//! fast path, queries, serialisation (`http`). PostgreSQL comes from `LDT_TEST_POSTGRES_URL`
+//! with 10 offers in the store (each dataset under one), then with 1,010 (each dataset under two). Three figures per
+//! case: the store query alone (`store`), the same with a keyword filter that every dataset matches
+//! (`store_filtered`), and the whole DSP request over loopback HTTP — authentication, JSON-LD fast path, queries,
+//! serialisation (`http`). PostgreSQL comes from `LDT_TEST_POSTGRES_URL`
 //! (default `postgres://postgres@127.0.0.1:5432/test`); set `LDT_BENCH_SIZES=1000,10000` to run fewer sizes.
 //!
 //! `cargo bench -p ldt-connector --bench catalog`
@@ -111,6 +112,13 @@ fn catalog_pages(c: &mut Criterion) {
                 group.bench_function(BenchmarkId::new("store", &case), |b| {
                     b.to_async(&runtime).iter(|| async {
                         let page = store.catalog_page(&[], Some(&middle), PAGE).await.expect("page");
+                        assert_eq!(page.items.len(), PAGE);
+                    })
+                });
+                let traffic = [TermFilter::Keyword("traffic".into())];
+                group.bench_function(BenchmarkId::new("store_filtered", &case), |b| {
+                    b.to_async(&runtime).iter(|| async {
+                        let page = store.catalog_page(&traffic, Some(&middle), PAGE).await.expect("page");
                         assert_eq!(page.items.len(), PAGE);
                     })
                 });

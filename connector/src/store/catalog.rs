@@ -1,14 +1,14 @@
 //! Reading the catalogue: pages of offered products with their offers, in a fixed number of queries per page
 //! whatever the size of the catalogue — products, their distributions, their offers, the offers' policies.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use ldt_catalog::DataProduct;
 use ldt_catalog::paging::{Cursor, Page};
 use ldt_catalog::terms::TermFilter;
-use sea_orm::sea_query::{Expr, Query};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, RelationDef};
+use sea_orm::sea_query::{Expr, Query, SimpleExpr};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::{Map, Value};
 
 use super::entity::{dataset, dataset_term, offer, offer_dataset, policy};
@@ -27,30 +27,45 @@ pub struct CatalogEntry {
     pub offers: Vec<CatalogOffer>,
 }
 
-/// The condition "the product has every term of `filters`", one indexed sub-select per filter.
-pub(super) fn term_condition(filters: &[TermFilter]) -> Condition {
+/// The condition "the product has every term of `filters`", one indexed sub-select per filter, each bounded by
+/// `cursor` like the page itself (see [`offered`]).
+pub(super) fn term_condition(filters: &[TermFilter], cursor: Option<&Cursor>) -> Condition {
     filters.iter().fold(Condition::all(), |all, filter| {
         let term = filter.term();
-        let having = Query::select()
+        let mut having = Query::select()
             .column(dataset_term::Column::DatasetId)
             .from(dataset_term::Entity)
             .and_where(dataset_term::Column::Kind.eq(term.kind.as_str()))
             .and_where(dataset_term::Column::Value.eq(term.value))
             .to_owned();
+        if let Some(bound) = keyset_bound(Expr::col(dataset_term::Column::DatasetId), cursor) {
+            having.and_where(bound);
+        }
         all.add(dataset::Column::Id.in_subquery(having))
     })
 }
 
-/// The condition "the product is under at least one offer".
-fn offered() -> Condition {
-    let offers = Query::select()
+/// `column` on the cursor's side of its key, if there is a cursor.
+fn keyset_bound(column: Expr, cursor: Option<&Cursor>) -> Option<SimpleExpr> {
+    match cursor? {
+        Cursor::After(after) => Some(column.gt(after.as_str())),
+        Cursor::Before(before) => Some(column.lt(before.as_str())),
+    }
+}
+
+/// The condition "the product is under at least one offer". The page's keyset bound is repeated inside the
+/// sub-select: PostgreSQL answers `EXISTS` with a merge semi-join, which without it scans `offer_dataset` from its
+/// first row up to the page, making deep pages cost more the larger the catalogue.
+fn offered(cursor: Option<&Cursor>) -> Condition {
+    let link = (offer_dataset::Entity, offer_dataset::Column::DatasetId);
+    let mut offers = Query::select()
         .expr(Expr::val(1))
         .from(offer_dataset::Entity)
-        .and_where(
-            Expr::col((offer_dataset::Entity, offer_dataset::Column::DatasetId))
-                .equals((dataset::Entity, dataset::Column::Id)),
-        )
+        .and_where(Expr::col(link).equals((dataset::Entity, dataset::Column::Id)))
         .to_owned();
+    if let Some(bound) = keyset_bound(Expr::col(link), cursor) {
+        offers.and_where(bound);
+    }
     Condition::all().add(Expr::exists(offers))
 }
 
@@ -62,7 +77,7 @@ impl Store {
         cursor: Option<&Cursor>,
         limit: usize,
     ) -> Result<Page<CatalogEntry>, StoreError> {
-        let select = dataset::Entity::find().filter(offered()).filter(term_condition(filters));
+        let select = dataset::Entity::find().filter(offered(cursor)).filter(term_condition(filters, cursor));
         let page = page_of(&self.db, select, dataset::Column::Id, cursor, limit, |row| &row.id).await?;
         let items = self.with_offers(page.items).await?;
         Ok(Page { items, next: page.next, previous: page.previous })
@@ -71,34 +86,39 @@ impl Store {
     /// The product `id` as the catalogue shows it; `NotFound` if it does not exist or is under no offer.
     pub async fn catalog_entry(&self, id: &str) -> Result<CatalogEntry, StoreError> {
         StoreError::unless_storable("dataset", id)?;
-        let row = dataset::Entity::find_by_id(id).filter(offered()).one(&self.db).await?;
+        let row = dataset::Entity::find_by_id(id).filter(offered(None)).one(&self.db).await?;
         let row = row.ok_or_else(|| StoreError::not_found("dataset", id))?;
         let mut entries = self.with_offers(vec![row]).await?;
         Ok(entries.remove(0))
     }
 
-    /// Puts the products of `rows` together and attaches their offers, with three queries.
+    /// Puts the products of `rows` together and attaches their offers: four queries, each bounded by the page —
+    /// distributions, the page's links to offers, those offers, and their contract policies.
     async fn with_offers(&self, rows: Vec<dataset::Model>) -> Result<Vec<CatalogEntry>, StoreError> {
         let ids: Vec<String> = rows.iter().map(|row| row.id.clone()).collect();
         let products = assemble(&self.db, rows).await?;
-        let links: Vec<(String, String, String)> = offer_dataset::Entity::find()
+        let links: Vec<(String, String)> = offer_dataset::Entity::find()
             .select_only()
             .column(offer_dataset::Column::DatasetId)
             .column(offer_dataset::Column::OfferId)
-            .column(offer::Column::ContractPolicyId)
-            .join(JoinType::InnerJoin, offer_of_link())
             .filter(is_in(offer_dataset::Column::DatasetId, ids))
             .order_by_asc(offer_dataset::Column::DatasetId)
             .order_by_asc(offer_dataset::Column::OfferId)
             .into_tuple()
             .all(&self.db)
             .await?;
-        let policy_ids: Vec<String> = {
-            let mut ids: Vec<String> = links.iter().map(|(_, _, policy)| policy.clone()).collect();
-            ids.sort();
-            ids.dedup();
-            ids
-        };
+        let offer_ids: BTreeSet<String> = links.iter().map(|(_, offer)| offer.clone()).collect();
+        let contract_of: HashMap<String, String> = offer::Entity::find()
+            .select_only()
+            .column(offer::Column::Id)
+            .column(offer::Column::ContractPolicyId)
+            .filter(is_in(offer::Column::Id, offer_ids))
+            .into_tuple()
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .collect();
+        let policy_ids: BTreeSet<String> = contract_of.values().cloned().collect();
         let mut rules: HashMap<String, Arc<Map<String, Value>>> = HashMap::with_capacity(policy_ids.len());
         for row in policy::Entity::find().filter(is_in(policy::Column::Id, policy_ids)).all(&self.db).await? {
             let document: Value =
@@ -106,8 +126,8 @@ impl Store {
             rules.insert(row.id, Arc::new(ldt_policy::catalogue_offer_body(&document)));
         }
         let mut offers: HashMap<String, Vec<CatalogOffer>> = HashMap::new();
-        for (dataset_id, offer_id, policy_id) in links {
-            if let Some(body) = rules.get(&policy_id) {
+        for (dataset_id, offer_id) in links {
+            if let Some(body) = contract_of.get(&offer_id).and_then(|policy_id| rules.get(policy_id)) {
                 offers.entry(dataset_id).or_default().push((offer_id, Arc::clone(body)));
             }
         }
@@ -119,9 +139,4 @@ impl Store {
             })
             .collect())
     }
-}
-
-/// `offer_dataset` → `offer`.
-fn offer_of_link() -> RelationDef {
-    offer_dataset::Entity::belongs_to(offer::Entity).from(offer_dataset::Column::OfferId).to(offer::Column::Id).into()
 }

@@ -152,7 +152,7 @@ async fn check_references(txn: &DatabaseTransaction, offer: &Offer) -> Result<()
 async fn link_offer(txn: &DatabaseTransaction, offer: &Offer) -> Result<(), StoreError> {
     let condition = match &offer.datasets {
         DatasetSelector::Ids(ids) => Condition::all().add(is_in(dataset::Column::Id, ids.iter().cloned())),
-        DatasetSelector::Matching(filters) => term_condition(filters),
+        DatasetSelector::Matching(filters) => term_condition(filters, None),
     };
     let selected = Query::select()
         .column(dataset::Column::Id)
