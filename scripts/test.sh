@@ -56,8 +56,9 @@ ensure_nextest
 say "formatting"
 cargo fmt --all -- --check
 
-say "unit, integration and conformance tests"
-cargo nextest run --workspace --profile ci
-
 say "doc tests"
 cargo test --workspace --doc --quiet
+
+# Last, so that its summary closes the run.
+say "unit, integration and conformance tests"
+cargo nextest run --workspace --profile ci

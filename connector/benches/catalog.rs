@@ -5,7 +5,8 @@
 //! case: the store query alone (`store`), the same with a keyword filter that every dataset matches
 //! (`store_filtered`), and the whole DSP request over loopback HTTP — authentication, JSON-LD fast path, queries,
 //! serialisation (`http`). PostgreSQL comes from `LDT_TEST_POSTGRES_URL`
-//! (default `postgres://postgres@127.0.0.1:5432/test`); set `LDT_BENCH_SIZES=1000,10000` to run fewer sizes.
+//! (default `postgres://postgres@127.0.0.1:5432/test`); `LDT_BENCH_SIZES=1000,10000` and
+//! `LDT_BENCH_BACKENDS=sqlite` run fewer cases.
 //!
 //! `cargo bench -p ldt-connector --bench catalog`
 
@@ -86,7 +87,11 @@ fn catalog_pages(c: &mut Criterion) {
         json!({"@context": ["https://w3id.org/dspace/2025/1/context.jsonld"], "@type": "CatalogRequestMessage"});
     let mut group = c.benchmark_group("catalog_page");
     group.sample_size(30).measurement_time(Duration::from_secs(4)).warm_up_time(Duration::from_secs(1));
+    let backends = std::env::var("LDT_BENCH_BACKENDS").unwrap_or_else(|_| "sqlite,postgres".into());
     for (backend, database) in [("sqlite", None), ("postgres", Some(postgres))] {
+        if !backends.split(',').any(|name| name.trim() == backend) {
+            continue;
+        }
         for &size in &sizes {
             let dir = tempfile::tempdir().expect("temp dir");
             let connector = runtime.block_on(async {

@@ -59,6 +59,11 @@ impl WriteTransaction {
     }
 }
 
+/// A write that changes at least this many rows changes the tables enough that the query planner's statistics are
+/// refreshed after it: without them PostgreSQL plans a freshly imported catalogue with sequential scans, and
+/// background auto-analysis may come minutes later.
+const STATISTICS_AFTER: u64 = 1000;
+
 /// The current time at the precision both databases keep (microseconds), so what a write returns equals what a
 /// later read returns.
 pub(crate) fn now() -> DateTime<Utc> {
@@ -168,6 +173,21 @@ impl Store {
             txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({CATALOG_WRITE_LOCK})")).await?;
         }
         Ok(WriteTransaction { txn, _writer: writer })
+    }
+
+    /// Refreshes the planner's statistics if a write just changed at least [`STATISTICS_AFTER`] rows.
+    async fn refresh_statistics_after(&self, changed_rows: u64) -> Result<(), StoreError> {
+        if changed_rows < STATISTICS_AFTER { Ok(()) } else { self.refresh_statistics().await }
+    }
+
+    /// Refreshes the query planner's statistics of the catalogue tables (after a bulk import).
+    pub async fn refresh_statistics(&self) -> Result<(), StoreError> {
+        let statement = match self.db.get_database_backend() {
+            DatabaseBackend::Postgres => "ANALYZE dataset, distribution, dataset_term, offer_dataset",
+            _ => "ANALYZE",
+        };
+        self.db.execute_unprepared(statement).await?;
+        Ok(())
     }
 
     /// The connection pool.

@@ -46,8 +46,9 @@ impl Store {
             .exec(&*txn)
             .await
             .map_err(|error| StoreError::duplicate(error, KIND, &offer.id))?;
-        link_offer(&txn, offer).await?;
+        let covered = link_offer(&txn, offer).await?;
         txn.commit().await?;
+        self.refresh_statistics_after(covered).await?;
         Ok(StoredOffer { offer: offer.clone(), created_at: now, updated_at: now })
     }
 
@@ -62,8 +63,9 @@ impl Store {
         let now = now();
         offer::Entity::update(row(offer, existing.created_at, now)).exec(&*txn).await?;
         offer_dataset::Entity::delete_many().filter(offer_dataset::Column::OfferId.eq(&offer.id)).exec(&*txn).await?;
-        link_offer(&txn, offer).await?;
+        let covered = link_offer(&txn, offer).await?;
         txn.commit().await?;
+        self.refresh_statistics_after(covered).await?;
         Ok(StoredOffer { offer: offer.clone(), created_at: existing.created_at, updated_at: now })
     }
 
@@ -149,7 +151,8 @@ async fn check_references(txn: &DatabaseTransaction, offer: &Offer) -> Result<()
 }
 
 /// Puts every product the offer selects under it, with one `INSERT … SELECT`.
-async fn link_offer(txn: &DatabaseTransaction, offer: &Offer) -> Result<(), StoreError> {
+/// Returns how many products it covers.
+async fn link_offer(txn: &DatabaseTransaction, offer: &Offer) -> Result<u64, StoreError> {
     let condition = match &offer.datasets {
         DatasetSelector::Ids(ids) => Condition::all().add(is_in(dataset::Column::Id, ids.iter().cloned())),
         DatasetSelector::Matching(filters) => term_condition(filters, None),
@@ -166,8 +169,7 @@ async fn link_offer(txn: &DatabaseTransaction, offer: &Offer) -> Result<(), Stor
         .select_from(selected)
         .map_err(|error| StoreError::Database(sea_orm::DbErr::Custom(error.to_string())))?
         .to_owned();
-    txn.execute(txn.get_database_backend().build(&insert)).await?;
-    Ok(())
+    Ok(txn.execute(txn.get_database_backend().build(&insert)).await?.rows_affected())
 }
 
 /// Takes the product `id` out of every offer that lists it by id, so that a product registered later under the

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use ldt_catalog::paging::{Cursor, Page};
 use ldt_catalog::terms::product_terms;
 use ldt_catalog::{DataProduct, Distribution};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, SqlErr};
 
 use super::entity::{dataset, dataset_term, distribution, offer_dataset};
 use super::{Store, StoreError, is_in, now, offers, page_of};
@@ -47,13 +47,17 @@ impl Store {
         let txn = self.begin_write().await?;
         for chunk in products.chunks(BATCH) {
             insert_products(&*txn, chunk, now()).await.map_err(|error| match error {
-                StoreError::Database(error) => {
-                    StoreError::Conflict(format!("a dataset of the batch already exists: {error}"))
-                }
+                StoreError::Database(error) => match error.sql_err() {
+                    Some(SqlErr::UniqueConstraintViolation(detail)) => {
+                        StoreError::Conflict(format!("a dataset of the batch already exists ({detail})"))
+                    }
+                    _ => StoreError::Database(error),
+                },
                 other => other,
             })?;
         }
-        Ok(txn.commit().await?)
+        txn.commit().await?;
+        self.refresh_statistics_after(products.len() as u64).await
     }
 
     /// Replaces a product with a new version of it; `NotFound` if there is none.
