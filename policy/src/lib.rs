@@ -1,7 +1,22 @@
-//! ODRL 2.2 usage policies as the Dataspace Protocol uses them.
+//! ODRL 2.2 usage policies as the Dataspace Protocol uses them. Pure logic, no IO.
 //!
-//! Pure logic, no IO. Today the crate knows how an operator's policy document becomes the `Offer` that a DSP
-//! catalogue publishes; validation, evaluation and matching grow here.
+//! - [`model`]: policies, rules, actions, constraints;
+//! - [`read_policy`] / [`write_policy`]: from and to DSP compact JSON-LD, with a JSON pointer on every problem
+//!   ([`diagnostic`]);
+//! - [`catalogue_offer_body`]: the rules of a policy as a DSP catalogue `Offer` publishes them.
+
+pub mod diagnostic;
+pub mod model;
+pub mod operand;
+mod read;
+pub mod validate;
+pub mod vocabulary;
+mod write;
+
+pub use diagnostic::{Diagnostic, Problem};
+pub use model::Policy;
+pub use read::read_policy;
+pub use write::write_policy;
 
 use serde_json::{Map, Value};
 

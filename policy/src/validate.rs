@@ -1,0 +1,285 @@
+//! Validation: is a policy meaningful, and usable where it is meant to be used? Every problem is a
+//! [`Diagnostic`] with a JSON pointer into the policy's DSP form and a plain sentence.
+
+use std::collections::BTreeSet;
+
+use crate::diagnostic::{Diagnostic, Problem};
+use crate::model::{Constraint, Literal, Operator, Policy, Rule};
+use crate::operand::{Value, right_value};
+use crate::vocabulary::{is_action, is_left_operand};
+
+/// Where a policy is evaluated; decides which left operands can be resolved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scope {
+    /// Building the catalogue: is a dataset shown to this caller (an offer's access policy).
+    Catalogue,
+    /// Negotiating: may this caller get an agreement (an offer's contract policy).
+    Negotiation,
+    /// Transferring: is the agreement valid now, at start and while data flows.
+    Transfer,
+}
+
+impl Scope {
+    /// The scope in words, completing "when the policy is used …".
+    pub fn describe(self) -> &'static str {
+        match self {
+            Scope::Catalogue => "to decide who sees a dataset in the catalogue",
+            Scope::Negotiation => "to decide who may get a contract",
+            Scope::Transfer => "while data is transferred",
+        }
+    }
+}
+
+/// What a policy is checked against: where it is used, and the left operands the connector maps to credential
+/// claims (full IRIs, e.g. `https://w3id.org/ldt-connector/claims/membership`).
+#[derive(Debug, Clone)]
+pub struct Usage {
+    /// Where the policy is used.
+    pub scope: Scope,
+    /// True for the rules of a catalogue offer (DSP forbids a `target` on them).
+    pub catalogue_offer: bool,
+    /// Left operands resolved from the caller's verified claims.
+    pub claims: BTreeSet<String>,
+}
+
+/// ODRL left operands the connector resolves, with the scopes it can resolve them in and the type of value they
+/// compare with (`None`: any).
+const RESOLVABLE: &[(&str, &[Scope], Option<Expected>)] = &[
+    ("dateTime", &[Scope::Catalogue, Scope::Negotiation, Scope::Transfer], Some(Expected::Instant)),
+    ("elapsedTime", &[Scope::Transfer], Some(Expected::Duration)),
+    ("count", &[Scope::Transfer], Some(Expected::Number)),
+    ("purpose", &[Scope::Negotiation, Scope::Transfer], None),
+    ("spatial", &[Scope::Catalogue, Scope::Negotiation, Scope::Transfer], None),
+    ("recipient", &[Scope::Catalogue, Scope::Negotiation, Scope::Transfer], None),
+];
+
+/// The kind of right operand a left operand needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Expected {
+    Instant,
+    Duration,
+    Number,
+}
+
+impl Expected {
+    /// The XML Schema types a plain string right operand is read as, in order, when this kind is expected.
+    fn datatypes(self) -> &'static [&'static str] {
+        match self {
+            Expected::Instant => &["xsd:dateTime", "xsd:date"],
+            Expected::Duration => &["xsd:duration"],
+            Expected::Number => &["xsd:decimal"],
+        }
+    }
+
+    /// The value of `literal` as this kind, if a plain string (as in `"rightOperand": "2023-12-31T06:00:00Z"`)
+    /// can be read so.
+    fn read(self, literal: &Literal) -> Option<Value> {
+        let Literal::String(_) = literal else { return None };
+        self.datatypes().iter().find_map(|datatype| right_value(literal, Some(datatype)).ok())
+    }
+
+    fn accepts(self, value: &Value) -> bool {
+        match self {
+            Expected::Instant => matches!(value, Value::DateTime(_) | Value::Date(_)),
+            Expected::Duration => matches!(value, Value::Duration(_)),
+            Expected::Number => matches!(value, Value::Decimal(_)),
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Expected::Instant => "an xsd:dateTime or xsd:date",
+            Expected::Duration => "an xsd:duration such as P30D",
+            Expected::Number => "a number",
+        }
+    }
+}
+
+/// Every problem of `policy` when used as `usage` says.
+pub fn validate(policy: &Policy, usage: &Usage) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    if policy.permissions.is_empty() && policy.prohibitions.is_empty() {
+        problems.push(Diagnostic::new("", Problem::NoPermissionOrProhibition));
+    }
+    for (key, rules) in [
+        ("permission", &policy.permissions),
+        ("prohibition", &policy.prohibitions),
+        ("obligation", &policy.obligations),
+    ] {
+        for (index, rule) in rules.iter().enumerate() {
+            let path = format!("/{key}/{index}");
+            if usage.catalogue_offer && rule.target.is_some() {
+                problems.push(Diagnostic::new(format!("{path}/target"), Problem::TargetInCatalogueOffer));
+            }
+            check_rule(rule, &path, usage, &mut problems);
+        }
+    }
+    problems
+}
+
+fn check_rule(rule: &Rule, path: &str, usage: &Usage, problems: &mut Vec<Diagnostic>) {
+    if !is_action(&rule.action.name) {
+        problems.push(Diagnostic::new(
+            format!("{path}/action"),
+            Problem::UnknownAction { action: rule.action.name.clone() },
+        ));
+    }
+    check_constraints(&rule.action.refinements, &format!("{path}/action/odrl:refinement"), usage, problems);
+    check_constraints(&rule.constraints, &format!("{path}/constraint"), usage, problems);
+    for (key, nested) in
+        [("duty", &rule.duties), ("odrl:remedy", &rule.remedies), ("odrl:consequence", &rule.consequences)]
+    {
+        for (index, nested) in nested.iter().enumerate() {
+            check_rule(nested, &format!("{path}/{key}/{index}"), usage, problems);
+        }
+    }
+}
+
+fn check_constraints(constraints: &[Constraint], path: &str, usage: &Usage, problems: &mut Vec<Diagnostic>) {
+    for (index, constraint) in constraints.iter().enumerate() {
+        let path = format!("{path}/{index}");
+        match constraint {
+            Constraint::Logical(logical) => {
+                let nested = format!("{path}/{}", logical.operator.as_str());
+                check_constraints(&logical.constraints, &nested, usage, problems);
+            }
+            Constraint::Atomic(atomic) => {
+                let left = atomic.left.as_str();
+                let resolvable = RESOLVABLE.iter().find(|(name, _, _)| *name == left);
+                let expected = match resolvable {
+                    _ if usage.claims.contains(left) => None,
+                    Some((_, scopes, expected)) if scopes.contains(&usage.scope) => *expected,
+                    _ => {
+                        let problem = if is_left_operand(left) {
+                            let scope = usage.scope.describe().to_owned();
+                            Problem::UnresolvableLeftOperand { left_operand: left.to_owned(), scope }
+                        } else {
+                            Problem::UnknownLeftOperand { left_operand: left.to_owned() }
+                        };
+                        problems.push(Diagnostic::new(format!("{path}/leftOperand"), problem));
+                        None
+                    }
+                };
+                check_right_operand(atomic, expected, &path, problems);
+            }
+        }
+    }
+}
+
+fn check_right_operand(
+    atomic: &crate::model::AtomicConstraint,
+    expected: Option<Expected>,
+    path: &str,
+    problems: &mut Vec<Diagnostic>,
+) {
+    let single = !matches!(
+        atomic.operator,
+        Operator::IsAllOf | Operator::IsAnyOf | Operator::IsNoneOf | Operator::HasPart | Operator::IsPartOf
+    );
+    if single && atomic.right.len() != 1 {
+        problems.push(Diagnostic::new(
+            format!("{path}/rightOperand"),
+            Problem::WrongOperandType {
+                expected: format!("one value for `{}`", atomic.operator),
+                found: format!("{} values", atomic.right.len()),
+            },
+        ));
+    }
+    for (index, literal) in atomic.right.iter().enumerate() {
+        let at = if atomic.right.len() == 1 {
+            format!("{path}/rightOperand")
+        } else {
+            format!("{path}/rightOperand/{index}")
+        };
+        let read_as_expected =
+            expected.filter(|_| atomic.data_type.is_none()).and_then(|expected| expected.read(literal));
+        match read_as_expected.map(Ok).unwrap_or_else(|| right_value(literal, atomic.data_type.as_deref())) {
+            Err(error) => problems.push(Diagnostic::new(
+                at,
+                Problem::WrongOperandType { expected: "a well-formed value".into(), found: error.to_string() },
+            )),
+            Ok(value) => {
+                if let Some(expected) = expected.filter(|expected| !expected.accepts(&value)) {
+                    problems.push(Diagnostic::new(
+                        at,
+                        Problem::WrongOperandType { expected: expected.describe().into(), found: format!("`{value}`") },
+                    ));
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::read_policy;
+    use serde_json::json;
+
+    fn usage(scope: Scope) -> Usage {
+        Usage {
+            scope,
+            catalogue_offer: false,
+            claims: ["https://w3id.org/ldt-connector/claims/membership".to_owned()].into(),
+        }
+    }
+
+    fn problems(policy: serde_json::Value, usage: &Usage) -> Vec<(String, Problem)> {
+        let policy = read_policy(&policy).expect("the policy reads");
+        validate(&policy, usage).into_iter().map(|d| (d.path, d.problem)).collect()
+    }
+
+    #[test]
+    fn a_sound_contract_policy_has_no_problems() {
+        let policy = json!({"@type": "Set", "permission": [{"action": "use", "constraint": [
+            {"leftOperand": "purpose", "operator": "isA", "rightOperand": "https://w3id.org/ldt-connector/purpose/research"},
+            {"leftOperand": "dateTime", "operator": "lt", "rightOperand": {"@value": "2030-01-01T00:00:00Z", "@type": "xsd:dateTime"}},
+            {"leftOperand": "https://w3id.org/ldt-connector/claims/membership", "operator": "eq", "rightOperand": "active"}
+        ]}], "prohibition": [{"action": "distribute"}]});
+        assert_eq!(problems(policy, &usage(Scope::Negotiation)), []);
+    }
+
+    #[test]
+    fn each_problem_is_found_where_it_is() {
+        let policy = json!({"@type": "Offer", "permission": [{"action": "teleport", "target": "ds1", "constraint": [
+            {"leftOperand": "favouriteColour", "operator": "eq", "rightOperand": "blue"},
+            {"or": [{"leftOperand": "elapsedTime", "operator": "lteq", "rightOperand": "P30D"}]},
+            {"leftOperand": "dateTime", "operator": "lt", "rightOperand": "soon"},
+            {"leftOperand": "dateTime", "operator": "lt", "rightOperand": ["2030-01-01", "2031-01-01"]}
+        ]}]});
+        let found = problems(policy, &Usage { catalogue_offer: true, ..usage(Scope::Catalogue) });
+        let paths: Vec<&str> = found.iter().map(|(path, _)| path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "/permission/0/target",
+                "/permission/0/action",
+                "/permission/0/constraint/0/leftOperand",
+                "/permission/0/constraint/1/or/0/leftOperand",
+                "/permission/0/constraint/2/rightOperand",
+                "/permission/0/constraint/3/rightOperand",
+            ]
+        );
+        assert!(matches!(found[2].1, Problem::UnknownLeftOperand { .. }));
+        assert!(matches!(found[3].1, Problem::UnresolvableLeftOperand { .. }), "elapsedTime needs an agreement");
+        assert!(found[4].1.to_string().contains("xsd:dateTime"), "{}", found[4].1);
+    }
+
+    #[test]
+    fn a_policy_needs_a_permission_or_prohibition() {
+        let found = problems(json!({"@type": "Set", "obligation": [{"action": "delete"}]}), &usage(Scope::Transfer));
+        assert_eq!(found, [(String::new(), Problem::NoPermissionOrProhibition)]);
+    }
+
+    #[test]
+    fn duration_and_count_are_checked_in_the_transfer_scope() {
+        let policy = json!({"@type": "Agreement", "permission": [{"action": "use", "constraint": [
+            {"leftOperand": "elapsedTime", "operator": "lteq", "rightOperand": {"@value": "P30D", "@type": "xsd:duration"}},
+            {"leftOperand": "count", "operator": "lt", "rightOperand": 100},
+            {"leftOperand": "count", "operator": "lt", "rightOperand": {"@value": "P1D", "@type": "xsd:duration"}}
+        ]}]});
+        let found = problems(policy, &usage(Scope::Transfer));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "/permission/0/constraint/2/rightOperand");
+    }
+}
