@@ -6,6 +6,9 @@
 //! - [`catalogue_offer_body`]: the rules of a policy as a DSP catalogue `Offer` publishes them.
 
 pub mod diagnostic;
+pub mod eval;
+pub mod explain;
+mod left_operand;
 pub mod model;
 pub mod operand;
 mod read;

@@ -4,31 +4,10 @@
 use std::collections::BTreeSet;
 
 use crate::diagnostic::{Diagnostic, Problem};
-use crate::model::{Constraint, Literal, Operator, Policy, Rule};
-use crate::operand::{Value, right_value};
+pub use crate::left_operand::Scope;
+use crate::left_operand::{Expected, resolvable, right_values};
+use crate::model::{Constraint, Operator, Policy, Rule};
 use crate::vocabulary::{is_action, is_left_operand};
-
-/// Where a policy is evaluated; decides which left operands can be resolved.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Scope {
-    /// Building the catalogue: is a dataset shown to this caller (an offer's access policy).
-    Catalogue,
-    /// Negotiating: may this caller get an agreement (an offer's contract policy).
-    Negotiation,
-    /// Transferring: is the agreement valid now, at start and while data flows.
-    Transfer,
-}
-
-impl Scope {
-    /// The scope in words, completing "when the policy is used …".
-    pub fn describe(self) -> &'static str {
-        match self {
-            Scope::Catalogue => "to decide who sees a dataset in the catalogue",
-            Scope::Negotiation => "to decide who may get a contract",
-            Scope::Transfer => "while data is transferred",
-        }
-    }
-}
 
 /// What a policy is checked against: where it is used, and the left operands the connector maps to credential
 /// claims (full IRIs, e.g. `https://w3id.org/ldt-connector/claims/membership`).
@@ -40,59 +19,6 @@ pub struct Usage {
     pub catalogue_offer: bool,
     /// Left operands resolved from the caller's verified claims.
     pub claims: BTreeSet<String>,
-}
-
-/// ODRL left operands the connector resolves, with the scopes it can resolve them in and the type of value they
-/// compare with (`None`: any).
-const RESOLVABLE: &[(&str, &[Scope], Option<Expected>)] = &[
-    ("dateTime", &[Scope::Catalogue, Scope::Negotiation, Scope::Transfer], Some(Expected::Instant)),
-    ("elapsedTime", &[Scope::Transfer], Some(Expected::Duration)),
-    ("count", &[Scope::Transfer], Some(Expected::Number)),
-    ("purpose", &[Scope::Negotiation, Scope::Transfer], None),
-    ("spatial", &[Scope::Catalogue, Scope::Negotiation, Scope::Transfer], None),
-    ("recipient", &[Scope::Catalogue, Scope::Negotiation, Scope::Transfer], None),
-];
-
-/// The kind of right operand a left operand needs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Expected {
-    Instant,
-    Duration,
-    Number,
-}
-
-impl Expected {
-    /// The XML Schema types a plain string right operand is read as, in order, when this kind is expected.
-    fn datatypes(self) -> &'static [&'static str] {
-        match self {
-            Expected::Instant => &["xsd:dateTime", "xsd:date"],
-            Expected::Duration => &["xsd:duration"],
-            Expected::Number => &["xsd:decimal"],
-        }
-    }
-
-    /// The value of `literal` as this kind, if a plain string (as in `"rightOperand": "2023-12-31T06:00:00Z"`)
-    /// can be read so.
-    fn read(self, literal: &Literal) -> Option<Value> {
-        let Literal::String(_) = literal else { return None };
-        self.datatypes().iter().find_map(|datatype| right_value(literal, Some(datatype)).ok())
-    }
-
-    fn accepts(self, value: &Value) -> bool {
-        match self {
-            Expected::Instant => matches!(value, Value::DateTime(_) | Value::Date(_)),
-            Expected::Duration => matches!(value, Value::Duration(_)),
-            Expected::Number => matches!(value, Value::Decimal(_)),
-        }
-    }
-
-    fn describe(self) -> &'static str {
-        match self {
-            Expected::Instant => "an xsd:dateTime or xsd:date",
-            Expected::Duration => "an xsd:duration such as P30D",
-            Expected::Number => "a number",
-        }
-    }
 }
 
 /// Every problem of `policy` when used as `usage` says.
@@ -145,10 +71,9 @@ fn check_constraints(constraints: &[Constraint], path: &str, usage: &Usage, prob
             }
             Constraint::Atomic(atomic) => {
                 let left = atomic.left.as_str();
-                let resolvable = RESOLVABLE.iter().find(|(name, _, _)| *name == left);
-                let expected = match resolvable {
+                let expected = match resolvable(left) {
                     _ if usage.claims.contains(left) => None,
-                    Some((_, scopes, expected)) if scopes.contains(&usage.scope) => *expected,
+                    Some((scopes, expected)) if scopes.contains(&usage.scope) => expected,
                     _ => {
                         let problem = if is_left_operand(left) {
                             let scope = usage.scope.describe().to_owned();
@@ -185,15 +110,13 @@ fn check_right_operand(
             },
         ));
     }
-    for (index, literal) in atomic.right.iter().enumerate() {
+    for (index, value) in right_values(atomic).into_iter().enumerate() {
         let at = if atomic.right.len() == 1 {
             format!("{path}/rightOperand")
         } else {
             format!("{path}/rightOperand/{index}")
         };
-        let read_as_expected =
-            expected.filter(|_| atomic.data_type.is_none()).and_then(|expected| expected.read(literal));
-        match read_as_expected.map(Ok).unwrap_or_else(|| right_value(literal, atomic.data_type.as_deref())) {
+        match value {
             Err(error) => problems.push(Diagnostic::new(
                 at,
                 Problem::WrongOperandType { expected: "a well-formed value".into(), found: error.to_string() },
