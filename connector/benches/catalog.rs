@@ -57,7 +57,8 @@ async fn start(database: Option<String>, data_dir: &std::path::Path) -> RunningC
     if config.database.url.is_some() {
         config.database.schema = Some(format!("bench_{}", uuid::Uuid::new_v4().simple()));
     }
-    config.dsp.tokens = vec![StaticToken { token: TOKEN.into(), participant: "did:web:bench".into() }];
+    config.dsp.tokens =
+        vec![StaticToken { token: TOKEN.into(), participant: "did:web:bench".into(), claims: Default::default() }];
     app::start(config).await.expect("connector starts")
 }
 
@@ -116,14 +117,14 @@ fn catalog_pages(c: &mut Criterion) {
                 let store = connector.state.store.clone();
                 group.bench_function(BenchmarkId::new("store", &case), |b| {
                     b.to_async(&runtime).iter(|| async {
-                        let page = store.catalog_page(&[], Some(&middle), PAGE).await.expect("page");
+                        let page = store.catalog_page(&[], &[], Some(&middle), PAGE).await.expect("page");
                         assert_eq!(page.items.len(), PAGE);
                     })
                 });
                 let traffic = [TermFilter::Keyword("traffic".into())];
                 group.bench_function(BenchmarkId::new("store_filtered", &case), |b| {
                     b.to_async(&runtime).iter(|| async {
-                        let page = store.catalog_page(&traffic, Some(&middle), PAGE).await.expect("page");
+                        let page = store.catalog_page(&traffic, &[], Some(&middle), PAGE).await.expect("page");
                         assert_eq!(page.items.len(), PAGE);
                     })
                 });

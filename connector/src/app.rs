@@ -10,6 +10,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::get;
 use ldt_catalog::dsp::{CatalogInfo, DataService};
 use ldt_catalog::product::Agent;
+use ldt_identity::Caller;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -161,9 +162,12 @@ async fn authenticator(config: &Config) -> anyhow::Result<Authenticator> {
         let token = secrets::load_or_create(&config.data_dir, "dsp-token").await?;
         let file = config.data_dir.join("dsp-token");
         tracing::info!(file = %file.display(), participant = LOCAL_PEER, "no DSP tokens configured; peers may use the token in this file");
-        return Ok(Authenticator::new([(token, LOCAL_PEER.to_owned())]));
+        let caller = Caller { participant_id: LOCAL_PEER.to_owned(), claims: serde_json::Value::Null };
+        return Ok(Authenticator::new([(token, caller)]));
     }
-    Ok(Authenticator::new(config.dsp.tokens.iter().map(|entry| (entry.token.clone(), entry.participant.clone()))))
+    Ok(Authenticator::new(config.dsp.tokens.iter().map(|entry| {
+        (entry.token.clone(), Caller { participant_id: entry.participant.clone(), claims: entry.claims.clone() })
+    })))
 }
 
 fn catalog_info(config: &Config, dsp_base: &str) -> CatalogInfo {

@@ -28,6 +28,9 @@ pub struct Config {
     pub management: ManagementConfig,
     /// The Dataspace Protocol endpoints and client.
     pub dsp: DspConfig,
+    /// What the policy engine knows: the purpose taxonomy, the place hierarchy and which credential claim each
+    /// custom left operand reads.
+    pub policy: ldt_policy::eval::Environment,
 }
 
 /// The HTTP server.
@@ -109,6 +112,10 @@ pub struct StaticToken {
     pub token: String,
     /// The participant id of whoever presents it.
     pub participant: String,
+    /// The claims the participant is known to hold (stand-in for verified credentials until DCP), e.g.
+    /// `{ membership = { status = "active" } }`.
+    #[serde(default)]
+    pub claims: serde_json::Value,
 }
 
 impl Default for Config {
@@ -121,6 +128,7 @@ impl Default for Config {
             catalog: CatalogConfig::default(),
             management: ManagementConfig::default(),
             dsp: DspConfig::default(),
+            policy: ldt_policy::eval::Environment::default(),
         }
     }
 }

@@ -3,10 +3,12 @@
 //! See `ARCHITECTURE.md` for the code map: [`config`] → [`app`] wires [`store`], [`dsp`] and [`management`]
 //! together; [`demo`] runs a small data space in one process.
 
+pub mod access;
 pub mod app;
 pub mod config;
 pub mod demo;
 pub mod dsp;
 pub mod management;
+pub mod policy_tools;
 pub mod secrets;
 pub mod store;

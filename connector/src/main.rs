@@ -5,7 +5,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use ldt_connector::config::Config;
-use ldt_connector::{app, demo};
+use ldt_connector::{app, demo, policy_tools};
+use ldt_policy::validate::Scope;
 use tracing_subscriber::EnvFilter;
 
 /// A Dataspace Protocol connector for Local Digital Twins.
@@ -26,25 +27,105 @@ enum Command {
     },
     /// Run a small data space in one process: a traffic LDT and an air-quality LDT of one city.
     Demo(demo::DemoArgs),
+    /// Check and try ODRL policies with this connector's policy engine.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum PolicyCommand {
+    /// Validate a policy; exits 1 when it has problems.
+    Validate {
+        /// The policy (ODRL JSON in DSP compact form).
+        file: PathBuf,
+        /// Where it will be used (the left operands it may use depend on it); any scope when not given.
+        #[arg(long, value_enum)]
+        scope: Option<ScopeArg>,
+        /// The connector configuration whose claim mapping applies.
+        #[arg(long, short)]
+        config: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "json")]
+        format: policy_tools::Format,
+    },
+    /// Evaluate a policy against a request context; prints the decision and why, and exits 0 whatever it is.
+    Eval {
+        /// The policy (ODRL JSON in DSP compact form).
+        #[arg(long)]
+        policy: PathBuf,
+        /// The request context (JSON; see the README).
+        #[arg(long)]
+        context: PathBuf,
+        /// The connector configuration whose purpose taxonomy, places and claim mapping apply.
+        #[arg(long, short)]
+        config: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "json")]
+        format: policy_tools::Format,
+    },
+}
+
+/// Where a policy is used.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum ScopeArg {
+    /// Who sees a dataset in the catalogue.
+    Catalogue,
+    /// Who may get a contract.
+    Negotiation,
+    /// Whether an agreement is valid during a transfer.
+    Transfer,
+}
+
+impl From<ScopeArg> for Scope {
+    fn from(scope: ScopeArg) -> Scope {
+        match scope {
+            ScopeArg::Catalogue => Scope::Catalogue,
+            ScopeArg::Negotiation => Scope::Negotiation,
+            ScopeArg::Transfer => Scope::Transfer,
+        }
+    }
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
     let filter = EnvFilter::try_from_env("LDT_LOG").unwrap_or_else(|_| match cli.command {
-        Command::Demo(_) => EnvFilter::new("warn"),
+        Command::Demo(_) | Command::Policy(_) => EnvFilter::new("warn"),
         Command::Serve { .. } => EnvFilter::new("info"),
     });
     tracing_subscriber::fmt().with_env_filter(filter).with_target(false).init();
     let outcome = match cli.command {
         Command::Serve { config } => serve(config).await,
         Command::Demo(args) => demo::run(args).await,
+        Command::Policy(command) => return policy(command),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {error:#}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+fn policy(command: PolicyCommand) -> ExitCode {
+    let outcome = match command {
+        PolicyCommand::Validate { file, scope, config, format } => Config::load(config.as_deref())
+            .map_err(anyhow::Error::from)
+            .and_then(|config| policy_tools::validate_file(&file, scope.map(Scope::from), &config, format)),
+        PolicyCommand::Eval { policy, context, config, format } => Config::load(config.as_deref())
+            .map_err(anyhow::Error::from)
+            .and_then(|config| policy_tools::eval_files(&policy, &context, &config, format))
+            .map(|output| (output, true)),
+    };
+    match outcome {
+        Ok((output, valid)) => {
+            println!("{output}");
+            if valid { ExitCode::SUCCESS } else { ExitCode::from(1) }
+        }
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(2)
         }
     }
 }

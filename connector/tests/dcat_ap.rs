@@ -323,7 +323,8 @@ async fn seeded_catalogue() -> (Value, String, Vec<DataProduct>) {
         ("nl".to_owned(), "Verkeers-LDT van Eindhoven".to_owned()),
     ]
     .into();
-    config.dsp.tokens = vec![StaticToken { token: TOKEN.into(), participant: CONSUMER.into() }];
+    config.dsp.tokens =
+        vec![StaticToken { token: TOKEN.into(), participant: CONSUMER.into(), claims: Default::default() }];
     let connector = app::start(config).await.expect("the connector starts");
     let products = seed(&connector).await;
     let url = format!("{}/catalog/request", connector.state.dsp_base);

@@ -645,7 +645,11 @@ async fn pair(b_token: Option<&str>) -> (TestConnector, TestConnector) {
     let a = start_with(Db::Sqlite, |config| {
         config.catalog.page_size = 10;
         config.participant.id = PROVIDER_ID.to_owned();
-        config.dsp.tokens.push(StaticToken { token: B_TOKEN.to_owned(), participant: "did:web:b.example".to_owned() });
+        config.dsp.tokens.push(StaticToken {
+            token: B_TOKEN.to_owned(),
+            participant: "did:web:b.example".to_owned(),
+            claims: Default::default(),
+        });
     })
     .await;
     seed(&a, 42).await;

@@ -170,9 +170,9 @@ async fn offers_round_trip(db: Db) {
     for policy in 0..2 {
         c.create("/policies", &demo("policies", policy)).await;
     }
+    // No access policy: every caller sees the offer (access policies are tested in policy_engine.rs).
     let offer = json!({
         "id": "urn:ldt:offer/prediction",
-        "accessPolicyId": "city-members-use",
         "contractPolicyId": "air-quality-modelling-30-days",
         "datasets": {"ids": ["traffic-prediction-24h"]}
     });
@@ -688,6 +688,7 @@ async fn the_openapi_document_describes_every_path_and_the_key() {
         ("/datasets/{id}", &["get", "put", "delete"][..]),
         ("/policies", &["get", "post"][..]),
         ("/policies/{id}", &["get", "put", "delete"][..]),
+        ("/policies/evaluate", &["post"][..]),
         ("/offers", &["get", "post"][..]),
         ("/offers/{id}", &["get", "put", "delete"][..]),
         ("/catalog/request", &["post"][..]),
@@ -697,7 +698,7 @@ async fn the_openapi_document_describes_every_path_and_the_key() {
             assert!(item.get(*method).is_some(), "{method} {path} is missing");
         }
     }
-    assert_eq!(paths.len(), 7, "unexpected paths: {:?}", paths.keys());
+    assert_eq!(paths.len(), 8, "unexpected paths: {:?}", paths.keys());
     let scheme = &document["components"]["securitySchemes"]["api_key"];
     assert_eq!(scheme["type"], "apiKey", "{scheme}");
     assert_eq!(scheme["in"], "header", "{scheme}");

@@ -59,6 +59,8 @@ both!(
     writes_return_the_stored_timestamps,
     concurrent_writes_succeed_and_keep_coverage,
     a_deleted_product_leaves_the_offers_that_list_it,
+    offers_behind_an_access_policy_are_shown_only_to_callers_satisfying_it,
+    migrating_copies_each_offers_access_policy_onto_its_coverage,
 );
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -115,7 +117,7 @@ async fn catalogue(store: &Store, filter_json: Value) -> BTreeMap<String, Vec<St
     let filters = filters(filter_json);
     let pages = walk_forward(|cursor| {
         let filters = filters.clone();
-        async move { store.catalog_page(&filters, cursor.as_ref(), 7).await }
+        async move { store.catalog_page(&filters, &every_access_policy(store).await, cursor.as_ref(), 7).await }
     })
     .await;
     let mut entries = BTreeMap::new();
@@ -129,6 +131,11 @@ async fn catalogue(store: &Store, filter_json: Value) -> BTreeMap<String, Vec<St
 /// Which offers each offered product is under: the whole catalogue, unfiltered.
 async fn coverage(store: &Store) -> BTreeMap<String, Vec<String>> {
     catalogue(store, json!([])).await
+}
+
+/// The ids of every access policy in use: what a caller satisfying them all may see.
+async fn every_access_policy(store: &Store) -> Vec<String> {
+    store.access_policies().await.unwrap().into_iter().map(|(id, _)| id).collect()
 }
 
 /// A coverage map from literals.
@@ -308,7 +315,7 @@ async fn deleting_a_product_withdraws_it(db: Db) {
 
     store.delete_product("p1").await.unwrap();
     assert_not_found(store.product("p1").await, "dataset", "p1");
-    assert_not_found(store.catalog_entry("p1").await, "dataset", "p1");
+    assert_not_found(store.catalog_entry("p1", &every_access_policy(&store).await).await, "dataset", "p1");
     assert_eq!(coverage(&store).await, covered(&[("p2", &["by-id", "by-keyword"])]));
     let left: Vec<String> = store.products(None, 10).await.unwrap().items.into_iter().map(|p| p.product.id).collect();
     assert_eq!(left, ["p2"]);
@@ -570,7 +577,7 @@ async fn matching_offers_follow_their_products(db: Db) {
             ("r3", &["traffic"]),
         ])
     );
-    assert_not_found(store.catalog_entry("m1").await, "dataset", "m1");
+    assert_not_found(store.catalog_entry("m1", &every_access_policy(&store).await).await, "dataset", "m1");
 }
 
 async fn replacing_an_offer_recomputes_its_coverage(db: Db) {
@@ -602,7 +609,7 @@ async fn replacing_an_offer_recomputes_its_coverage(db: Db) {
     assert_eq!(read.created_at, created_at);
     assert!(read.updated_at > read.created_at);
     assert_eq!(coverage(&store).await, covered(&[("p1", &["o"]), ("p2", &["o"])]));
-    let entry = store.catalog_entry("p2").await.unwrap();
+    let entry = store.catalog_entry("p2", &every_access_policy(&store).await).await.unwrap();
     assert_eq!(
         Value::Object((*entry.offers[0].1).clone()),
         json!({"permission": [{"action": "use"}], "prohibition": [{"action": "distribute"}]}),
@@ -638,7 +645,7 @@ async fn deleting_an_offer_withdraws_it(db: Db) {
     store.delete_offer("first").await.unwrap();
     assert_not_found(store.offer("first").await, "offer", "first");
     assert_eq!(coverage(&store).await, covered(&[("p1", &["second"])]));
-    assert_not_found(store.catalog_entry("p2").await, "dataset", "p2");
+    assert_not_found(store.catalog_entry("p2", &every_access_policy(&store).await).await, "dataset", "p2");
     assert_not_found(store.delete_offer("first").await, "offer", "first");
 
     store.delete_offer("second").await.unwrap();
@@ -663,10 +670,10 @@ async fn the_catalogue_shows_only_offered_products(db: Db) {
     store.create_offer(&offer("o", "terms", ids(&["a", "c"]))).await.unwrap();
     assert_eq!(catalogue_ids(&store, json!([])).await, ["a", "c"]);
     assert_eq!(catalogue_ids(&store, json!([{"keyword": "traffic"}])).await, ["a", "c"]);
-    let entry = store.catalog_entry("a").await.unwrap();
+    let entry = store.catalog_entry("a", &every_access_policy(&store).await).await.unwrap();
     assert_eq!(entry.product, product("a", LdtKind::Raw, &["traffic"]), "the whole product, distributions included");
-    assert_not_found(store.catalog_entry("b").await, "dataset", "b");
-    assert_not_found(store.catalog_entry("nope").await, "dataset", "nope");
+    assert_not_found(store.catalog_entry("b", &every_access_policy(&store).await).await, "dataset", "b");
+    assert_not_found(store.catalog_entry("nope", &every_access_policy(&store).await).await, "dataset", "nope");
 }
 
 async fn catalogue_filters(db: Db) {
@@ -753,11 +760,11 @@ async fn catalogue_entries_carry_their_offers_rules(db: Db) {
         entry.offers.iter().map(|(id, body)| (id.clone(), Value::Object((**body).clone()))).collect()
     };
     let want_p = vec![("a-rich".to_owned(), rich_body.clone()), ("b-open".to_owned(), open_body.clone())];
-    let entry = store.catalog_entry("p").await.unwrap();
+    let entry = store.catalog_entry("p", &every_access_policy(&store).await).await.unwrap();
     assert_eq!(bodies(&entry), want_p, "every offer, by offer id, with its contract policy's catalogue body");
     assert!(!serde_json::to_string(&bodies(&entry)).unwrap().contains("target"), "no target anywhere");
 
-    let page = store.catalog_page(&[], None, 10).await.unwrap();
+    let page = store.catalog_page(&[], &every_access_policy(&store).await, None, 10).await.unwrap();
     let by_product: Vec<(String, Vec<(String, Value)>)> =
         page.items.iter().map(|entry| (entry.product.id.clone(), bodies(entry))).collect();
     assert_eq!(by_product, [("p".to_owned(), want_p), ("q".to_owned(), vec![("b-open".to_owned(), open_body)])]);
@@ -781,7 +788,7 @@ async fn the_catalogue_pages_with_a_filter(db: Db) {
 
     let pages = walk_forward(|cursor| {
         let (store, even) = (&store, &even);
-        async move { store.catalog_page(even, cursor.as_ref(), 4).await }
+        async move { store.catalog_page(even, &every_access_policy(store).await, cursor.as_ref(), 4).await }
     })
     .await;
     let sizes: Vec<usize> = pages.iter().map(|page| page.items.len()).collect();
@@ -798,7 +805,7 @@ async fn the_catalogue_pages_with_a_filter(db: Db) {
     let mut at = pages.last().unwrap().clone();
     let mut back = vec![ids_of(&at)];
     while let Some(previous) = at.previous.clone() {
-        at = store.catalog_page(&even, Some(&previous), 4).await.unwrap();
+        at = store.catalog_page(&even, &every_access_policy(&store).await, Some(&previous), 4).await.unwrap();
         back.push(ids_of(&at));
         assert!(back.len() <= pages.len(), "paging back does not end");
     }
@@ -813,15 +820,18 @@ async fn a_replaced_policy_shows_in_the_catalogue(db: Db) {
     store.create_product(&product("p", LdtKind::Raw, &[])).await.unwrap();
     store.create_offer(&offer("o", "terms", ids(&["p"]))).await.unwrap();
     let body = |entry: &ldt_connector::store::catalog::CatalogEntry| Value::Object((*entry.offers[0].1).clone());
-    assert_eq!(body(&store.catalog_entry("p").await.unwrap()), json!({"permission": [{"action": "use"}]}));
+    assert_eq!(
+        body(&store.catalog_entry("p", &every_access_policy(&store).await).await.unwrap()),
+        json!({"permission": [{"action": "use"}]})
+    );
 
     let new_rules = json!({"@type": "Set", "permission": [{"action": "use", "target": "p",
         "constraint": [{"leftOperand": "dateTime", "operator": "lt", "rightOperand": "2030-01-01T00:00:00Z"}]}]});
     store.replace_policy(&PolicyDocument { id: "terms".into(), policy: new_rules }).await.unwrap();
     let want = json!({"permission": [{"action": "use",
         "constraint": [{"leftOperand": "dateTime", "operator": "lt", "rightOperand": "2030-01-01T00:00:00Z"}]}]});
-    assert_eq!(body(&store.catalog_entry("p").await.unwrap()), want);
-    let page = store.catalog_page(&[], None, 10).await.unwrap();
+    assert_eq!(body(&store.catalog_entry("p", &every_access_policy(&store).await).await.unwrap()), want);
+    let page = store.catalog_page(&[], &every_access_policy(&store).await, None, 10).await.unwrap();
     assert_eq!(page.items.len(), 1);
     assert_eq!(body(&page.items[0]), want);
 }
@@ -861,8 +871,11 @@ async fn a_deleted_product_leaves_the_offers_that_list_it(db: Db) {
     assert_eq!(stored.offer.datasets, ids(&["b"]));
     store.replace_offer(&stored.offer).await.unwrap();
     store.create_product(&product("a", LdtKind::Raw, &[])).await.unwrap();
-    assert!(store.catalog_entry("a").await.is_err(), "a re-created product must not silently rejoin the offer");
-    assert!(store.catalog_entry("b").await.is_ok());
+    assert!(
+        store.catalog_entry("a", &every_access_policy(&store).await).await.is_err(),
+        "a re-created product must not silently rejoin the offer"
+    );
+    assert!(store.catalog_entry("b", &every_access_policy(&store).await).await.is_ok());
 }
 
 /// What a write returns is what a read gives back, timestamps included.
@@ -893,7 +906,99 @@ async fn concurrent_writes_succeed_and_keep_coverage(db: Db) {
         a.unwrap();
         b.unwrap();
         c.unwrap();
-        let entry = store.catalog_entry(&matched.id).await;
+        let entry = store.catalog_entry(&matched.id, &[]).await;
         assert!(entry.is_ok(), "round {n}: {} is not under {}: {entry:?}", matched.id, under.id);
     }
+}
+
+/// Migration 2 copies each offer's access policy onto the coverage rows written before it existed.
+async fn migrating_copies_each_offers_access_policy_onto_its_coverage(db: Db) {
+    use ldt_connector::store::migration::Migrator;
+    use sea_orm::{ConnectOptions, ConnectionTrait, Database};
+    use sea_orm_migration::MigratorTrait;
+
+    let (config, _dir) = test_config(db).await;
+    let url = config.database_url();
+    if let Some(schema) = &config.database.schema {
+        let admin = Database::connect(url.as_str()).await.unwrap();
+        admin.execute_unprepared(&format!("CREATE SCHEMA \"{schema}\"")).await.unwrap();
+    }
+    let mut options = ConnectOptions::new(url.as_str());
+    if let Some(schema) = &config.database.schema {
+        options.set_schema_search_path(schema.as_str());
+    }
+    let connection = Database::connect(options).await.unwrap();
+    Migrator::up(&connection, Some(1)).await.unwrap();
+    let now = "'2026-01-01T00:00:00Z'";
+    for statement in [
+        format!("INSERT INTO policy (id, document, created_at, updated_at) VALUES ('members', '{{}}', {now}, {now})"),
+        format!("INSERT INTO policy (id, document, created_at, updated_at) VALUES ('use', '{{}}', {now}, {now})"),
+        format!("INSERT INTO dataset (id, document, created_at, updated_at) VALUES ('d', '{{}}', {now}, {now})"),
+        format!(
+            "INSERT INTO offer (id, access_policy_id, contract_policy_id, selector, created_at, updated_at) \
+                 VALUES ('restricted', 'members', 'use', '{{}}', {now}, {now})"
+        ),
+        format!(
+            "INSERT INTO offer (id, access_policy_id, contract_policy_id, selector, created_at, updated_at) \
+                 VALUES ('open', NULL, 'use', '{{}}', {now}, {now})"
+        ),
+        "INSERT INTO offer_dataset (dataset_id, offer_id) VALUES ('d', 'restricted')".to_owned(),
+        "INSERT INTO offer_dataset (dataset_id, offer_id) VALUES ('d', 'open')".to_owned(),
+    ] {
+        connection.execute_unprepared(&statement).await.unwrap_or_else(|error| panic!("{statement}: {error}"));
+    }
+    Migrator::up(&connection, None).await.unwrap();
+    let backend = connection.get_database_backend();
+    let rows = connection
+        .query_all(sea_orm::Statement::from_string(
+            backend,
+            "SELECT offer_id, access_policy_id FROM offer_dataset ORDER BY offer_id",
+        ))
+        .await
+        .unwrap();
+    let copied: Vec<(String, Option<String>)> = rows
+        .iter()
+        .map(|row| (row.try_get("", "offer_id").unwrap(), row.try_get("", "access_policy_id").unwrap()))
+        .collect();
+    assert_eq!(copied, [("open".to_owned(), None), ("restricted".to_owned(), Some("members".to_owned()))]);
+}
+
+/// An offer with an access policy shows its products only to callers who satisfy it (the policy's id is among
+/// `visible`); an offer without one shows them to every caller.
+async fn offers_behind_an_access_policy_are_shown_only_to_callers_satisfying_it(db: Db) {
+    let (store, _dir) = open(db).await;
+    for id in ["terms", "members"] {
+        store.create_policy(&policy(id)).await.unwrap();
+    }
+    for id in ["hidden", "shared"] {
+        store.create_product(&product(id, LdtKind::Raw, &[])).await.unwrap();
+    }
+    let mut restricted = offer("restricted", "terms", ids(&["hidden", "shared"]));
+    restricted.access_policy_id = Some("members".into());
+    store.create_offer(&restricted).await.unwrap();
+    store.create_offer(&offer("open", "terms", ids(&["shared"]))).await.unwrap();
+    assert_eq!(every_access_policy(&store).await, ["members"]);
+
+    let page_ids = |page: Page<ldt_connector::store::catalog::CatalogEntry>| -> Vec<(String, Vec<String>)> {
+        page.items.into_iter().map(|e| (e.product.id, e.offers.into_iter().map(|(id, _)| id).collect())).collect()
+    };
+    let member = vec!["members".to_owned()];
+    assert_eq!(
+        page_ids(store.catalog_page(&[], &member, None, 10).await.unwrap()),
+        [
+            ("hidden".to_owned(), vec!["restricted".to_owned()]),
+            ("shared".to_owned(), vec!["open".to_owned(), "restricted".to_owned()])
+        ]
+    );
+    assert_eq!(
+        page_ids(store.catalog_page(&[], &[], None, 10).await.unwrap()),
+        [("shared".to_owned(), vec!["open".to_owned()])]
+    );
+    assert_not_found(store.catalog_entry("hidden", &[]).await, "dataset", "hidden");
+    // A product registered later takes the offer's access policy along.
+    store.create_product(&product("later", LdtKind::Raw, &[])).await.unwrap();
+    restricted.datasets = ids(&["hidden", "shared", "later"]);
+    store.replace_offer(&restricted).await.unwrap();
+    assert_not_found(store.catalog_entry("later", &[]).await, "dataset", "later");
+    assert!(store.catalog_entry("later", &member).await.is_ok());
 }

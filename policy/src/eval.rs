@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
-use crate::left_operand::right_values;
+use crate::left_operand::{Scope, resolvable, right_values};
 use crate::model::{AtomicConstraint, ConflictStrategy, Constraint, LogicalOperator, Operator, Policy, Rule, RuleKind};
 use crate::operand::{Value, coerce, holds};
 use crate::vocabulary::includes;
@@ -57,6 +57,11 @@ pub struct Context {
     /// Any other left operand's value(s), by name or IRI (e.g. `{"resolution": 1000}`).
     #[serde(default)]
     pub facts: BTreeMap<String, serde_json::Value>,
+    /// Where the policy is evaluated. Constraints whose left operand is only resolved in another scope are
+    /// deferred there (e.g. `elapsedTime` of a contract policy is checked while transferring, not when
+    /// negotiating). `None`: every constraint is evaluated now.
+    #[serde(default)]
+    pub scope: Option<Scope>,
 }
 
 /// What the engine is configured with.
@@ -192,10 +197,10 @@ pub enum ConstraintReport {
 }
 
 impl ConstraintReport {
-    /// Whether the constraint is satisfied.
+    /// Whether the constraint is satisfied (or deferred to another scope).
     pub fn satisfied(&self) -> bool {
         match self {
-            ConstraintReport::Atomic { verdict, .. } => *verdict == Verdict::Satisfied,
+            ConstraintReport::Atomic { verdict, .. } => matches!(verdict, Verdict::Satisfied | Verdict::Deferred(_)),
             ConstraintReport::Logical { satisfied, .. } => *satisfied,
         }
     }
@@ -211,6 +216,8 @@ pub enum Verdict {
     NotSatisfied,
     /// It could not be decided (so it is not satisfied); why.
     Unresolved(String),
+    /// It is checked in another scope (so it does not stand in the way now); which.
+    Deferred(Scope),
 }
 
 /// Evaluates `policy` for the request `context` describes.
@@ -351,6 +358,13 @@ impl Evaluator<'_> {
             actual,
             verdict,
         };
+        if let Some(scope) = self.context.scope
+            && let Some((scopes, _)) = resolvable(&atomic.left)
+            && !scopes.contains(&scope)
+            && let Some(later) = scopes.first()
+        {
+            return report(None, Verdict::Deferred(*later));
+        }
         let left = match self.left_values(atomic) {
             Ok(values) => values,
             Err(reason) => return report(None, Verdict::Unresolved(reason)),
@@ -471,5 +485,41 @@ fn literal_words(literal: &crate::model::Literal) -> String {
         Literal::Number(number) => number.to_string(),
         Literal::Bool(flag) => flag.to_string(),
         Literal::Typed { value, .. } => value.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// A contract valid for 30 days: granted when negotiating (the period starts with the agreement), enforced
+    /// while transferring.
+    #[test]
+    fn constraints_of_a_later_scope_are_deferred_to_it() {
+        let policy = crate::read_policy(&json!({"@type": "Set", "permission": [{"action": "use", "constraint": [
+            {"leftOperand": "elapsedTime", "operator": "lteq", "rightOperand": {"@value": "P30D", "@type": "xsd:duration"}}
+        ]}]}))
+        .unwrap();
+        let now: DateTime<FixedOffset> = "2026-03-01T00:00:00Z".parse().unwrap();
+        let negotiating = Context { now: Some(now), scope: Some(Scope::Negotiation), ..Context::default() };
+        let decision = evaluate(&policy, &negotiating, &Environment::default());
+        assert_eq!(decision.outcome, Outcome::Permit);
+        assert!(matches!(
+            &decision.rules[0].constraints[0],
+            ConstraintReport::Atomic { verdict: Verdict::Deferred(Scope::Transfer), .. }
+        ));
+        let sentence = crate::explain::sentence(&decision.rules[0].constraints[0]);
+        assert_eq!(sentence, "elapsedTime lteq `P30D` is checked while data is transferred");
+
+        let late = Context {
+            now: Some(now),
+            agreement_start: Some("2026-01-01T00:00:00Z".parse().unwrap()),
+            scope: Some(Scope::Transfer),
+            ..Context::default()
+        };
+        assert_eq!(evaluate(&policy, &late, &Environment::default()).outcome, Outcome::Deny);
+        let unscoped = Context { scope: None, ..late };
+        assert_eq!(evaluate(&policy, &unscoped, &Environment::default()).outcome, Outcome::Deny, "no scope: all now");
     }
 }

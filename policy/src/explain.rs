@@ -104,9 +104,8 @@ pub fn sentence(report: &ConstraintReport) -> String {
         ConstraintReport::Atomic { left, operator, right, actual, verdict, .. } => {
             let right = quoted(right);
             match (verdict, actual) {
-                (Verdict::Unresolved(reason), _) => {
-                    format!("{left} {} {right} could not be checked: {reason}", operator)
-                }
+                (Verdict::Unresolved(reason), _) => format!("{left} {operator} {right} could not be checked: {reason}"),
+                (Verdict::Deferred(scope), _) => format!("{left} {operator} {right} is checked {}", scope.describe()),
                 (verdict, actual) => {
                     let actual = actual.as_deref().map(quoted).unwrap_or_default();
                     let relation = relation(*operator, left == "dateTime" || left == "elapsedTime");

@@ -13,12 +13,25 @@ use crate::vocabulary::{is_action, is_left_operand};
 /// claims (full IRIs, e.g. `https://w3id.org/ldt-connector/claims/membership`).
 #[derive(Debug, Clone)]
 pub struct Usage {
-    /// Where the policy is used.
-    pub scope: Scope,
+    /// Where the policy is used: a left operand must be resolvable in at least one of these scopes (a contract
+    /// policy is checked when negotiating and while transferring). Empty: anywhere.
+    pub scopes: Vec<Scope>,
     /// True for the rules of a catalogue offer (DSP forbids a `target` on them).
     pub catalogue_offer: bool,
     /// Left operands resolved from the caller's verified claims.
     pub claims: BTreeSet<String>,
+}
+
+impl Usage {
+    /// For use in any scope, with `claims` as the left operands read from credentials.
+    pub fn anywhere(claims: impl IntoIterator<Item = String>) -> Usage {
+        Usage::within(&[], claims)
+    }
+
+    /// For use in `scopes`, with `claims` as the left operands read from credentials.
+    pub fn within(scopes: &[Scope], claims: impl IntoIterator<Item = String>) -> Usage {
+        Usage { scopes: scopes.to_vec(), catalogue_offer: false, claims: claims.into_iter().collect() }
+    }
 }
 
 /// Every problem of `policy` when used as `usage` says.
@@ -73,10 +86,17 @@ fn check_constraints(constraints: &[Constraint], path: &str, usage: &Usage, prob
                 let left = atomic.left.as_str();
                 let expected = match resolvable(left) {
                     _ if usage.claims.contains(left) => None,
-                    Some((scopes, expected)) if scopes.contains(&usage.scope) => expected,
+                    Some((scopes, expected))
+                        if usage.scopes.is_empty() || usage.scopes.iter().any(|scope| scopes.contains(scope)) =>
+                    {
+                        expected
+                    }
                     _ => {
                         let problem = if is_left_operand(left) {
-                            let scope = usage.scope.describe().to_owned();
+                            let scope = match usage.scopes.as_slice() {
+                                [] => "by this connector".to_owned(),
+                                scopes => scopes.iter().map(|scope| scope.describe()).collect::<Vec<_>>().join(" or "),
+                            };
                             Problem::UnresolvableLeftOperand { left_operand: left.to_owned(), scope }
                         } else {
                             Problem::UnknownLeftOperand { left_operand: left.to_owned() }
@@ -141,7 +161,7 @@ mod tests {
 
     fn usage(scope: Scope) -> Usage {
         Usage {
-            scope,
+            scopes: vec![scope],
             catalogue_offer: false,
             claims: ["https://w3id.org/ldt-connector/claims/membership".to_owned()].into(),
         }

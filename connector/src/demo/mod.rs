@@ -27,6 +27,9 @@ pub struct DemoArgs {
 /// The traffic LDT's data products, policies and offers, as its operator registers them.
 const TRAFFIC_SEED: &str = include_str!("traffic-ldt.json");
 
+/// The left operand the demo's policies read from a caller's `membership.status` claim.
+const MEMBERSHIP_CLAIM: &str = "https://w3id.org/ldt-connector/claims/membership";
+
 /// The participant id of the traffic LDT.
 pub const TRAFFIC_LDT: &str = "did:web:traffic.eindhoven.example";
 /// The participant id of the air-quality LDT.
@@ -43,7 +46,11 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         &root.join("traffic"),
         TRAFFIC_LDT,
         "Traffic LDT of Eindhoven",
-        vec![StaticToken { token: air_quality_token.clone(), participant: AIR_QUALITY_LDT.into() }],
+        vec![StaticToken {
+            token: air_quality_token.clone(),
+            participant: AIR_QUALITY_LDT.into(),
+            claims: serde_json::json!({"membership": {"status": "active"}}),
+        }],
         None,
     ))
     .await
@@ -132,6 +139,11 @@ fn ldt_config(
     config.participant.name = name.into();
     config.catalog.title = [("en".to_owned(), format!("Data products of the {name}"))].into();
     config.dsp.tokens = tokens;
+    config.policy.claims.insert(MEMBERSHIP_CLAIM.into(), "/membership/status".into());
+    config.policy.purposes.insert(
+        "https://w3id.org/ldt-connector/purpose/air-quality-modelling".into(),
+        vec!["https://w3id.org/ldt-connector/purpose/environmental-research".into()],
+    );
     config.dsp.outbound_token = outbound_token;
     config
 }

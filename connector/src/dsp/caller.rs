@@ -19,21 +19,20 @@ pub struct Authenticated(pub Caller);
 /// Decides who holds a bearer token. Today: a configured table of static tokens; DCP tokens replace it.
 #[derive(Debug, Clone, Default)]
 pub struct Authenticator {
-    participants_by_token: HashMap<String, String>,
+    callers_by_token: HashMap<String, Caller>,
 }
 
 impl Authenticator {
-    /// An authenticator accepting each `(token, participant id)` pair.
-    pub fn new(tokens: impl IntoIterator<Item = (String, String)>) -> Authenticator {
-        Authenticator { participants_by_token: tokens.into_iter().collect() }
+    /// An authenticator accepting each token for the caller it stands for.
+    pub fn new(tokens: impl IntoIterator<Item = (String, Caller)>) -> Authenticator {
+        Authenticator { callers_by_token: tokens.into_iter().collect() }
     }
 
     /// The caller presenting `authorization` (the header's value), or why it is refused.
     pub fn identify(&self, authorization: Option<&str>) -> Result<Caller, &'static str> {
         let header = authorization.ok_or("the request has no Authorization header")?;
         let token = header.strip_prefix("Bearer ").or_else(|| header.strip_prefix("bearer ")).unwrap_or(header).trim();
-        let participant = self.participants_by_token.get(token).ok_or("the bearer token is not recognised")?;
-        Ok(Caller { participant_id: participant.clone() })
+        self.callers_by_token.get(token).cloned().ok_or("the bearer token is not recognised")
     }
 }
 
@@ -62,9 +61,11 @@ mod tests {
 
     #[test]
     fn identifies_known_tokens_only() {
-        let authenticator = Authenticator::new([("secret-token-aaaaaaaa".to_owned(), "did:web:a".to_owned())]);
+        let caller = Caller { participant_id: "did:web:a".into(), claims: serde_json::json!({"role": "x"}) };
+        let authenticator = Authenticator::new([("secret-token-aaaaaaaa".to_owned(), caller)]);
         let caller = authenticator.identify(Some("Bearer secret-token-aaaaaaaa")).unwrap();
         assert_eq!(caller.participant_id, "did:web:a");
+        assert_eq!(caller.claims["role"], "x");
         assert!(authenticator.identify(Some("secret-token-aaaaaaaa")).is_ok(), "a bare token is accepted too");
         assert!(authenticator.identify(Some("Bearer other")).is_err());
         assert!(authenticator.identify(None).is_err());

@@ -15,6 +15,7 @@ use serde_json::{Map, Value};
 use super::caller::Authenticated;
 use super::error::DspError;
 use super::message::{DspMessage, DspPath, DspQuery};
+use crate::access::visible_access_policies;
 use crate::app::AppState;
 use crate::store::catalog::CatalogEntry;
 
@@ -57,7 +58,8 @@ pub async fn request_catalog(
             DspError::bad_request("InvalidCursor", "the cursor is not one this connector handed out")
         })?),
     };
-    let page = state.store.catalog_page(&filters, cursor.as_ref(), state.config.catalog.page_size).await?;
+    let visible = visible_access_policies(&state, &caller).await?;
+    let page = state.store.catalog_page(&filters, &visible, cursor.as_ref(), state.config.catalog.page_size).await?;
     tracing::debug!(caller = %caller.participant_id, datasets = page.items.len(), "catalogue page served");
     let offers: Vec<Vec<(&str, &Map<String, Value>)>> = page.items.iter().map(borrowed_offers).collect();
     let entries: Vec<DatasetEntry> =
@@ -75,10 +77,11 @@ pub async fn request_catalog(
 /// `GET <base>/catalog/datasets/:id`: one dataset of the catalogue.
 pub async fn get_dataset(
     State(state): State<AppState>,
-    Extension(Authenticated(_caller)): Extension<Authenticated>,
+    Extension(Authenticated(caller)): Extension<Authenticated>,
     DspPath(id): DspPath<String>,
 ) -> Result<Response, DspError> {
-    let entry = state.store.catalog_entry(&id).await?;
+    let visible = visible_access_policies(&state, &caller).await?;
+    let entry = state.store.catalog_entry(&id, &visible).await?;
     let offers = borrowed_offers(&entry);
     json_response(&dataset(&state.catalog_info, DatasetEntry { product: &entry.product, offers: &offers }))
 }

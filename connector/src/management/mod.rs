@@ -64,6 +64,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .routes(routes!(datasets::get, datasets::replace, datasets::delete))
         .routes(routes!(policies::list, policies::create))
         .routes(routes!(policies::get, policies::replace, policies::delete))
+        .routes(routes!(policies::evaluate))
         .routes(routes!(offers::list, offers::create))
         .routes(routes!(offers::get, offers::replace, offers::delete))
         .routes(routes!(catalog::request))

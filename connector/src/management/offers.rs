@@ -4,13 +4,17 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use ldt_catalog::FieldError;
 use ldt_catalog::offer::Offer;
+use ldt_policy::validate::{Scope, Usage};
 
 use super::extract::{ApiJson, ApiPath, ApiQuery};
 use super::listing::{ListQuery, Listing};
+use super::policies::policy_problems;
 use super::problem::Problem;
 use super::{created, same_id};
 use crate::app::AppState;
+use crate::store::StoreError;
 use crate::store::offers::StoredOffer;
 
 /// List offers.
@@ -29,6 +33,7 @@ pub async fn list(
     responses((status = 201, body = StoredOffer), (status = 400, body = Problem), (status = 409, body = Problem)))]
 pub async fn create(State(state): State<AppState>, ApiJson(offer): ApiJson<Offer>) -> Result<Response, Problem> {
     offer.validate().map_err(Problem::invalid)?;
+    check_policies(&state, &offer).await?;
     let stored = state.store.create_offer(&offer).await?;
     Ok(created("offers", &offer.id, stored))
 }
@@ -50,6 +55,7 @@ pub async fn replace(
 ) -> Result<Json<StoredOffer>, Problem> {
     same_id(&id, &offer.id)?;
     offer.validate().map_err(Problem::invalid)?;
+    check_policies(&state, &offer).await?;
     Ok(Json(state.store.replace_offer(&offer).await?))
 }
 
@@ -59,4 +65,31 @@ pub async fn replace(
 pub async fn delete(State(state): State<AppState>, ApiPath(id): ApiPath<String>) -> Result<Response, Problem> {
     state.store.delete_offer(&id).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// The offer's policies are usable where the offer puts them: its access policy decides who sees the products in
+/// the catalogue, its contract policy becomes the catalogue offer (no `target` on its rules) and the contract. A
+/// policy that does not exist is left to the store, which names the field.
+async fn check_policies(state: &AppState, offer: &Offer) -> Result<(), Problem> {
+    let claims = || state.config.policy.claims.keys().cloned();
+    let access =
+        offer.access_policy_id.as_ref().map(|id| ("/accessPolicyId", id, Usage::within(&[Scope::Catalogue], claims())));
+    let contract_usage =
+        Usage { catalogue_offer: true, ..Usage::within(&[Scope::Negotiation, Scope::Transfer], claims()) };
+    let contract = Some(("/contractPolicyId", &offer.contract_policy_id, contract_usage));
+    let mut errors = Vec::new();
+    for (pointer, id, usage) in access.into_iter().chain(contract) {
+        let document = match state.store.policy(id).await {
+            Ok(stored) => stored.document.policy,
+            Err(StoreError::NotFound { .. }) => continue,
+            Err(other) => return Err(other.into()),
+        };
+        if let Err(diagnostics) = policy_problems(&document, &usage) {
+            errors.extend(diagnostics.into_iter().map(|diagnostic| FieldError {
+                pointer: pointer.to_owned(),
+                detail: format!("policy `{id}` {}: {}", diagnostic.path, diagnostic.problem),
+            }));
+        }
+    }
+    if errors.is_empty() { Ok(()) } else { Err(Problem::invalid(errors)) }
 }

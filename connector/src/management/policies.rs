@@ -4,7 +4,13 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use ldt_catalog::FieldError;
 use ldt_catalog::product::Problems;
+use ldt_policy::eval::{Context, Decision};
+use ldt_policy::validate::{Usage, validate};
+use ldt_policy::{Diagnostic, Policy, read_policy};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use super::extract::{ApiJson, ApiPath, ApiQuery};
 use super::listing::{ListQuery, Listing};
@@ -31,7 +37,7 @@ pub async fn create(
     State(state): State<AppState>,
     ApiJson(document): ApiJson<PolicyDocument>,
 ) -> Result<Response, Problem> {
-    check(&document)?;
+    check(&state, &document)?;
     let stored = state.store.create_policy(&document).await?;
     Ok(created("policies", &document.id, stored))
 }
@@ -52,7 +58,7 @@ pub async fn replace(
     ApiJson(document): ApiJson<PolicyDocument>,
 ) -> Result<Json<StoredPolicy>, Problem> {
     same_id(&id, &document.id)?;
-    check(&document)?;
+    check(&state, &document)?;
     Ok(Json(state.store.replace_policy(&document).await?))
 }
 
@@ -64,12 +70,77 @@ pub async fn delete(State(state): State<AppState>, ApiPath(id): ApiPath<String>)
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-/// The checks a policy passes before the policy engine validates ODRL: a usable id and a JSON object.
-fn check(document: &PolicyDocument) -> Result<(), Problem> {
+/// A usable id and a valid ODRL policy, for use in any scope (the offers that use it check their scope).
+fn check(state: &AppState, document: &PolicyDocument) -> Result<(), Problem> {
     let mut problems = Problems::default();
     problems.check_id("/id", &document.id);
-    if !document.policy.is_object() {
-        problems.add("/policy", "must be an ODRL policy object");
+    if let Err(diagnostics) =
+        policy_problems(&document.policy, &Usage::anywhere(state.config.policy.claims.keys().cloned()))
+    {
+        for diagnostic in diagnostics {
+            problems.add(format!("/policy{}", diagnostic.path), diagnostic.problem.to_string());
+        }
     }
     problems.into_result().map_err(Problem::invalid)
+}
+
+/// The problems of an ODRL document used as `usage` says: reading it, then validating it.
+pub(crate) fn policy_problems(document: &serde_json::Value, usage: &Usage) -> Result<Policy, Vec<Diagnostic>> {
+    let policy = read_policy(document)?;
+    let problems = validate(&policy, usage);
+    if problems.is_empty() { Ok(policy) } else { Err(problems) }
+}
+
+/// What to evaluate: a policy (given, or stored under an id) against a request context.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EvaluationRequest {
+    /// The ODRL policy to evaluate.
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub policy: Option<serde_json::Value>,
+    /// Or the id of a stored policy.
+    #[serde(default)]
+    pub policy_id: Option<String>,
+    /// The request: `action`, `now`, `caller`, `purpose`, `agreementStart`, `count`, `places`, `claims`, `facts`
+    /// (see the README); `now` defaults to the current time.
+    #[schema(value_type = Object)]
+    pub context: Context,
+}
+
+/// A decision with its report and its explanation in words.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Evaluation {
+    /// The decision: outcome, summary, each rule and constraint, duties.
+    #[schema(value_type = Object)]
+    pub decision: Decision,
+    /// The decision in plain words.
+    pub explanation: String,
+}
+
+/// Evaluate a policy against a request context, with the connector's purpose taxonomy, places and claim mapping.
+#[utoipa::path(post, path = "/policies/evaluate", tag = "policies", request_body = EvaluationRequest,
+    responses((status = 200, body = Evaluation), (status = 400, body = Problem), (status = 404, body = Problem)))]
+pub async fn evaluate(
+    State(state): State<AppState>,
+    ApiJson(request): ApiJson<EvaluationRequest>,
+) -> Result<Json<Evaluation>, Problem> {
+    let document = match (request.policy, request.policy_id) {
+        (Some(policy), None) => policy,
+        (None, Some(id)) => state.store.policy(&id).await?.document.policy,
+        _ => return Err(Problem::invalid_field("/policy", "give either `policy` or `policyId`")),
+    };
+    let policy = read_policy(&document).map_err(|diagnostics| {
+        Problem::invalid(
+            diagnostics
+                .into_iter()
+                .map(|d| FieldError { pointer: format!("/policy{}", d.path), detail: d.problem.to_string() })
+                .collect(),
+        )
+    })?;
+    let mut context = request.context;
+    context.now.get_or_insert_with(|| chrono::Utc::now().fixed_offset());
+    let decision = ldt_policy::eval::evaluate(&policy, &context, &state.config.policy);
+    let explanation = ldt_policy::explain::render(&decision);
+    Ok(Json(Evaluation { decision, explanation }))
 }

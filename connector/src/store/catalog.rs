@@ -56,12 +56,13 @@ fn keyset_bound(column: Expr, cursor: Option<&Cursor>) -> Option<SimpleExpr> {
 /// The condition "the product is under at least one offer". The page's keyset bound is repeated inside the
 /// sub-select: PostgreSQL answers `EXISTS` with a merge semi-join, which without it scans `offer_dataset` from its
 /// first row up to the page, making deep pages cost more the larger the catalogue.
-fn offered(cursor: Option<&Cursor>) -> Condition {
+fn offered(cursor: Option<&Cursor>, visible: &[String]) -> Condition {
     let link = (offer_dataset::Entity, offer_dataset::Column::DatasetId);
     let mut offers = Query::select()
         .expr(Expr::val(1))
         .from(offer_dataset::Entity)
         .and_where(Expr::col(link).equals((dataset::Entity, dataset::Column::Id)))
+        .cond_where(visible_to(visible))
         .to_owned();
     if let Some(bound) = keyset_bound(Expr::col(link), cursor) {
         offers.and_where(bound);
@@ -69,32 +70,58 @@ fn offered(cursor: Option<&Cursor>) -> Condition {
     Condition::all().add(Expr::exists(offers))
 }
 
+/// The condition "the coverage row's offer is visible": it has no access policy, or one of `visible`.
+fn visible_to(visible: &[String]) -> Condition {
+    Condition::any()
+        .add(offer_dataset::Column::AccessPolicyId.is_null())
+        .add(is_in(offer_dataset::Column::AccessPolicyId, visible.iter().cloned()))
+}
+
 impl Store {
-    /// A page of the catalogue: offered products that pass every filter, in id order, with their offers.
+    /// Every policy that some offer uses as its access policy, with its document.
+    pub async fn access_policies(&self) -> Result<Vec<(String, Value)>, StoreError> {
+        let used = Query::select().column(offer::Column::AccessPolicyId).from(offer::Entity).to_owned();
+        let rows = policy::Entity::find().filter(policy::Column::Id.in_subquery(used)).all(&self.db).await?;
+        rows.into_iter()
+            .map(|row| match serde_json::from_str(&row.document) {
+                Ok(document) => Ok((row.id, document)),
+                Err(error) => Err(StoreError::corrupt("policy", &row.id, error)),
+            })
+            .collect()
+    }
+
+    /// A page of the catalogue a caller sees: products under at least one offer whose access policy is among
+    /// `visible` (or that has none), passing every filter, in id order, with those offers.
     pub async fn catalog_page(
         &self,
         filters: &[TermFilter],
+        visible: &[String],
         cursor: Option<&Cursor>,
         limit: usize,
     ) -> Result<Page<CatalogEntry>, StoreError> {
-        let select = dataset::Entity::find().filter(offered(cursor)).filter(term_condition(filters, cursor));
+        let select = dataset::Entity::find().filter(offered(cursor, visible)).filter(term_condition(filters, cursor));
         let page = page_of(&self.db, select, dataset::Column::Id, cursor, limit, |row| &row.id).await?;
-        let items = self.with_offers(page.items).await?;
+        let items = self.with_offers(page.items, visible).await?;
         Ok(Page { items, next: page.next, previous: page.previous })
     }
 
-    /// The product `id` as the catalogue shows it; `NotFound` if it does not exist or is under no offer.
-    pub async fn catalog_entry(&self, id: &str) -> Result<CatalogEntry, StoreError> {
+    /// The product `id` as the catalogue shows it to a caller who may see offers under the access policies
+    /// `visible`; `NotFound` if it does not exist or is under no such offer.
+    pub async fn catalog_entry(&self, id: &str, visible: &[String]) -> Result<CatalogEntry, StoreError> {
         StoreError::unless_storable("dataset", id)?;
-        let row = dataset::Entity::find_by_id(id).filter(offered(None)).one(&self.db).await?;
+        let row = dataset::Entity::find_by_id(id).filter(offered(None, visible)).one(&self.db).await?;
         let row = row.ok_or_else(|| StoreError::not_found("dataset", id))?;
-        let mut entries = self.with_offers(vec![row]).await?;
+        let mut entries = self.with_offers(vec![row], visible).await?;
         Ok(entries.remove(0))
     }
 
     /// Puts the products of `rows` together and attaches their offers: four queries, each bounded by the page —
     /// distributions, the page's links to offers, those offers, and their contract policies.
-    async fn with_offers(&self, rows: Vec<dataset::Model>) -> Result<Vec<CatalogEntry>, StoreError> {
+    async fn with_offers(
+        &self,
+        rows: Vec<dataset::Model>,
+        visible: &[String],
+    ) -> Result<Vec<CatalogEntry>, StoreError> {
         let ids: Vec<String> = rows.iter().map(|row| row.id.clone()).collect();
         let products = assemble(&self.db, rows).await?;
         let links: Vec<(String, String)> = offer_dataset::Entity::find()
@@ -102,6 +129,7 @@ impl Store {
             .column(offer_dataset::Column::DatasetId)
             .column(offer_dataset::Column::OfferId)
             .filter(is_in(offer_dataset::Column::DatasetId, ids))
+            .filter(visible_to(visible))
             .order_by_asc(offer_dataset::Column::DatasetId)
             .order_by_asc(offer_dataset::Column::OfferId)
             .into_tuple()

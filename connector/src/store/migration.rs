@@ -1,4 +1,5 @@
-//! Schema migrations, applied at start. Each migration is a module; never edit one that has shipped.
+//! Schema migrations, applied at start. Each migration is a module with an explicit name (the name is what the
+//! database records); never edit or rename one that has shipped.
 
 use sea_orm_migration::prelude::*;
 
@@ -8,15 +9,20 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m0001_catalog::Migration)]
+        vec![Box::new(m0001_catalog::Migration), Box::new(m0002_offer_visibility::Migration)]
     }
 }
 
 mod m0001_catalog {
     use sea_orm_migration::prelude::*;
 
-    #[derive(DeriveMigrationName)]
     pub struct Migration;
+
+    impl MigrationName for Migration {
+        fn name(&self) -> &str {
+            "m0001_catalog"
+        }
+    }
 
     #[derive(DeriveIden, Clone, Copy)]
     enum Dataset {
@@ -231,6 +237,61 @@ mod m0001_catalog {
                         .to_owned(),
                 )
                 .await
+        }
+    }
+}
+
+/// Each coverage row carries its offer's access policy, so the catalogue can show a caller only the offers it may
+/// see with the same bounded sub-select that finds offered products.
+mod m0002_offer_visibility {
+    use sea_orm_migration::prelude::*;
+
+    pub struct Migration;
+
+    impl MigrationName for Migration {
+        fn name(&self) -> &str {
+            "m0002_offer_visibility"
+        }
+    }
+
+    #[derive(DeriveIden, Clone, Copy)]
+    enum OfferDataset {
+        Table,
+        OfferId,
+        AccessPolicyId,
+    }
+
+    #[derive(DeriveIden, Clone, Copy)]
+    enum Offer {
+        Table,
+        Id,
+        AccessPolicyId,
+    }
+
+    #[async_trait::async_trait]
+    impl MigrationTrait for Migration {
+        async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+            manager
+                .alter_table(
+                    Table::alter()
+                        .table(OfferDataset::Table)
+                        .add_column(ColumnDef::new(OfferDataset::AccessPolicyId).string().null())
+                        .to_owned(),
+                )
+                .await?;
+            let access_policy = Query::select()
+                .column(Offer::AccessPolicyId)
+                .from(Offer::Table)
+                .and_where(Expr::col((Offer::Table, Offer::Id)).equals((OfferDataset::Table, OfferDataset::OfferId)))
+                .to_owned();
+            let backfill = Query::update()
+                .table(OfferDataset::Table)
+                .value(
+                    OfferDataset::AccessPolicyId,
+                    SimpleExpr::SubQuery(None, Box::new(access_policy.into_sub_query_statement())),
+                )
+                .to_owned();
+            manager.exec_stmt(backfill).await
         }
     }
 }

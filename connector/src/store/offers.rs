@@ -160,12 +160,17 @@ async fn link_offer(txn: &DatabaseTransaction, offer: &Offer) -> Result<u64, Sto
     let selected = Query::select()
         .column(dataset::Column::Id)
         .expr(Expr::val(offer.id.as_str()))
+        .expr(Expr::val(offer.access_policy_id.clone()))
         .from(dataset::Entity)
         .cond_where(condition)
         .to_owned();
     let insert = Query::insert()
         .into_table(offer_dataset::Entity)
-        .columns([offer_dataset::Column::DatasetId, offer_dataset::Column::OfferId])
+        .columns([
+            offer_dataset::Column::DatasetId,
+            offer_dataset::Column::OfferId,
+            offer_dataset::Column::AccessPolicyId,
+        ])
         .select_from(selected)
         .map_err(|error| StoreError::Database(sea_orm::DbErr::Custom(error.to_string())))?
         .to_owned();
@@ -175,7 +180,7 @@ async fn link_offer(txn: &DatabaseTransaction, offer: &Offer) -> Result<u64, Sto
 /// Takes the product `id` out of every offer that lists it by id, so that a product registered later under the
 /// same id does not silently join them.
 pub(super) async fn forget_product(db: &impl ConnectionTrait, id: &str) -> Result<(), StoreError> {
-    for (offer_id, selector) in selectors(db).await? {
+    for OfferSelector { id: offer_id, selector, .. } in selectors(db).await? {
         if let DatasetSelector::Ids(ids) = selector
             && ids.iter().any(|listed| listed == id)
         {
@@ -193,35 +198,40 @@ pub(super) async fn forget_product(db: &impl ConnectionTrait, id: &str) -> Resul
     Ok(())
 }
 
-/// Every offer's id and selector, for working out which offers a product being written falls under.
-pub(super) async fn selectors(db: &impl ConnectionTrait) -> Result<Vec<(String, DatasetSelector)>, StoreError> {
-    let rows: Vec<(String, String)> = offer::Entity::find()
+/// What a product being written needs to know of an offer: which products it selects.
+pub(super) struct OfferSelector {
+    id: String,
+    access_policy_id: Option<String>,
+    selector: DatasetSelector,
+}
+
+/// Every offer's selector, for working out which offers a product being written falls under.
+pub(super) async fn selectors(db: &impl ConnectionTrait) -> Result<Vec<OfferSelector>, StoreError> {
+    let rows: Vec<(String, Option<String>, String)> = offer::Entity::find()
         .select_only()
         .column(offer::Column::Id)
+        .column(offer::Column::AccessPolicyId)
         .column(offer::Column::Selector)
         .into_tuple()
         .all(db)
         .await?;
     rows.into_iter()
-        .map(|(id, selector)| match serde_json::from_str(&selector) {
-            Ok(selector) => Ok((id, selector)),
+        .map(|(id, access_policy_id, selector)| match serde_json::from_str(&selector) {
+            Ok(selector) => Ok(OfferSelector { id, access_policy_id, selector }),
             Err(error) => Err(StoreError::corrupt(KIND, &id, error)),
         })
         .collect()
 }
 
 /// The `offer_dataset` rows that put the product `id`, with its sorted `terms`, under the offers that select it.
-pub(super) fn selecting(
-    offers: &[(String, DatasetSelector)],
-    id: &str,
-    terms: &[Term],
-) -> Vec<offer_dataset::ActiveModel> {
+pub(super) fn selecting(offers: &[OfferSelector], id: &str, terms: &[Term]) -> Vec<offer_dataset::ActiveModel> {
     offers
         .iter()
-        .filter(|(_, selector)| selector.selects(id, terms))
-        .map(|(offer_id, _)| offer_dataset::ActiveModel {
+        .filter(|offer| offer.selector.selects(id, terms))
+        .map(|offer| offer_dataset::ActiveModel {
             dataset_id: Set(id.to_owned()),
-            offer_id: Set(offer_id.clone()),
+            offer_id: Set(offer.id.clone()),
+            access_policy_id: Set(offer.access_policy_id.clone()),
         })
         .collect()
 }

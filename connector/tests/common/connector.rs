@@ -37,6 +37,9 @@ pub const DSP_CONTEXT: &str = "https://w3id.org/dspace/2025/1/context.jsonld";
 /// The management API path.
 pub const MANAGEMENT: &str = "/management/v1";
 
+/// The custom left operand test connectors read from a caller's `membership.status` claim.
+pub const MEMBERSHIP_CLAIM: &str = "https://w3id.org/ldt-connector/claims/membership";
+
 /// A connector serving on a free local port, with the directory that holds its data.
 pub struct TestConnector {
     running: RunningConnector,
@@ -56,8 +59,10 @@ pub async fn start_with(db: Db, adjust: impl FnOnce(&mut Config)) -> TestConnect
     config.server.bind = SocketAddr::from(([127, 0, 0, 1], 0));
     config.server.max_body_bytes = MAX_BODY_BYTES;
     config.management.api_key = Some(API_KEY.to_owned());
-    config.dsp.tokens = vec![StaticToken { token: DSP_TOKEN.to_owned(), participant: PEER_ID.to_owned() }];
+    config.dsp.tokens =
+        vec![StaticToken { token: DSP_TOKEN.to_owned(), participant: PEER_ID.to_owned(), claims: Default::default() }];
     config.participant.id = "did:web:provider.example".to_owned();
+    config.policy.claims.insert(MEMBERSHIP_CLAIM.to_owned(), "/membership/status".to_owned());
     adjust(&mut config);
     config.validate().expect("the test configuration is valid");
     let running = app::start(config).await.expect("the test connector starts");

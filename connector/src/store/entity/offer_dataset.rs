@@ -12,6 +12,8 @@ pub struct Model {
     /// The offer.
     #[sea_orm(primary_key, auto_increment = false)]
     pub offer_id: String,
+    /// The offer's access policy (copied from the offer), if it has one.
+    pub access_policy_id: Option<String>,
 }
 
 /// Relations of `offer_dataset`.
