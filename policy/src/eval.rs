@@ -8,8 +8,12 @@
 //! - a prohibition applies under the same conditions;
 //! - the request is permitted when a permission applies and no prohibition does — unless the policy's conflict
 //!   strategy is `perm`; with `invalid` (ODRL's default) or `prohibit`, a conflict denies;
-//! - a constraint that cannot be resolved (the request lacks the value, or the values cannot be compared) is not
-//!   satisfied, with the reason — never skipped;
+//! - constraints are judged in three-valued logic: satisfied, not satisfied, or unknown (the request lacks the value,
+//!   or the values cannot be compared — reported with the reason, never skipped). Failing closed, a permission
+//!   applies only when every constraint is satisfied, and a prohibition applies unless one is certainly not; `and`,
+//!   `or` and `xone` combine unknowns as Kleene logic does (`xone` with an unknown part is unknown);
+//! - a constraint of a later scope (see [`Context::scope`]) is deferred: it neither blocks a permission nor makes a
+//!   prohibition apply now;
 //! - duties of the permissions that apply are returned with a permit: they are obligations the caller takes on, to
 //!   be stored on the agreement and enforced, not preconditions of this decision.
 
@@ -19,7 +23,9 @@ use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
 use crate::left_operand::{Scope, resolvable, right_values};
-use crate::model::{AtomicConstraint, ConflictStrategy, Constraint, LogicalOperator, Operator, Policy, Rule, RuleKind};
+use crate::model::{
+    AtomicConstraint, ConflictStrategy, Constraint, LogicalOperator, Operator, Policy, Rule, RuleKind, short_name,
+};
 use crate::operand::{Value, coerce, holds};
 use crate::vocabulary::includes;
 
@@ -189,20 +195,76 @@ pub enum ConstraintReport {
         path: String,
         /// The operator.
         operator: LogicalOperator,
-        /// Whether the combination is satisfied.
-        satisfied: bool,
+        /// The combination's truth.
+        truth: Truth,
         /// Its operands.
         parts: Vec<ConstraintReport>,
     },
 }
 
-impl ConstraintReport {
-    /// Whether the constraint is satisfied (or deferred to another scope).
-    pub fn satisfied(&self) -> bool {
-        match self {
-            ConstraintReport::Atomic { verdict, .. } => matches!(verdict, Verdict::Satisfied | Verdict::Deferred(_)),
-            ConstraintReport::Logical { satisfied, .. } => *satisfied,
+/// The truth of a constraint in three-valued logic, plus "decided in another scope".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Truth {
+    /// It holds.
+    True,
+    /// It does not hold.
+    False,
+    /// It cannot be decided with what the request says.
+    Unknown,
+    /// It is decided in another scope.
+    Deferred,
+}
+
+impl Truth {
+    /// The Kleene combination of `parts` under `operator`; deferred parts take no part in it.
+    fn combine(operator: LogicalOperator, parts: impl Iterator<Item = Truth>) -> Truth {
+        let (mut held, mut unknown, mut decided, mut deferred) = (0, 0, 0, 0);
+        for part in parts {
+            match part {
+                Truth::True => held += 1,
+                Truth::Unknown => unknown += 1,
+                Truth::False => {}
+                Truth::Deferred => {
+                    deferred += 1;
+                    continue;
+                }
+            }
+            decided += 1;
         }
+        if decided == 0 && deferred > 0 {
+            return Truth::Deferred;
+        }
+        let certain = |holds: bool| if holds { Truth::True } else { Truth::False };
+        match operator {
+            LogicalOperator::And | LogicalOperator::AndSequence if held == decided => Truth::True,
+            LogicalOperator::And | LogicalOperator::AndSequence if held + unknown == decided => Truth::Unknown,
+            LogicalOperator::And | LogicalOperator::AndSequence => Truth::False,
+            LogicalOperator::Or if held > 0 => Truth::True,
+            LogicalOperator::Or if unknown > 0 => Truth::Unknown,
+            LogicalOperator::Or => Truth::False,
+            LogicalOperator::Xone if held > 1 => Truth::False,
+            LogicalOperator::Xone if unknown > 0 => Truth::Unknown,
+            LogicalOperator::Xone => certain(held == 1),
+        }
+    }
+}
+
+impl ConstraintReport {
+    /// The constraint's truth.
+    pub fn truth(&self) -> Truth {
+        match self {
+            ConstraintReport::Atomic { verdict: Verdict::Satisfied, .. } => Truth::True,
+            ConstraintReport::Atomic { verdict: Verdict::NotSatisfied, .. } => Truth::False,
+            ConstraintReport::Atomic { verdict: Verdict::Unresolved(_), .. } => Truth::Unknown,
+            ConstraintReport::Atomic { verdict: Verdict::Deferred(_), .. } => Truth::Deferred,
+            ConstraintReport::Logical { truth, .. } => *truth,
+        }
+    }
+
+    /// Whether the constraint certainly holds now.
+    pub fn satisfied(&self) -> bool {
+        self.truth() == Truth::True
     }
 }
 
@@ -236,19 +298,19 @@ pub enum Verdict {
 /// assert_eq!(evaluate(&policy, &context, &environment).outcome, Outcome::Deny);
 /// ```
 pub fn evaluate(policy: &Policy, context: &Context, environment: &Environment) -> Decision {
-    let evaluator = Evaluator { context, environment, action: context.action.as_deref().unwrap_or("use") };
-    let policy_target = policy.target.as_deref();
+    let action = context.action.as_deref().map_or_else(|| "use".to_owned(), short_name);
+    let evaluator = Evaluator { context, environment, action: &action, policy };
     let permissions: Vec<RuleReport> = policy
         .permissions
         .iter()
         .enumerate()
-        .map(|(i, rule)| evaluator.rule(rule, RuleKind::Permission, &format!("/permission/{i}"), policy_target))
+        .map(|(i, rule)| evaluator.rule(rule, RuleKind::Permission, &format!("/permission/{i}")))
         .collect();
     let prohibitions: Vec<RuleReport> = policy
         .prohibitions
         .iter()
         .enumerate()
-        .map(|(i, rule)| evaluator.rule(rule, RuleKind::Prohibition, &format!("/prohibition/{i}"), policy_target))
+        .map(|(i, rule)| evaluator.rule(rule, RuleKind::Prohibition, &format!("/prohibition/{i}")))
         .collect();
     let permitted = permissions.iter().any(|report| report.applies);
     let prohibited = prohibitions.iter().any(|report| report.applies);
@@ -294,17 +356,21 @@ struct Evaluator<'a> {
     context: &'a Context,
     environment: &'a Environment,
     action: &'a str,
+    policy: &'a Policy,
 }
 
 impl Evaluator<'_> {
-    fn rule(&self, rule: &Rule, kind: RuleKind, path: &str, policy_target: Option<&str>) -> RuleReport {
+    fn rule(&self, rule: &Rule, kind: RuleKind, path: &str) -> RuleReport {
+        // Policy-level parties and target are shared by every rule that names none (ODRL 2.2 §2.1).
+        let assignee = rule.assignee.as_ref().or(self.policy.assignee.as_ref());
+        let target = rule.target.as_deref().or(self.policy.target.as_deref());
         let not_applicable = if !includes(&rule.action.name, self.action) {
             Some(format!("it is about `{}`, which does not cover `{}`", rule.action.name, self.action))
-        } else if let Some(assignee) = &rule.assignee
+        } else if let Some(assignee) = assignee
             && self.context.caller.as_deref() != Some(assignee.as_str())
         {
             Some(format!("it is assigned to `{assignee}`, not to the caller"))
-        } else if let (Some(target), Some(requested)) = (rule.target.as_deref().or(policy_target), &self.context.target)
+        } else if let (Some(target), Some(requested)) = (target, &self.context.target)
             && target != requested
         {
             Some(format!("it is about `{target}`, not `{requested}`"))
@@ -313,7 +379,13 @@ impl Evaluator<'_> {
         };
         let mut constraints = self.constraints(&rule.action.refinements, &format!("{path}/action/odrl:refinement"));
         constraints.extend(self.constraints(&rule.constraints, &format!("{path}/constraint")));
-        let applies = not_applicable.is_none() && constraints.iter().all(ConstraintReport::satisfied);
+        let applies = not_applicable.is_none()
+            && match kind {
+                // Fail closed: a permission needs every constraint to hold; a prohibition applies unless one
+                // certainly does not.
+                RuleKind::Prohibition => constraints.iter().all(|c| matches!(c.truth(), Truth::True | Truth::Unknown)),
+                _ => constraints.iter().all(|c| matches!(c.truth(), Truth::True | Truth::Deferred)),
+            };
         RuleReport {
             path: path.to_owned(),
             kind,
@@ -336,13 +408,8 @@ impl Evaluator<'_> {
         match constraint {
             Constraint::Logical(logical) => {
                 let parts = self.constraints(&logical.constraints, &format!("{path}/{}", logical.operator.as_str()));
-                let held = parts.iter().filter(|part| part.satisfied()).count();
-                let satisfied = match logical.operator {
-                    LogicalOperator::And | LogicalOperator::AndSequence => held == parts.len(),
-                    LogicalOperator::Or => held > 0,
-                    LogicalOperator::Xone => held == 1,
-                };
-                ConstraintReport::Logical { path: path.to_owned(), operator: logical.operator, satisfied, parts }
+                let truth = Truth::combine(logical.operator, parts.iter().map(ConstraintReport::truth));
+                ConstraintReport::Logical { path: path.to_owned(), operator: logical.operator, truth, parts }
             }
             Constraint::Atomic(atomic) => self.atomic(atomic, path),
         }

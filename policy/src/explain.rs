@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use crate::eval::{ConstraintReport, Decision, Outcome, RuleReport, Verdict};
+use crate::eval::{ConstraintReport, Decision, Outcome, RuleReport, Truth, Verdict};
 use crate::model::{LogicalOperator, Operator, RuleKind};
 
 /// The decision as text for people, indented by structure.
@@ -52,7 +52,9 @@ pub fn reasons(decision: &Decision) -> Vec<String> {
 fn failing(report: &ConstraintReport, reasons: &mut Vec<String>) {
     match report {
         ConstraintReport::Atomic { .. } if !report.satisfied() => reasons.push(sentence(report)),
-        ConstraintReport::Logical { parts, satisfied: false, .. } => parts.iter().for_each(|p| failing(p, reasons)),
+        ConstraintReport::Logical { parts, truth: Truth::False | Truth::Unknown, .. } => {
+            parts.iter().for_each(|p| failing(p, reasons))
+        }
         _ => {}
     }
 }
@@ -77,7 +79,12 @@ fn render_rule(rule: &RuleReport, out: &mut String) {
 }
 
 fn render_constraint(report: &ConstraintReport, depth: usize, out: &mut String) {
-    let mark = if report.satisfied() { "✓" } else { "✗" };
+    let mark = match report.truth() {
+        Truth::True => "✓",
+        Truth::False => "✗",
+        Truth::Unknown => "?",
+        Truth::Deferred => "…",
+    };
     let indent = "  ".repeat(depth);
     let _ = writeln!(out, "{indent}{mark} {}", sentence(report));
     if let ConstraintReport::Logical { parts, .. } = report {
@@ -90,7 +97,7 @@ fn render_constraint(report: &ConstraintReport, depth: usize, out: &mut String) 
 /// One constraint's verdict as a sentence.
 pub fn sentence(report: &ConstraintReport) -> String {
     match report {
-        ConstraintReport::Logical { operator, satisfied, parts, .. } => {
+        ConstraintReport::Logical { operator, truth, parts, .. } => {
             let held = parts.iter().filter(|part| part.satisfied()).count();
             let rule = match operator {
                 LogicalOperator::And => "all of",
@@ -98,7 +105,12 @@ pub fn sentence(report: &ConstraintReport) -> String {
                 LogicalOperator::Or => "at least one of",
                 LogicalOperator::Xone => "exactly one of",
             };
-            let verdict = if *satisfied { "holds" } else { "does not hold" };
+            let verdict = match truth {
+                Truth::True => "holds",
+                Truth::False => "does not hold",
+                Truth::Unknown => "cannot be decided",
+                Truth::Deferred => "is checked later",
+            };
             format!("{rule} {} conditions must hold, and {held} do: {verdict}", parts.len())
         }
         ConstraintReport::Atomic { left, operator, right, actual, verdict, .. } => {

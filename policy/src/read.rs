@@ -196,8 +196,9 @@ impl Reader {
             Value::String(name) => Some(Action::from(name.as_str())),
             Value::Array(items) if items.len() == 1 => self.action(path, &items[0]),
             Value::Object(object) => {
+                // `rdf:value` names the action; an `@id` beside it only identifies this refined use of it.
                 let named =
-                    ["@id", RDF_VALUE, "rdf:value", "value"].into_iter().find_map(|key| object.get_key_value(key));
+                    [RDF_VALUE, "rdf:value", "value", "@id"].into_iter().find_map(|key| object.get_key_value(key));
                 let Some((key, name)) = named else {
                     return self.malformed(path, "an action name, or an object naming it in rdf:value");
                 };
