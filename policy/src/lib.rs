@@ -9,6 +9,7 @@ pub mod diagnostic;
 pub mod eval;
 pub mod explain;
 mod left_operand;
+pub mod matching;
 pub mod model;
 pub mod operand;
 mod read;
