@@ -41,6 +41,7 @@ fn environment() -> Environment {
         )]
         .into(),
         claims: [(MEMBERSHIP.to_owned(), "/membership/status".to_owned())].into(),
+        regions: Default::default(),
     }
 }
 

@@ -57,6 +57,10 @@ pub struct Context {
     /// The caller's territory (`spatial`): place IRIs it declares.
     #[serde(default)]
     pub places: Vec<String>,
+    /// The caller's position (`spatial`) as `[longitude, latitude]`, used when it declares no places: compared with
+    /// regions by containment.
+    #[serde(default)]
+    pub coordinates: Option<[f64; 2]>,
     /// The caller's verified credential claims, read through [`Environment::claims`].
     #[serde(default)]
     pub claims: serde_json::Value,
@@ -83,6 +87,9 @@ pub struct Environment {
     /// Left operands read from the caller's claims: left operand IRI → JSON pointer into [`Context::claims`].
     #[serde(default)]
     pub claims: BTreeMap<String, String>,
+    /// Named regions with their GeoJSON geometry, for `spatial` constraints on a caller's coordinates.
+    #[serde(default)]
+    pub regions: BTreeMap<String, serde_json::Value>,
 }
 
 impl Environment {
@@ -432,6 +439,19 @@ impl Evaluator<'_> {
         {
             return report(None, Verdict::Deferred(*later));
         }
+        if atomic.left == "spatial"
+            && self.context.places.is_empty()
+            && let Some(point) = self.context.coordinates
+        {
+            let actual = Some(vec![format!("[{}, {}]", point[0], point[1])]);
+            let verdict = match crate::spatial::holds(atomic.operator, point, &atomic.right, &self.environment.regions)
+            {
+                Ok(true) => Verdict::Satisfied,
+                Ok(false) => Verdict::NotSatisfied,
+                Err(reason) => Verdict::Unresolved(reason),
+            };
+            return report(actual, verdict);
+        }
         let left = match self.left_values(atomic) {
             Ok(values) => values,
             Err(reason) => return report(None, Verdict::Unresolved(reason)),
@@ -559,6 +579,28 @@ fn literal_words(literal: &crate::model::Literal) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// Data for callers inside the city: a caller's coordinates are checked against the city's configured outline.
+    #[test]
+    fn a_position_is_checked_against_a_named_region() {
+        let city = "https://sws.geonames.org/2756253/";
+        let policy = crate::read_policy(&json!({"@type": "Set", "permission": [{"action": "use", "constraint": [
+            {"leftOperand": "spatial", "operator": "isPartOf", "rightOperand": {"@id": city}}]}]}))
+        .unwrap();
+        let outline = json!({"type": "Polygon", "coordinates": [[[5.40, 51.40], [5.53, 51.40], [5.53, 51.49], [5.40, 51.49], [5.40, 51.40]]]});
+        let environment = Environment { regions: [(city.to_owned(), outline)].into(), ..Environment::default() };
+        let at = |coordinates| Context { coordinates: Some(coordinates), ..Context::default() };
+        assert_eq!(evaluate(&policy, &at([5.4697, 51.4416]), &environment).outcome, Outcome::Permit);
+        let outside = evaluate(&policy, &at([4.9041, 52.3676]), &environment);
+        assert_eq!(outside.outcome, Outcome::Deny);
+        let sentence = crate::explain::sentence(&outside.rules[0].constraints[0]);
+        assert_eq!(sentence, format!("spatial `[4.9041, 52.3676]` is not part of `{city}`"));
+        let unknown = evaluate(&policy, &at([5.4697, 51.4416]), &Environment::default());
+        assert!(matches!(
+            &unknown.rules[0].constraints[0],
+            ConstraintReport::Atomic { verdict: Verdict::Unresolved(_), .. }
+        ));
+    }
 
     /// A contract valid for 30 days: granted when negotiating (the period starts with the agreement), enforced
     /// while transferring.

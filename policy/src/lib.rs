@@ -13,6 +13,7 @@ pub mod matching;
 pub mod model;
 pub mod operand;
 mod read;
+mod spatial;
 pub mod validate;
 pub mod vocabulary;
 mod write;
