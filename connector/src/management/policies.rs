@@ -74,14 +74,18 @@ pub async fn delete(State(state): State<AppState>, ApiPath(id): ApiPath<String>)
 fn check(state: &AppState, document: &PolicyDocument) -> Result<(), Problem> {
     let mut problems = Problems::default();
     problems.check_id("/id", &document.id);
+    let mut errors = problems.into_result().err().unwrap_or_default();
     if let Err(diagnostics) =
         policy_problems(&document.policy, &Usage::anywhere(state.config.policy.claims.keys().cloned()))
     {
-        for diagnostic in diagnostics {
-            problems.add(format!("/policy{}", diagnostic.path), diagnostic.problem.to_string());
-        }
+        errors.extend(under_policy(diagnostics));
     }
-    problems.into_result().map_err(Problem::invalid)
+    if errors.is_empty() { Ok(()) } else { Err(Problem::invalid(errors)) }
+}
+
+/// Diagnostics of the `policy` member of a request body, as field errors pointing into it.
+fn under_policy(diagnostics: Vec<Diagnostic>) -> impl Iterator<Item = FieldError> {
+    diagnostics.into_iter().map(|d| FieldError { pointer: format!("/policy{}", d.path), detail: d.problem.to_string() })
 }
 
 /// The problems of an ODRL document used as `usage` says: reading it, then validating it.
@@ -130,14 +134,7 @@ pub async fn evaluate(
         (None, Some(id)) => state.store.policy(&id).await?.document.policy,
         _ => return Err(Problem::invalid_field("/policy", "give either `policy` or `policyId`")),
     };
-    let policy = read_policy(&document).map_err(|diagnostics| {
-        Problem::invalid(
-            diagnostics
-                .into_iter()
-                .map(|d| FieldError { pointer: format!("/policy{}", d.path), detail: d.problem.to_string() })
-                .collect(),
-        )
-    })?;
+    let policy = read_policy(&document).map_err(|diagnostics| Problem::invalid(under_policy(diagnostics).collect()))?;
     let mut context = request.context;
     context.now.get_or_insert_with(|| chrono::Utc::now().fixed_offset());
     let decision = ldt_policy::eval::evaluate(&policy, &context, &state.config.policy);

@@ -108,11 +108,13 @@ pub enum StoreError {
 }
 
 impl StoreError {
-    /// A `Conflict` when `error` is a unique-key violation, else `error` itself.
-    fn duplicate(error: DbErr, kind: &str, id: &str) -> StoreError {
-        match error.sql_err() {
-            Some(SqlErr::UniqueConstraintViolation(_)) => StoreError::Conflict(format!("{kind} `{id}` already exists")),
-            _ => StoreError::Database(error),
+    /// A `Conflict` saying `conflict()` when this is a unique-key violation, else the error itself.
+    fn or_duplicate(self, conflict: impl FnOnce() -> String) -> StoreError {
+        match self {
+            StoreError::Database(error) if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+                StoreError::Conflict(conflict())
+            }
+            other => other,
         }
     }
 
@@ -188,11 +190,6 @@ impl Store {
         };
         self.db.execute_unprepared(statement).await?;
         Ok(())
-    }
-
-    /// The connection pool.
-    pub fn connection(&self) -> &DatabaseConnection {
-        &self.db
     }
 
     /// Closes the pool.

@@ -42,10 +42,9 @@ impl Store {
         let now = now();
         let txn = self.begin_write().await?;
         check_references(&txn, offer).await?;
-        offer::Entity::insert(row(offer, now, now))
-            .exec(&*txn)
-            .await
-            .map_err(|error| StoreError::duplicate(error, KIND, &offer.id))?;
+        offer::Entity::insert(row(offer, now, now)).exec(&*txn).await.map_err(|error| {
+            StoreError::from(error).or_duplicate(|| format!("{KIND} `{}` already exists", offer.id))
+        })?;
         let covered = link_offer(&txn, offer).await?;
         txn.commit().await?;
         self.refresh_statistics_after(covered).await?;

@@ -47,7 +47,7 @@ impl Store {
         })
         .exec(&self.db)
         .await
-        .map_err(|error| StoreError::duplicate(error, KIND, &document.id))?;
+        .map_err(|error| StoreError::from(error).or_duplicate(|| format!("{KIND} `{}` already exists", document.id)))?;
         Ok(StoredPolicy { document: document.clone(), created_at: now, updated_at: now })
     }
 

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use ldt_catalog::paging::{Cursor, Page};
 use ldt_catalog::terms::product_terms;
 use ldt_catalog::{DataProduct, Distribution};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, SqlErr};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::entity::{dataset, dataset_term, distribution, offer_dataset};
 use super::{Store, StoreError, is_in, now, offers, page_of};
@@ -34,10 +34,10 @@ impl Store {
     pub async fn create_product(&self, product: &DataProduct) -> Result<StoredProduct, StoreError> {
         let now = now();
         let txn = self.begin_write().await?;
-        insert_products(&*txn, std::slice::from_ref(product), now).await.map_err(|error| match error {
-            StoreError::Database(error) => StoreError::duplicate(error, KIND, &product.id),
-            other => other,
-        })?;
+        let offers = offers::selectors(&*txn).await?;
+        insert_products(&*txn, std::slice::from_ref(product), &offers, now, now)
+            .await
+            .map_err(|error| error.or_duplicate(|| format!("{KIND} `{}` already exists", product.id)))?;
         txn.commit().await?;
         Ok(StoredProduct { product: product.clone(), created_at: now, updated_at: now })
     }
@@ -45,16 +45,12 @@ impl Store {
     /// Registers many new products in one transaction (seeding, imports); `Conflict` if an id is taken.
     pub async fn create_products(&self, products: &[DataProduct]) -> Result<(), StoreError> {
         let txn = self.begin_write().await?;
+        let offers = offers::selectors(&*txn).await?;
+        let now = now();
         for chunk in products.chunks(BATCH) {
-            insert_products(&*txn, chunk, now()).await.map_err(|error| match error {
-                StoreError::Database(error) => match error.sql_err() {
-                    Some(SqlErr::UniqueConstraintViolation(detail)) => {
-                        StoreError::Conflict(format!("a dataset of the batch already exists ({detail})"))
-                    }
-                    _ => StoreError::Database(error),
-                },
-                other => other,
-            })?;
+            insert_products(&*txn, chunk, &offers, now, now)
+                .await
+                .map_err(|error| error.or_duplicate(|| "a dataset of the batch already exists".to_owned()))?;
         }
         txn.commit().await?;
         self.refresh_statistics_after(products.len() as u64).await
@@ -69,14 +65,8 @@ impl Store {
             .ok_or_else(|| StoreError::not_found(KIND, &product.id))?;
         remove_product(&*txn, &product.id).await?;
         let now = now();
-        insert_products(&*txn, std::slice::from_ref(product), now).await?;
-        dataset::Entity::update(dataset::ActiveModel {
-            id: Set(product.id.clone()),
-            created_at: Set(existing.created_at),
-            ..Default::default()
-        })
-        .exec(&*txn)
-        .await?;
+        let offers = offers::selectors(&*txn).await?;
+        insert_products(&*txn, std::slice::from_ref(product), &offers, existing.created_at, now).await?;
         txn.commit().await?;
         Ok(StoredProduct { product: product.clone(), created_at: existing.created_at, updated_at: now })
     }
@@ -110,24 +100,26 @@ impl Store {
     }
 }
 
-/// Writes products, their distributions and their index terms, and puts them in the offers that select them.
+/// Writes products, their distributions and their index terms, and puts them under those of `offers` that select
+/// them.
 async fn insert_products(
     db: &impl ConnectionTrait,
     products: &[DataProduct],
-    now: DateTime<Utc>,
+    offers: &[offers::OfferSelector],
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let mut rows = Vec::with_capacity(products.len());
     let mut distributions = Vec::new();
     let mut terms = Vec::new();
-    let offers = offers::selectors(db).await?;
     let mut links = Vec::new();
     for product in products {
         let without_distributions = DataProduct { distributions: Vec::new(), ..product.clone() };
         rows.push(dataset::ActiveModel {
             id: Set(product.id.clone()),
             document: Set(to_json(&without_distributions)),
-            created_at: Set(now),
-            updated_at: Set(now),
+            created_at: Set(created_at),
+            updated_at: Set(updated_at),
         });
         for (position, item) in product.distributions.iter().enumerate() {
             distributions.push(distribution::ActiveModel {
@@ -139,7 +131,7 @@ async fn insert_products(
             });
         }
         let product_terms = product_terms(product);
-        links.extend(offers::selecting(&offers, &product.id, &product_terms));
+        links.extend(offers::selecting(offers, &product.id, &product_terms));
         terms.extend(product_terms.into_iter().map(|term| dataset_term::ActiveModel {
             dataset_id: Set(product.id.clone()),
             kind: Set(term.kind.as_str().to_owned()),
