@@ -132,6 +132,37 @@ async fn an_offer_checks_its_policies_where_it_uses_them() {
     c.stop().await;
 }
 
+/// Replacing a policy keeps it usable where offers use it: an access policy cannot start needing a purpose.
+#[tokio::test]
+async fn a_replaced_policy_is_checked_where_offers_use_it() {
+    let c = connector(Db::Sqlite).await;
+    c.seed_products(&[common::product("counts", LdtKind::Raw, &[])]).await;
+    c.create("/policies", &json!({"id": "use", "policy": {"@type": "Set", "permission": [{"action": "use"}]}})).await;
+    c.create("/policies", &json!({"id": "members-only", "policy": members_only()})).await;
+    c.create(
+        "/offers",
+        &json!({"id": "o", "accessPolicyId": "members-only", "contractPolicyId": "use", "datasets": {"ids": ["counts"]}}),
+    )
+    .await;
+    let purpose = json!({"id": "members-only", "policy": {"@type": "Set", "permission": [{"action": "use", "constraint": [
+        {"leftOperand": "purpose", "operator": "eq", "rightOperand": "research"}]}]}});
+    let problem = c.put("/policies/members-only", &purpose).await.problem(400);
+    assert_eq!(problem["errors"][0]["pointer"], "/policy/permission/0/constraint/0/leftOperand", "{problem}");
+    // The contract policy may need a purpose (it is checked when negotiating), but its rules name no target.
+    let with_purpose = json!({"id": "use", "policy": purpose["policy"]});
+    assert_eq!(c.put("/policies/use", &with_purpose).await.status.as_u16(), 200);
+    let targeted =
+        json!({"id": "use", "policy": {"@type": "Set", "permission": [{"action": "use", "target": "counts"}]}});
+    let problem = c.put("/policies/use", &targeted).await.problem(400);
+    assert_eq!(problem["errors"][0]["pointer"], "/policy/permission/0/target", "{problem}");
+    // A policy no offer uses may be replaced by anything valid.
+    c.create("/policies", &json!({"id": "spare", "policy": members_only()})).await;
+    assert_eq!(c.put("/policies/spare", &purpose.clone()).await.status.as_u16(), 400, "the id must match the path");
+    let spare = json!({"id": "spare", "policy": purpose["policy"]});
+    assert_eq!(c.put("/policies/spare", &spare).await.status.as_u16(), 200);
+    c.stop().await;
+}
+
 #[tokio::test]
 async fn the_management_api_evaluates_and_explains() {
     let c = connector(Db::Sqlite).await;

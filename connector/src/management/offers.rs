@@ -71,12 +71,8 @@ pub async fn delete(State(state): State<AppState>, ApiPath(id): ApiPath<String>)
 /// the catalogue, its contract policy becomes the catalogue offer (no `target` on its rules) and the contract. A
 /// policy that does not exist is left to the store, which names the field.
 async fn check_policies(state: &AppState, offer: &Offer) -> Result<(), Problem> {
-    let claims = || state.config.policy.claims.keys().cloned();
-    let access =
-        offer.access_policy_id.as_ref().map(|id| ("/accessPolicyId", id, Usage::within(&[Scope::Catalogue], claims())));
-    let contract_usage =
-        Usage { catalogue_offer: true, ..Usage::within(&[Scope::Negotiation, Scope::Transfer], claims()) };
-    let contract = Some(("/contractPolicyId", &offer.contract_policy_id, contract_usage));
+    let access = offer.access_policy_id.as_ref().map(|id| ("/accessPolicyId", id, access_usage(state)));
+    let contract = Some(("/contractPolicyId", &offer.contract_policy_id, contract_usage(state)));
     let mut errors = Vec::new();
     for (pointer, id, usage) in access.into_iter().chain(contract) {
         let document = match state.store.policy(id).await {
@@ -92,4 +88,16 @@ async fn check_policies(state: &AppState, offer: &Offer) -> Result<(), Problem> 
         }
     }
     if errors.is_empty() { Ok(()) } else { Err(Problem::invalid(errors)) }
+}
+
+/// How an offer uses its access policy: to decide who sees its products in the catalogue.
+pub(crate) fn access_usage(state: &AppState) -> Usage {
+    Usage::within(&[Scope::Catalogue], state.config.policy.claims.keys().cloned())
+}
+
+/// How an offer uses its contract policy: as the catalogue offer (no `target`), when negotiating, and as the
+/// agreement while transferring.
+pub(crate) fn contract_usage(state: &AppState) -> Usage {
+    let claims = state.config.policy.claims.keys().cloned();
+    Usage { catalogue_offer: true, ..Usage::within(&[Scope::Negotiation, Scope::Transfer], claims) }
 }

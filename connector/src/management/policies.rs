@@ -14,6 +14,7 @@ use utoipa::ToSchema;
 
 use super::extract::{ApiJson, ApiPath, ApiQuery};
 use super::listing::{ListQuery, Listing};
+use super::offers::{access_usage, contract_usage};
 use super::problem::Problem;
 use super::{created, same_id};
 use crate::app::AppState;
@@ -59,6 +60,7 @@ pub async fn replace(
 ) -> Result<Json<StoredPolicy>, Problem> {
     same_id(&id, &document.id)?;
     check(&state, &document)?;
+    check_for_offers(&state, &document).await?;
     Ok(Json(state.store.replace_policy(&document).await?))
 }
 
@@ -79,6 +81,19 @@ fn check(state: &AppState, document: &PolicyDocument) -> Result<(), Problem> {
         policy_problems(&document.policy, &Usage::anywhere(state.config.policy.claims.keys().cloned()))
     {
         errors.extend(under_policy(diagnostics));
+    }
+    if errors.is_empty() { Ok(()) } else { Err(Problem::invalid(errors)) }
+}
+
+/// A replacement policy stays usable where offers already use it: as an access policy, a contract policy, or both.
+async fn check_for_offers(state: &AppState, document: &PolicyDocument) -> Result<(), Problem> {
+    let (as_access, as_contract) = state.store.policy_uses(&document.id).await?;
+    let usages = [(as_access, access_usage(state)), (as_contract, contract_usage(state))];
+    let mut errors = Vec::new();
+    for (_, usage) in usages.into_iter().filter(|(used, _)| *used) {
+        if let Err(diagnostics) = policy_problems(&document.policy, &usage) {
+            errors.extend(under_policy(diagnostics));
+        }
     }
     if errors.is_empty() { Ok(()) } else { Err(Problem::invalid(errors)) }
 }

@@ -103,6 +103,15 @@ impl Store {
         page.try_map(stored)
     }
 
+    /// Whether some offer uses the policy `id` as its access policy, and whether some uses it as its contract
+    /// policy.
+    pub async fn policy_uses(&self, id: &str) -> Result<(bool, bool), StoreError> {
+        let used_as = |column: offer::Column| offer::Entity::find().filter(column.eq(id)).one(&self.db);
+        let access = used_as(offer::Column::AccessPolicyId).await?.is_some();
+        let contract = used_as(offer::Column::ContractPolicyId).await?.is_some();
+        Ok((access, contract))
+    }
+
     /// True if the policy `id` exists.
     pub async fn policy_exists(&self, id: &str) -> Result<bool, StoreError> {
         Ok(policy::Entity::find_by_id(id).count(&self.db).await? > 0)
