@@ -58,6 +58,7 @@ both!(
     test_databases_are_isolated,
     writes_return_the_stored_timestamps,
     concurrent_writes_succeed_and_keep_coverage,
+    a_failed_write_never_blocks_the_next,
     a_deleted_product_leaves_the_offers_that_list_it,
     offers_behind_an_access_policy_are_shown_only_to_callers_satisfying_it,
     migrating_copies_each_offers_access_policy_onto_its_coverage,
@@ -1001,4 +1002,21 @@ async fn offers_behind_an_access_policy_are_shown_only_to_callers_satisfying_it(
     store.replace_offer(&restricted).await.unwrap();
     assert_not_found(store.catalog_entry("later", &[]).await, "dataset", "later");
     assert!(store.catalog_entry("later", &member).await.is_ok());
+}
+
+/// A write that fails part-way (a duplicate in a batch) is rolled back before the next write begins: the writes
+/// right after it succeed (SQLite used to answer "database is locked" while the failed transaction's rollback was
+/// still pending on another pooled connection).
+async fn a_failed_write_never_blocks_the_next(db: Db) {
+    let (store, _dir) = open(db).await;
+    store.create_product(&product("taken", LdtKind::Raw, &[])).await.unwrap();
+    for round in 0..40 {
+        let batch = [product(&format!("new-{round}"), LdtKind::Raw, &[]), product("taken", LdtKind::Raw, &[])];
+        assert_conflict(store.create_products(&batch).await);
+        store
+            .create_product(&product(&format!("after-{round}"), LdtKind::Raw, &[]))
+            .await
+            .unwrap_or_else(|error| panic!("round {round}: the write after a failed one failed: {error}"));
+        assert_not_found(store.product(&format!("new-{round}")).await, "dataset", &format!("new-{round}"));
+    }
 }

@@ -21,7 +21,7 @@ use sea_orm::{
     DbErr, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect, Select, SqlErr, TransactionTrait,
 };
 use sea_orm_migration::MigratorTrait;
-use tokio::sync::{Mutex, OwnedMutexGuard};
+use tokio::sync::Mutex;
 
 use crate::config::Config;
 
@@ -32,32 +32,8 @@ pub struct Store {
     writer: Arc<Mutex<()>>,
 }
 
-/// A write transaction that no other write of the catalogue runs beside: which offers cover which products is
-/// worked out from what the transaction reads, so two writes interleaved could each miss the other's rows.
-/// In-process a mutex serialises them (and spares SQLite's lock upgrade); on PostgreSQL an advisory lock does the
-/// same across replicas.
-pub(crate) struct WriteTransaction {
-    txn: DatabaseTransaction,
-    _writer: OwnedMutexGuard<()>,
-}
-
 /// The PostgreSQL advisory lock key of catalogue writes (any constant unique to this use).
 const CATALOG_WRITE_LOCK: i64 = 7_224_201;
-
-impl std::ops::Deref for WriteTransaction {
-    type Target = DatabaseTransaction;
-
-    fn deref(&self) -> &DatabaseTransaction {
-        &self.txn
-    }
-}
-
-impl WriteTransaction {
-    /// Commits, then lets the next write in.
-    pub(crate) async fn commit(self) -> Result<(), DbErr> {
-        self.txn.commit().await
-    }
-}
 
 /// A write that changes at least this many rows changes the tables enough that the query planner's statistics are
 /// refreshed after it: without them PostgreSQL plans a freshly imported catalogue with sequential scans, and
@@ -167,14 +143,33 @@ impl Store {
         Ok(Store { db, writer: Arc::new(Mutex::new(())) })
     }
 
-    /// Begins a catalogue write, waiting for the one under way to finish (see [`WriteTransaction`]).
-    pub(crate) async fn begin_write(&self) -> Result<WriteTransaction, DbErr> {
-        let writer = Arc::clone(&self.writer).lock_owned().await;
+    /// Runs `work` as one catalogue write transaction: committed when it succeeds; when it fails, rolled back —
+    /// and the rollback awaited — before the next write may begin.
+    ///
+    /// Catalogue writes run one at a time: which offers cover which products is worked out from what the
+    /// transaction reads, so two writes interleaved could each miss the other's rows. In-process a mutex serialises
+    /// them (and spares SQLite's lock upgrade); on PostgreSQL an advisory lock does the same across replicas.
+    pub(crate) async fn write<T>(
+        &self,
+        work: impl AsyncFnOnce(&DatabaseTransaction) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let _writer = self.writer.lock().await;
         let txn = self.db.begin().await?;
         if txn.get_database_backend() == DatabaseBackend::Postgres {
             txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({CATALOG_WRITE_LOCK})")).await?;
         }
-        Ok(WriteTransaction { txn, _writer: writer })
+        match work(&txn).await {
+            Ok(value) => {
+                txn.commit().await?;
+                Ok(value)
+            }
+            Err(error) => {
+                if let Err(rollback) = txn.rollback().await {
+                    tracing::warn!(%rollback, "a failed catalogue write could not be rolled back");
+                }
+                Err(error)
+            }
+        }
     }
 
     /// Refreshes the planner's statistics if a write just changed at least [`STATISTICS_AFTER`] rows.

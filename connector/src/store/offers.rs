@@ -40,32 +40,39 @@ impl Store {
     /// `BadReference` if a policy or listed product does not exist.
     pub async fn create_offer(&self, offer: &Offer) -> Result<StoredOffer, StoreError> {
         let now = now();
-        let txn = self.begin_write().await?;
-        check_references(&txn, offer).await?;
-        offer::Entity::insert(row(offer, now, now)).exec(&*txn).await.map_err(|error| {
-            StoreError::from(error).or_duplicate(|| format!("{KIND} `{}` already exists", offer.id))
-        })?;
-        let covered = link_offer(&txn, offer).await?;
-        txn.commit().await?;
+        let covered = self
+            .write(async |txn| {
+                check_references(txn, offer).await?;
+                offer::Entity::insert(row(offer, now, now)).exec(txn).await.map_err(|error| {
+                    StoreError::from(error).or_duplicate(|| format!("{KIND} `{}` already exists", offer.id))
+                })?;
+                link_offer(txn, offer).await
+            })
+            .await?;
         self.refresh_statistics_after(covered).await?;
         Ok(StoredOffer { offer: offer.clone(), created_at: now, updated_at: now })
     }
 
     /// Replaces an offer and works out again which products it covers; `NotFound` if there is none.
     pub async fn replace_offer(&self, offer: &Offer) -> Result<StoredOffer, StoreError> {
-        let txn = self.begin_write().await?;
-        let existing = offer::Entity::find_by_id(&offer.id)
-            .one(&*txn)
-            .await?
-            .ok_or_else(|| StoreError::not_found(KIND, &offer.id))?;
-        check_references(&txn, offer).await?;
         let now = now();
-        offer::Entity::update(row(offer, existing.created_at, now)).exec(&*txn).await?;
-        offer_dataset::Entity::delete_many().filter(offer_dataset::Column::OfferId.eq(&offer.id)).exec(&*txn).await?;
-        let covered = link_offer(&txn, offer).await?;
-        txn.commit().await?;
+        let (created_at, covered) = self
+            .write(async |txn| {
+                let existing = offer::Entity::find_by_id(&offer.id)
+                    .one(txn)
+                    .await?
+                    .ok_or_else(|| StoreError::not_found(KIND, &offer.id))?;
+                check_references(txn, offer).await?;
+                offer::Entity::update(row(offer, existing.created_at, now)).exec(txn).await?;
+                offer_dataset::Entity::delete_many()
+                    .filter(offer_dataset::Column::OfferId.eq(&offer.id))
+                    .exec(txn)
+                    .await?;
+                Ok((existing.created_at, link_offer(txn, offer).await?))
+            })
+            .await?;
         self.refresh_statistics_after(covered).await?;
-        Ok(StoredOffer { offer: offer.clone(), created_at: existing.created_at, updated_at: now })
+        Ok(StoredOffer { offer: offer.clone(), created_at, updated_at: now })
     }
 
     /// The offer `id`.
@@ -78,12 +85,14 @@ impl Store {
     /// Withdraws the offer `id` from every product.
     pub async fn delete_offer(&self, id: &str) -> Result<(), StoreError> {
         StoreError::unless_storable(KIND, id)?;
-        let txn = self.begin_write().await?;
-        offer_dataset::Entity::delete_many().filter(offer_dataset::Column::OfferId.eq(id)).exec(&*txn).await?;
-        if offer::Entity::delete_by_id(id).exec(&*txn).await?.rows_affected == 0 {
-            return Err(StoreError::not_found(KIND, id));
-        }
-        Ok(txn.commit().await?)
+        self.write(async |txn| {
+            offer_dataset::Entity::delete_many().filter(offer_dataset::Column::OfferId.eq(id)).exec(txn).await?;
+            if offer::Entity::delete_by_id(id).exec(txn).await?.rows_affected == 0 {
+                return Err(StoreError::not_found(KIND, id));
+            }
+            Ok(())
+        })
+        .await
     }
 
     /// A page of offers in id order.

@@ -79,22 +79,24 @@ impl Store {
     /// Removes the policy `id`; `Conflict` while an offer uses it.
     pub async fn delete_policy(&self, id: &str) -> Result<(), StoreError> {
         StoreError::unless_storable(KIND, id)?;
-        let txn = self.begin_write().await?;
-        let users: Vec<String> = offer::Entity::find()
-            .select_only()
-            .column(offer::Column::Id)
-            .filter(offer::Column::ContractPolicyId.eq(id).or(offer::Column::AccessPolicyId.eq(id)))
-            .limit(10)
-            .into_tuple()
-            .all(&*txn)
-            .await?;
-        if !users.is_empty() {
-            return Err(StoreError::Conflict(format!("policy `{id}` is used by the offers {}", users.join(", "))));
-        }
-        if policy::Entity::delete_by_id(id).exec(&*txn).await?.rows_affected == 0 {
-            return Err(StoreError::not_found(KIND, id));
-        }
-        Ok(txn.commit().await?)
+        self.write(async |txn| {
+            let users: Vec<String> = offer::Entity::find()
+                .select_only()
+                .column(offer::Column::Id)
+                .filter(offer::Column::ContractPolicyId.eq(id).or(offer::Column::AccessPolicyId.eq(id)))
+                .limit(10)
+                .into_tuple()
+                .all(txn)
+                .await?;
+            if !users.is_empty() {
+                return Err(StoreError::Conflict(format!("policy `{id}` is used by the offers {}", users.join(", "))));
+            }
+            if policy::Entity::delete_by_id(id).exec(txn).await?.rows_affected == 0 {
+                return Err(StoreError::not_found(KIND, id));
+            }
+            Ok(())
+        })
+        .await
     }
 
     /// A page of policies in id order.

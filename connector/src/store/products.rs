@@ -33,42 +33,46 @@ impl Store {
     /// Registers a new product; `Conflict` if its id is taken.
     pub async fn create_product(&self, product: &DataProduct) -> Result<StoredProduct, StoreError> {
         let now = now();
-        let txn = self.begin_write().await?;
-        let offers = offers::selectors(&*txn).await?;
-        insert_products(&*txn, std::slice::from_ref(product), &offers, now, now)
-            .await
-            .map_err(|error| error.or_duplicate(|| format!("{KIND} `{}` already exists", product.id)))?;
-        txn.commit().await?;
+        self.write(async |txn| {
+            let offers = offers::selectors(txn).await?;
+            insert_products(txn, std::slice::from_ref(product), &offers, now, now)
+                .await
+                .map_err(|error| error.or_duplicate(|| format!("{KIND} `{}` already exists", product.id)))
+        })
+        .await?;
         Ok(StoredProduct { product: product.clone(), created_at: now, updated_at: now })
     }
 
     /// Registers many new products in one transaction (seeding, imports); `Conflict` if an id is taken.
     pub async fn create_products(&self, products: &[DataProduct]) -> Result<(), StoreError> {
-        let txn = self.begin_write().await?;
-        let offers = offers::selectors(&*txn).await?;
-        let now = now();
-        for chunk in products.chunks(BATCH) {
-            insert_products(&*txn, chunk, &offers, now, now)
-                .await
-                .map_err(|error| error.or_duplicate(|| "a dataset of the batch already exists".to_owned()))?;
-        }
-        txn.commit().await?;
+        self.write(async |txn| {
+            let offers = offers::selectors(txn).await?;
+            let now = now();
+            for chunk in products.chunks(BATCH) {
+                insert_products(txn, chunk, &offers, now, now)
+                    .await
+                    .map_err(|error| error.or_duplicate(|| "a dataset of the batch already exists".to_owned()))?;
+            }
+            Ok(())
+        })
+        .await?;
         self.refresh_statistics_after(products.len() as u64).await
     }
 
     /// Replaces a product with a new version of it; `NotFound` if there is none.
     pub async fn replace_product(&self, product: &DataProduct) -> Result<StoredProduct, StoreError> {
-        let txn = self.begin_write().await?;
-        let existing = dataset::Entity::find_by_id(&product.id)
-            .one(&*txn)
-            .await?
-            .ok_or_else(|| StoreError::not_found(KIND, &product.id))?;
-        remove_product(&*txn, &product.id).await?;
-        let now = now();
-        let offers = offers::selectors(&*txn).await?;
-        insert_products(&*txn, std::slice::from_ref(product), &offers, existing.created_at, now).await?;
-        txn.commit().await?;
-        Ok(StoredProduct { product: product.clone(), created_at: existing.created_at, updated_at: now })
+        self.write(async |txn| {
+            let existing = dataset::Entity::find_by_id(&product.id)
+                .one(txn)
+                .await?
+                .ok_or_else(|| StoreError::not_found(KIND, &product.id))?;
+            remove_product(txn, &product.id).await?;
+            let now = now();
+            let offers = offers::selectors(txn).await?;
+            insert_products(txn, std::slice::from_ref(product), &offers, existing.created_at, now).await?;
+            Ok(StoredProduct { product: product.clone(), created_at: existing.created_at, updated_at: now })
+        })
+        .await
     }
 
     /// The product `id`.
@@ -83,12 +87,13 @@ impl Store {
     /// Removes the product `id` and, with it, its place in every offer.
     pub async fn delete_product(&self, id: &str) -> Result<(), StoreError> {
         StoreError::unless_storable(KIND, id)?;
-        let txn = self.begin_write().await?;
-        if remove_product(&*txn, id).await? == 0 {
-            return Err(StoreError::not_found(KIND, id));
-        }
-        offers::forget_product(&*txn, id).await?;
-        Ok(txn.commit().await?)
+        self.write(async |txn| {
+            if remove_product(txn, id).await? == 0 {
+                return Err(StoreError::not_found(KIND, id));
+            }
+            offers::forget_product(txn, id).await
+        })
+        .await
     }
 
     /// A page of products in id order.
