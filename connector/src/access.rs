@@ -3,7 +3,7 @@
 
 use chrono::Utc;
 use ldt_identity::Caller;
-use ldt_policy::eval::{Context, Outcome, evaluate};
+use ldt_policy::eval::{Context, Outcome, Prepared};
 use ldt_policy::validate::Scope;
 
 use crate::app::AppState;
@@ -23,7 +23,7 @@ pub async fn visible_access_policies(state: &AppState, caller: &Caller) -> Resul
     Ok(policies
         .into_iter()
         .filter(|(id, document)| match ldt_policy::read_policy(document) {
-            Ok(policy) => evaluate(&policy, &context, &state.config.policy).outcome == Outcome::Permit,
+            Ok(policy) => Prepared::new(policy).outcome(&context, &state.config.policy) == Outcome::Permit,
             Err(problems) => {
                 tracing::warn!(policy = %id, problems = problems.len(), "an access policy cannot be read; it shows nothing");
                 false

@@ -29,21 +29,43 @@ impl Scope {
 
 const EVERYWHERE: &[Scope] = &[Scope::Catalogue, Scope::Negotiation, Scope::Transfer];
 
-/// ODRL left operands the connector resolves, the scopes it resolves them in, and the kind of right operand
-/// they compare with (`None`: any).
-const RESOLVABLE: &[(&str, &[Scope], Option<Expected>)] = &[
-    ("dateTime", EVERYWHERE, Some(Expected::Instant)),
-    ("elapsedTime", &[Scope::Transfer], Some(Expected::Duration)),
-    ("count", &[Scope::Transfer], Some(Expected::Number)),
-    ("purpose", &[Scope::Negotiation, Scope::Transfer], None),
-    ("spatial", EVERYWHERE, None),
-    ("recipient", EVERYWHERE, None),
+/// An ODRL left operand the connector resolves from the request itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Known {
+    DateTime,
+    ElapsedTime,
+    Count,
+    Purpose,
+    Spatial,
+    Recipient,
+}
+
+/// What the connector knows of a left operand it resolves: which one it is, the scopes it is resolved in and the
+/// kind of right operand it compares with (`None`: any).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Resolvable {
+    pub(crate) operand: Known,
+    pub(crate) scopes: &'static [Scope],
+    pub(crate) expected: Option<Expected>,
+}
+
+const fn known(operand: Known, scopes: &'static [Scope], expected: Option<Expected>) -> Resolvable {
+    Resolvable { operand, scopes, expected }
+}
+
+/// The ODRL left operands the connector resolves.
+const RESOLVABLE: &[(&str, Resolvable)] = &[
+    ("dateTime", known(Known::DateTime, EVERYWHERE, Some(Expected::Instant))),
+    ("elapsedTime", known(Known::ElapsedTime, &[Scope::Transfer], Some(Expected::Duration))),
+    ("count", known(Known::Count, &[Scope::Transfer], Some(Expected::Number))),
+    ("purpose", known(Known::Purpose, &[Scope::Negotiation, Scope::Transfer], None)),
+    ("spatial", known(Known::Spatial, EVERYWHERE, None)),
+    ("recipient", known(Known::Recipient, EVERYWHERE, None)),
 ];
 
-/// The scopes the ODRL left operand `left` is resolved in and the kind of right operand it needs, if the connector
-/// resolves it at all.
-pub(crate) fn resolvable(left: &str) -> Option<(&'static [Scope], Option<Expected>)> {
-    RESOLVABLE.iter().find(|(name, _, _)| *name == left).map(|(_, scopes, expected)| (*scopes, *expected))
+/// What the connector knows of the ODRL left operand `left`, if it resolves it at all.
+pub(crate) fn resolvable(left: &str) -> Option<Resolvable> {
+    RESOLVABLE.iter().find(|(name, _)| *name == left).map(|(_, resolvable)| *resolvable)
 }
 
 /// The kind of right operand a left operand needs.
@@ -86,7 +108,7 @@ impl Expected {
 /// The typed values of a constraint's right operand. A plain string is read as the kind its left operand needs
 /// when it can be (`dateTime lt "2030-01-01T00:00:00Z"`), unless the constraint gives an `odrl:dataType`.
 pub(crate) fn right_values(atomic: &AtomicConstraint) -> Vec<Result<Value, TypeError>> {
-    let expected = resolvable(&atomic.left).and_then(|(_, expected)| expected).filter(|_| atomic.data_type.is_none());
+    let expected = resolvable(&atomic.left).and_then(|known| known.expected).filter(|_| atomic.data_type.is_none());
     atomic
         .right
         .iter()

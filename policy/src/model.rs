@@ -262,7 +262,12 @@ vocabulary!(
 
 /// The short name of an ODRL term (`odrl:use` or `http://www.w3.org/ns/odrl/2/use` → `use`); other names as given.
 pub fn short_name(name: &str) -> String {
-    name.strip_prefix("odrl:").or_else(|| name.strip_prefix(ODRL)).unwrap_or(name).to_owned()
+    short(name).to_owned()
+}
+
+/// [`short_name`], borrowed.
+pub(crate) fn short(name: &str) -> &str {
+    name.strip_prefix("odrl:").or_else(|| name.strip_prefix(ODRL)).unwrap_or(name)
 }
 
 impl PolicyKind {

@@ -336,8 +336,8 @@ pub fn right_value(literal: &Literal, data_type: Option<&str>) -> Result<Value, 
     }
 }
 
-/// The text of a literal, whatever its form.
-fn lexical_form(literal: &Literal) -> String {
+/// The text of a literal, whatever its form (as people write it).
+pub(crate) fn lexical_form(literal: &Literal) -> String {
     match literal {
         Literal::String(text) | Literal::Iri(text) => text.clone(),
         Literal::Number(number) => number.to_string(),

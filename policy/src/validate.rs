@@ -86,10 +86,10 @@ fn check_constraints(constraints: &[Constraint], path: &str, usage: &Usage, prob
                 let left = atomic.left.as_str();
                 let expected = match resolvable(left) {
                     _ if usage.claims.contains(left) => None,
-                    Some((scopes, expected))
-                        if usage.scopes.is_empty() || usage.scopes.iter().any(|scope| scopes.contains(scope)) =>
+                    Some(known)
+                        if usage.scopes.is_empty() || usage.scopes.iter().any(|scope| known.scopes.contains(scope)) =>
                     {
-                        expected
+                        known.expected
                     }
                     _ => {
                         let problem = if is_left_operand(left) {

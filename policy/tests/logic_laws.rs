@@ -10,11 +10,12 @@
 //! operator and literal, nested logical constraints, duties, remedies, consequences), reading what `write_policy`
 //! writes gives the same policy, also through JSON text, and writing is then a fixed point.
 
-use ldt_policy::eval::{ConstraintReport, Context, Environment, Outcome, Verdict, evaluate};
+use ldt_policy::eval::{ConstraintReport, Context, Environment, Outcome, Prepared, Verdict, evaluate};
 use ldt_policy::model::{
     Action, AtomicConstraint, ConflictStrategy, Constraint, Literal, LogicalConstraint, LogicalOperator, Operator,
     Policy, PolicyKind, Rule,
 };
+use ldt_policy::validate::Scope;
 use ldt_policy::{read_policy, write_policy};
 use proptest::collection::vec;
 use proptest::prelude::*;
@@ -564,4 +565,50 @@ fn a_written_policy_carries_every_kind_of_member() {
         json!({"@type": "Agreement", "odrl:conflict": {"@id": "http://www.w3.org/ns/odrl/2/perm"},
                "permission": [{"action": "use", "duty": [{"action": "delete"}]}]})
     );
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The outcome without a report.
+
+/// Permissions and prohibitions on random actions whose constraints are random trees, under a random conflict
+/// strategy: policies whose outcome varies with the request.
+fn decidable_policy() -> impl Strategy<Value = Policy> {
+    let rule = || {
+        (select(ACTIONS), vec(tree(), 0..3)).prop_map(|(action, trees)| {
+            let mut rule = Rule::new(action);
+            rule.constraints = trees.iter().map(Tree::constraint).collect();
+            rule
+        })
+    };
+    let conflict = proptest::option::of(select(
+        &[ConflictStrategy::Perm, ConflictStrategy::Prohibit, ConflictStrategy::Invalid][..],
+    ));
+    (vec(rule(), 0..3), vec(rule(), 0..3), conflict).prop_map(|(permissions, prohibitions, conflict)| {
+        let mut policy = Policy::new(PolicyKind::Set);
+        policy.permissions = permissions;
+        policy.prohibitions = prohibitions;
+        policy.conflict = conflict;
+        policy
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// `Prepared::outcome`, which builds no report, decides as `evaluate` does, and a prepared policy reports as
+    /// `evaluate` does: for policies whose outcome varies with the request, and for random policies of any shape,
+    /// requested with any action, in any scope (`count` is deferred outside transfers).
+    #[test]
+    fn the_outcome_without_a_report_is_the_reported_outcome(
+        policy in prop_oneof![decidable_policy(), policy()],
+        action in select(ACTIONS),
+        scope in proptest::option::of(select(&[Scope::Catalogue, Scope::Negotiation, Scope::Transfer][..])),
+    ) {
+        let context = Context { action: Some(action.into()), count: Some(COUNT), scope, ..Context::default() };
+        let environment = Environment::default();
+        let decision = evaluate(&policy, &context, &environment);
+        let prepared = Prepared::new(policy);
+        prop_assert_eq!(prepared.outcome(&context, &environment), decision.outcome);
+        prop_assert_eq!(prepared.evaluate(&context, &environment), decision);
+    }
 }
