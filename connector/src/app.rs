@@ -19,16 +19,16 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
+use crate::dcp::Identity;
+use crate::dcp::resolver::DidResolver;
+use crate::dcp::verifier::CallerVerifier;
 use crate::dsp::caller::Authenticator;
-use crate::dsp::client::DspClient;
+use crate::dsp::client::{DspClient, Outbound};
 use crate::dsp::jsonld::Normaliser;
 use crate::dsp::version::{DSP_PATH, versions};
 use crate::management::MANAGEMENT_PATH;
 use crate::store::Store;
-use crate::{dsp, management, secrets};
-
-/// The participant a generated DSP token stands for.
-pub const LOCAL_PEER: &str = "urn:ldt:participant:local-peer";
+use crate::{dcp, dsp, management, secrets};
 
 /// What every handler can reach. Cheap to clone: everything inside is shared.
 #[derive(Clone)]
@@ -39,8 +39,12 @@ pub struct AppState {
     pub store: Store,
     /// The JSON-LD normaliser for incoming DSP messages.
     pub normaliser: Normaliser,
-    /// Decides who a DSP caller is.
+    /// The static tokens accepted from peers besides DCP tokens.
     pub authenticator: Arc<Authenticator>,
+    /// This participant's DID, keys and DID document.
+    pub identity: Arc<Identity>,
+    /// Verifies DSP callers' DCP tokens and credentials.
+    pub callers: Arc<CallerVerifier>,
     /// What the catalogue says about itself.
     pub catalog_info: Arc<CatalogInfo>,
     /// The DSP base path as advertised by version discovery (public URL path + `/dsp`).
@@ -57,6 +61,7 @@ pub struct AppState {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/.well-known/dspace-version", get(versions))
+        .merge(dcp::service::routes())
         .nest(DSP_PATH, dsp::routes(state.clone()))
         .nest(MANAGEMENT_PATH, management::routes(state.clone()))
         .layer(DefaultBodyLimit::max(state.config.server.max_body_bytes))
@@ -121,10 +126,29 @@ pub async fn start(config: Config) -> anyhow::Result<RunningConnector> {
             key
         }
     };
-    let authenticator = authenticator(&config).await?;
+    let authenticator = authenticator(&config);
+    let identity = Arc::new(Identity::load(&config, &url::Url::parse(&public_url)?).await?);
+    let timeout = Duration::from_secs(config.dsp.client_timeout_secs);
+    let http = reqwest::Client::builder()
+        .timeout(timeout)
+        .user_agent(concat!("ldt-connector/", env!("CARGO_PKG_VERSION")))
+        .build()?;
+    let resolver = Arc::new(DidResolver::new(
+        http.clone(),
+        config.identity.did_web_https,
+        Duration::from_secs(config.identity.did_cache_secs),
+        identity.document.clone(),
+    ));
+    let callers =
+        Arc::new(CallerVerifier::new(identity.clone(), resolver, http, store.clone(), config.identity.clone()));
+    let outbound = match &config.dsp.outbound_token {
+        Some(token) => Outbound::Static(token.clone()),
+        None => Outbound::Dcp(identity.clone()),
+    };
+    tracing::info!(did = %identity.did, "participant identity");
     let normaliser = Normaliser::new();
     let dsp_client = DspClient::new(
-        config.dsp.outbound_token.clone(),
+        outbound,
         Duration::from_secs(config.dsp.client_timeout_secs),
         config.dsp.client_max_datasets,
         normaliser.clone(),
@@ -137,6 +161,8 @@ pub async fn start(config: Config) -> anyhow::Result<RunningConnector> {
         store,
         normaliser,
         authenticator: Arc::new(authenticator),
+        identity,
+        callers,
         dsp_path: dsp_path.into(),
         dsp_base: dsp_base.into(),
         dsp_client,
@@ -156,18 +182,11 @@ pub async fn start(config: Config) -> anyhow::Result<RunningConnector> {
     Ok(RunningConnector { local_addr, state, startup, shutdown, server })
 }
 
-/// The configured DSP tokens, or one generated token for [`LOCAL_PEER`] when none are configured.
-async fn authenticator(config: &Config) -> anyhow::Result<Authenticator> {
-    if config.dsp.tokens.is_empty() {
-        let token = secrets::load_or_create(&config.data_dir, "dsp-token").await?;
-        let file = config.data_dir.join("dsp-token");
-        tracing::info!(file = %file.display(), participant = LOCAL_PEER, "no DSP tokens configured; peers may use the token in this file");
-        let caller = Caller { participant_id: LOCAL_PEER.to_owned(), claims: serde_json::Value::Null };
-        return Ok(Authenticator::new([(token, caller)]));
-    }
-    Ok(Authenticator::new(config.dsp.tokens.iter().map(|entry| {
+/// The configured static DSP tokens.
+fn authenticator(config: &Config) -> Authenticator {
+    Authenticator::new(config.dsp.tokens.iter().map(|entry| {
         (entry.token.clone(), Caller { participant_id: entry.participant.clone(), claims: entry.claims.clone() })
-    })))
+    }))
 }
 
 fn catalog_info(config: &Config, dsp_base: &str) -> CatalogInfo {

@@ -28,6 +28,8 @@ pub struct Config {
     pub management: ManagementConfig,
     /// The Dataspace Protocol endpoints and client.
     pub dsp: DspConfig,
+    /// This participant's DID, keys and the credentials it trusts (DCP).
+    pub identity: IdentityConfig,
     /// What the policy engine knows: the purpose taxonomy, the place hierarchy and which credential claim each
     /// custom left operand reads.
     pub policy: ldt_policy::eval::Environment,
@@ -92,16 +94,62 @@ pub struct ManagementConfig {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct DspConfig {
-    /// Bearer tokens accepted from peers, each standing for one participant. Until DCP tokens arrive this is how
-    /// callers are identified; when empty, one token is generated into `<data_dir>/dsp-token` for the participant
-    /// `urn:ldt:participant:local-peer`.
+    /// Static bearer tokens accepted from peers besides DCP tokens, each standing for one participant with the
+    /// claims given: for conformance tools and tests that cannot speak DCP. None by default.
     pub tokens: Vec<StaticToken>,
-    /// The bearer token this connector sends to peers.
+    /// A static bearer token this connector sends to peers instead of DCP tokens (for peers that accept only
+    /// static tokens).
     pub outbound_token: Option<String>,
     /// Timeout of one request to a peer, in seconds.
     pub client_timeout_secs: u64,
     /// The most datasets read from one peer's catalogue.
     pub client_max_datasets: usize,
+}
+
+/// This participant's DID and keys, and how DSP callers are verified (DCP 1.0).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct IdentityConfig {
+    /// This participant's DID; defaults to the `did:web` DID of `server.public_url`.
+    pub did: Option<String>,
+    /// Fetch `did:web` documents over HTTPS, as the method requires; `false` only for local development and tests.
+    pub did_web_https: bool,
+    /// The algorithm of a generated key: `EdDSA` (Ed25519) or `ES256` (P-256).
+    pub key_algorithm: ldt_identity::keys::KeyAlgorithm,
+    /// The issuers trusted for which credential types: `[{ issuer = "did:web:authority.example", types =
+    /// ["MembershipCredential"] }]`.
+    pub trusted_issuers: ldt_identity::trust::TrustedIssuers,
+    /// Credential types every DSP caller must present.
+    pub required_credentials: Vec<String>,
+    /// Further credential types asked of callers, for policies to read when present (roles).
+    pub requested_credentials: Vec<String>,
+    /// How long a resolved DID document is kept, in seconds.
+    pub did_cache_secs: u64,
+    /// How long a fetched status list is kept, in seconds.
+    pub status_cache_secs: u64,
+    /// How long a caller's verified credentials are kept, in seconds (its token is still checked on every
+    /// request).
+    pub presentation_cache_secs: u64,
+}
+
+impl Default for IdentityConfig {
+    fn default() -> Self {
+        IdentityConfig {
+            did: None,
+            did_web_https: true,
+            key_algorithm: ldt_identity::keys::KeyAlgorithm::EdDsa,
+            trusted_issuers: Default::default(),
+            required_credentials: vec!["MembershipCredential".into()],
+            requested_credentials: vec![
+                "DataProviderCredential".into(),
+                "DataConsumerCredential".into(),
+                "ComponentProviderCredential".into(),
+            ],
+            did_cache_secs: 300,
+            status_cache_secs: 300,
+            presentation_cache_secs: 60,
+        }
+    }
 }
 
 /// A bearer token accepted from a peer.
@@ -112,7 +160,7 @@ pub struct StaticToken {
     pub token: String,
     /// The participant id of whoever presents it.
     pub participant: String,
-    /// The claims the participant is known to hold (stand-in for verified credentials until DCP), e.g.
+    /// The claims the participant is taken to hold, e.g.
     /// `{ membership = { status = "active" } }`.
     #[serde(default)]
     pub claims: serde_json::Value,
@@ -128,6 +176,7 @@ impl Default for Config {
             catalog: CatalogConfig::default(),
             management: ManagementConfig::default(),
             dsp: DspConfig::default(),
+            identity: IdentityConfig::default(),
             policy: ldt_policy::eval::Environment::default(),
         }
     }
@@ -240,6 +289,11 @@ impl Config {
         }
         if self.dsp.tokens.iter().any(|token| token.token.len() < 16) {
             return invalid("dsp.tokens", "every token must be at least 16 characters");
+        }
+        if let Some(did) = &self.identity.did
+            && !did.starts_with("did:")
+        {
+            return invalid("identity.did", "must be a DID (did:web:…)");
         }
         if self.dsp.client_timeout_secs == 0 {
             return invalid("dsp.client_timeout_secs", "must be at least 1");

@@ -6,6 +6,7 @@
 pub mod access;
 pub mod app;
 pub mod config;
+pub mod dcp;
 pub mod demo;
 pub mod dsp;
 pub mod management;

@@ -16,15 +16,20 @@ pub async fn load_or_create(dir: &Path, name: &str) -> std::io::Result<String> {
         Err(error) if error.kind() != std::io::ErrorKind::NotFound => return Err(error),
         Err(_) => {}
     }
-    tokio::fs::create_dir_all(dir).await?;
     let secret = URL_SAFE_NO_PAD.encode(rand::rng().random::<[u8; 32]>());
+    write_private(dir, name, &secret).await?;
+    Ok(secret)
+}
+
+/// Writes `content` to the new file `<dir>/<name>`, readable and writable only by its owner (mode 0600).
+pub async fn write_private(dir: &Path, name: &str, content: &str) -> std::io::Result<()> {
+    tokio::fs::create_dir_all(dir).await?;
     let mut options = tokio::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
     options.mode(0o600);
-    let mut file = options.open(&path).await?;
-    tokio::io::AsyncWriteExt::write_all(&mut file, secret.as_bytes()).await?;
-    Ok(secret)
+    let mut file = options.open(dir.join(name)).await?;
+    tokio::io::AsyncWriteExt::write_all(&mut file, content.as_bytes()).await
 }
 
 #[cfg(test)]

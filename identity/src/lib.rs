@@ -1,7 +1,22 @@
-//! Participant identity for ldt-connector: who is calling.
+//! Participant identity for ldt-connector: who is calling, and what the data-space authority vouches for.
+//!
+//! Pure: keys and JWKs, DID documents, self-issued ID tokens (DCP 1.0), verifiable credentials and presentations,
+//! status lists and trusted issuers. Fetching a DID document or a status list is the connector's job; this crate
+//! only judges what it is given.
 //!
 //! The connector decides a caller's identity in exactly one place and hands the result around as a [`Caller`];
 //! policies are evaluated against it.
+
+pub mod data_integrity;
+pub mod dcp;
+pub mod did;
+pub mod jwt;
+pub mod keys;
+pub mod status_list;
+pub mod token;
+pub mod trust;
+pub mod vc;
+pub mod verify;
 
 use serde::{Deserialize, Serialize};
 

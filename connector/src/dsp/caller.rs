@@ -1,5 +1,7 @@
 //! The one place where the caller of a DSP endpoint is identified: a layer in front of every DSP route but version
-//! discovery, which turns the `Authorization` header into an [`Authenticated`] caller or refuses the request.
+//! discovery, which turns the `Authorization` header into an [`Authenticated`] caller or refuses the request. A
+//! bearer token is a DCP self-issued token, verified with the caller's DID and credentials
+//! ([`crate::dcp::verifier`]), or one of the static tokens configured for tools that cannot speak DCP.
 
 use std::collections::HashMap;
 
@@ -16,7 +18,7 @@ use crate::app::AppState;
 #[derive(Debug, Clone)]
 pub struct Authenticated(pub Caller);
 
-/// Decides who holds a bearer token. Today: a configured table of static tokens; DCP tokens replace it.
+/// The configured static tokens and whom each stands for.
 #[derive(Debug, Clone, Default)]
 pub struct Authenticator {
     callers_by_token: HashMap<String, Caller>,
@@ -28,11 +30,25 @@ impl Authenticator {
         Authenticator { callers_by_token: tokens.into_iter().collect() }
     }
 
-    /// The caller presenting `authorization` (the header's value), or why it is refused.
-    pub fn identify(&self, authorization: Option<&str>) -> Result<Caller, &'static str> {
-        let header = authorization.ok_or("the request has no Authorization header")?;
-        let token = header.strip_prefix("Bearer ").or_else(|| header.strip_prefix("bearer ")).unwrap_or(header).trim();
-        self.callers_by_token.get(token).cloned().ok_or("the bearer token is not recognised")
+    /// The caller a static token stands for.
+    pub fn static_caller(&self, token: &str) -> Option<Caller> {
+        self.callers_by_token.get(token).cloned()
+    }
+}
+
+/// The token of an `Authorization` header's value (`Bearer <token>`; a bare token is taken as it is).
+fn bearer(authorization: Option<&str>) -> Result<&str, String> {
+    let header = authorization.ok_or("the request has no Authorization header")?;
+    let token = header.strip_prefix("Bearer ").or_else(|| header.strip_prefix("bearer ")).unwrap_or(header).trim();
+    if token.is_empty() { Err("the bearer token is empty".into()) } else { Ok(token) }
+}
+
+/// The caller of a request with `authorization`, or why it is refused.
+async fn identify(state: &AppState, authorization: Option<&str>) -> Result<Caller, String> {
+    let token = bearer(authorization)?;
+    match state.authenticator.static_caller(token) {
+        Some(caller) => Ok(caller),
+        None => state.callers.identify(token).await,
     }
 }
 
@@ -43,14 +59,14 @@ pub async fn authenticate(
     next: Next,
 ) -> Result<Response, DspError> {
     let authorization = request.headers().get(header::AUTHORIZATION).and_then(|value| value.to_str().ok());
-    match state.authenticator.identify(authorization) {
+    match identify(&state, authorization).await {
         Ok(caller) => {
             request.extensions_mut().insert(Authenticated(caller));
             Ok(next.run(request).await)
         }
         Err(reason) => {
-            tracing::info!(path = %request.uri().path(), reason, "DSP request refused");
-            Err(DspError::unauthorized(reason))
+            tracing::info!(path = %request.uri().path(), %reason, "DSP request refused");
+            Err(DspError::unauthorized(&reason))
         }
     }
 }
@@ -60,14 +76,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn identifies_known_tokens_only() {
+    fn static_tokens_stand_for_their_caller() {
         let caller = Caller { participant_id: "did:web:a".into(), claims: serde_json::json!({"role": "x"}) };
         let authenticator = Authenticator::new([("secret-token-aaaaaaaa".to_owned(), caller)]);
-        let caller = authenticator.identify(Some("Bearer secret-token-aaaaaaaa")).unwrap();
+        let token = bearer(Some("Bearer secret-token-aaaaaaaa")).unwrap();
+        let caller = authenticator.static_caller(token).unwrap();
         assert_eq!(caller.participant_id, "did:web:a");
         assert_eq!(caller.claims["role"], "x");
-        assert!(authenticator.identify(Some("secret-token-aaaaaaaa")).is_ok(), "a bare token is accepted too");
-        assert!(authenticator.identify(Some("Bearer other")).is_err());
-        assert!(authenticator.identify(None).is_err());
+        assert_eq!(bearer(Some("secret-token-aaaaaaaa")).unwrap(), "secret-token-aaaaaaaa", "a bare token is taken");
+        assert!(authenticator.static_caller("other").is_none());
+        assert!(bearer(None).is_err());
+        assert!(bearer(Some("Bearer ")).is_err());
     }
 }

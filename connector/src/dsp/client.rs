@@ -1,6 +1,7 @@
 //! The consumer side of DSP: reading another connector's catalogue — version discovery, every `Link` page, gzip —
 //! normalised to the DSP compact form.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::header::{self, HeaderMap};
@@ -8,6 +9,7 @@ use serde_json::{Value, json};
 use url::Url;
 
 use super::jsonld::{DSP_CONTEXT, Normaliser};
+use crate::dcp::Identity;
 
 /// The most catalogue pages followed from one peer; stops a peer that links pages in a circle.
 const MAX_PAGES: usize = 10_000;
@@ -16,9 +18,18 @@ const MAX_PAGES: usize = 10_000;
 #[derive(Debug, Clone)]
 pub struct DspClient {
     http: reqwest::Client,
-    token: Option<String>,
+    outbound: Outbound,
     normaliser: Normaliser,
     max_datasets: usize,
+}
+
+/// How this connector authenticates to peers.
+#[derive(Debug, Clone)]
+pub enum Outbound {
+    /// A DCP self-issued token for each request, minted for the peer's DID.
+    Dcp(Arc<Identity>),
+    /// A static bearer token (peers that accept only those).
+    Static(String),
 }
 
 /// Why a peer's catalogue could not be read; the message says what the peer did.
@@ -55,15 +66,18 @@ pub enum ClientError {
         /// What is wrong with it.
         reason: String,
     },
+    /// This connector could not make its token for the peer.
+    #[error("could not sign a token for {0}")]
+    Token(String),
     /// The peer offers no DSP 2025-1 endpoint over HTTPS.
     #[error("{0} does not speak DSP 2025-1")]
     NoCommonVersion(String),
 }
 
 impl DspClient {
-    /// A client sending `token` as its bearer token, giving up on a request after `timeout`, reading at most
+    /// A client authenticating as `outbound` says, giving up on a request after `timeout`, reading at most
     /// `max_datasets` datasets of one catalogue.
-    pub fn new(token: Option<String>, timeout: Duration, max_datasets: usize, normaliser: Normaliser) -> DspClient {
+    pub fn new(outbound: Outbound, timeout: Duration, max_datasets: usize, normaliser: Normaliser) -> DspClient {
         let http = reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(timeout.min(Duration::from_secs(10)))
@@ -71,7 +85,7 @@ impl DspClient {
             .user_agent(concat!("ldt-connector/", env!("CARGO_PKG_VERSION")))
             .build()
             .unwrap_or_default();
-        DspClient { http, token, normaliser, max_datasets }
+        DspClient { http, outbound, normaliser, max_datasets }
     }
 
     /// The DSP base URL of the connector at `address`: from its version endpoint when it has one, else `address`
@@ -104,16 +118,22 @@ impl DspClient {
     }
 
     /// The whole catalogue of the connector at `address` (all pages, up to the dataset limit), as one DSP
-    /// `Catalog` in compact form. `filter` is passed through as the request's `filter`.
-    pub async fn catalog(&self, address: &str, filter: &[Value]) -> Result<Value, ClientError> {
+    /// `Catalog` in compact form. `filter` is passed through as the request's `filter`. `peer` is the other
+    /// participant's DID; when not given, the `did:web` DID of `address` (an ldt-connector's DID is that of its
+    /// public URL).
+    pub async fn catalog(&self, address: &str, peer: Option<&str>, filter: &[Value]) -> Result<Value, ClientError> {
         let base = self.discover(address).await?;
+        let peer = match peer {
+            Some(peer) => peer.to_owned(),
+            None => peer_did(address)?,
+        };
         let request = json!({"@context": [DSP_CONTEXT], "@type": "CatalogRequestMessage", "filter": filter});
         let mut url = join(&base, "catalog/request");
         let mut merged: Option<Value> = None;
         let mut datasets: Vec<Value> = Vec::new();
         for _ in 0..MAX_PAGES {
             let response = self
-                .authorised(self.http.post(url.clone()))
+                .authorised(self.http.post(url.clone()), &peer)?
                 .json(&request)
                 .send()
                 .await
@@ -143,12 +163,25 @@ impl DspClient {
         Ok(catalog)
     }
 
-    fn authorised(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
-        match &self.token {
-            Some(token) => request.bearer_auth(token),
-            None => request,
-        }
+    /// `request` with this connector's bearer token for `peer`.
+    fn authorised(&self, request: reqwest::RequestBuilder, peer: &str) -> Result<reqwest::RequestBuilder, ClientError> {
+        let token = match &self.outbound {
+            Outbound::Static(token) => token.clone(),
+            Outbound::Dcp(identity) => {
+                identity.dsp_token(peer).map_err(|error| ClientError::Token(format!("{peer}: {error}")))?
+            }
+        };
+        Ok(request.bearer_auth(token))
     }
+}
+
+/// The `did:web` DID of the connector at `address` (its root URL, or its DSP base ending in `/dsp`).
+fn peer_did(address: &str) -> Result<String, ClientError> {
+    let mut url = Url::parse(address).map_err(|_| ClientError::BadAddress(address.to_owned()))?;
+    let path = url.path().trim_end_matches('/');
+    let root = path.strip_suffix(crate::dsp::version::DSP_PATH).unwrap_or(path).to_owned();
+    url.set_path(&root);
+    ldt_identity::did::did_web(&url).map_err(|_| ClientError::BadAddress(address.to_owned()))
 }
 
 /// `base` with `path` appended below it.

@@ -19,6 +19,10 @@ pub struct CatalogRequest {
     /// The other connector's address: its root URL (its DSP base is found through `/.well-known/dspace-version`)
     /// or its DSP base URL.
     pub counter_party_address: String,
+    /// The other participant's DID, the audience of this connector's token; defaults to the `did:web` DID of
+    /// `counterPartyAddress`.
+    #[serde(default)]
+    pub counter_party_id: Option<String>,
     /// DSP filters passed on as they are, e.g. `[{"keyword": "traffic"}]` for another ldt-connector.
     #[serde(default)]
     #[schema(value_type = Vec<Object>)]
@@ -36,7 +40,11 @@ pub async fn request(
     State(state): State<AppState>,
     ApiJson(request): ApiJson<CatalogRequest>,
 ) -> Result<Json<Value>, Problem> {
-    match state.dsp_client.catalog(&request.counter_party_address, &request.filter).await {
+    match state
+        .dsp_client
+        .catalog(&request.counter_party_address, request.counter_party_id.as_deref(), &request.filter)
+        .await
+    {
         Ok(catalog) => Ok(Json(catalog)),
         Err(ClientError::BadAddress(address)) => {
             Err(Problem::invalid_field("/counterPartyAddress", format!("`{address}` is not an http(s) URL")))

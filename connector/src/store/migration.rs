@@ -9,7 +9,11 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m0001_catalog::Migration), Box::new(m0002_offer_visibility::Migration)]
+        vec![
+            Box::new(m0001_catalog::Migration),
+            Box::new(m0002_offer_visibility::Migration),
+            Box::new(m0003_identity::Migration),
+        ]
     }
 }
 
@@ -292,6 +296,76 @@ mod m0002_offer_visibility {
                 )
                 .to_owned();
             manager.exec_stmt(backfill).await
+        }
+    }
+}
+
+mod m0003_identity {
+    use sea_orm_migration::prelude::*;
+
+    pub struct Migration;
+
+    impl MigrationName for Migration {
+        fn name(&self) -> &str {
+            "m0003_identity"
+        }
+    }
+
+    #[derive(DeriveIden, Clone, Copy)]
+    enum SeenToken {
+        Table,
+        Issuer,
+        Jti,
+        ExpiresAt,
+    }
+
+    #[derive(DeriveIden, Clone, Copy)]
+    enum HeldCredential {
+        Table,
+        Id,
+        Kind,
+        Issuer,
+        Format,
+        Payload,
+        ReceivedAt,
+    }
+
+    #[async_trait::async_trait]
+    impl MigrationTrait for Migration {
+        async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+            manager
+                .create_table(
+                    Table::create()
+                        .table(SeenToken::Table)
+                        .col(ColumnDef::new(SeenToken::Issuer).string().not_null())
+                        .col(ColumnDef::new(SeenToken::Jti).string().not_null())
+                        .col(ColumnDef::new(SeenToken::ExpiresAt).timestamp_with_time_zone().not_null())
+                        .primary_key(Index::create().col(SeenToken::Issuer).col(SeenToken::Jti))
+                        .to_owned(),
+                )
+                .await?;
+            manager
+                .create_index(
+                    Index::create()
+                        .name("seen_token_expires_at")
+                        .table(SeenToken::Table)
+                        .col(SeenToken::ExpiresAt)
+                        .to_owned(),
+                )
+                .await?;
+            manager
+                .create_table(
+                    Table::create()
+                        .table(HeldCredential::Table)
+                        .col(ColumnDef::new(HeldCredential::Id).string().not_null().primary_key())
+                        .col(ColumnDef::new(HeldCredential::Kind).string().not_null())
+                        .col(ColumnDef::new(HeldCredential::Issuer).string().not_null())
+                        .col(ColumnDef::new(HeldCredential::Format).string().not_null())
+                        .col(ColumnDef::new(HeldCredential::Payload).text().not_null())
+                        .col(ColumnDef::new(HeldCredential::ReceivedAt).timestamp_with_time_zone().not_null())
+                        .to_owned(),
+                )
+                .await
         }
     }
 }

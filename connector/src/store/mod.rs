@@ -5,6 +5,7 @@
 
 pub mod catalog;
 pub mod entity;
+pub mod identity;
 pub mod migration;
 pub mod offers;
 pub mod policies;

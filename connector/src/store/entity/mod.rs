@@ -3,6 +3,8 @@
 pub mod dataset;
 pub mod dataset_term;
 pub mod distribution;
+pub mod held_credential;
 pub mod offer;
 pub mod offer_dataset;
 pub mod policy;
+pub mod seen_token;
