@@ -128,6 +128,16 @@ impl TestConnector {
         running.stop().await.expect("the connector stops cleanly");
     }
 
+    /// Stops it and starts it again on the same port, data directory and database.
+    pub async fn restart(self) -> TestConnector {
+        let TestConnector { running, http, _dir } = self;
+        let mut config = (*running.state.config).clone();
+        config.server.bind = running.local_addr;
+        running.stop().await.expect("the connector stops cleanly");
+        let running = app::start(config).await.expect("the test connector starts again");
+        TestConnector { running, http, _dir }
+    }
+
     /// A management call with the right API key; `path` is relative to `/management/v1`.
     pub async fn api(&self, method: Method, path: &str, body: Body<'_>) -> Answer {
         self.api_with_key(method, path, Some(API_KEY), body).await

@@ -14,6 +14,7 @@ use ldt_catalog::{DataProduct, LdtKind};
 use ldt_connector::config::Config;
 use ldt_connector::store::policies::PolicyDocument;
 use serde_json::json;
+pub mod authority;
 pub mod connector;
 
 /// The environment variable holding the PostgreSQL URL that PostgreSQL tests run against.
