@@ -41,6 +41,21 @@ ensure_python_tools() {
   fi
 }
 
+ensure_node_interop() {
+  # identity/tests/interop.rs runs did-jwt-vc (Node.js) against ldt-identity; its packages are pinned by
+  # package-lock.json and installed again whenever the lock file is newer than node_modules.
+  local dir=identity/tests/interop
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    say "installing Node.js and npm"
+    as_root apt-get update -q && as_root apt-get install -y -q nodejs npm
+  fi
+  if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules" ]; then
+    say "installing the Node packages of the did-jwt-vc interoperability test"
+    (cd "$dir" && npm ci --no-audit --no-fund)
+    touch "$dir/node_modules"
+  fi
+}
+
 ensure_nextest() {
   if ! cargo nextest --version >/dev/null 2>&1; then
     say "installing cargo-nextest"
@@ -51,6 +66,7 @@ ensure_nextest() {
 ensure_postgres
 drop_old_test_schemas
 ensure_python_tools
+ensure_node_interop
 ensure_nextest
 
 say "formatting"

@@ -11,6 +11,7 @@ use axum::routing::get;
 use ldt_catalog::dsp::{CatalogInfo, DataService};
 use ldt_catalog::product::Agent;
 use ldt_identity::Caller;
+use ldt_identity::trust::TrustedIssuer;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -28,7 +29,7 @@ use crate::dsp::jsonld::Normaliser;
 use crate::dsp::version::{DSP_PATH, versions};
 use crate::management::MANAGEMENT_PATH;
 use crate::store::Store;
-use crate::{dcp, dsp, management, secrets};
+use crate::{authority, dcp, dsp, management, secrets};
 
 /// What every handler can reach. Cheap to clone: everything inside is shared.
 #[derive(Clone)]
@@ -51,6 +52,8 @@ pub struct AppState {
     pub dsp_path: Arc<str>,
     /// The DSP base URL.
     pub dsp_base: Arc<str>,
+    /// The URL under which peers reach this connector, without a trailing slash.
+    pub public_url: Arc<str>,
     /// The client for other connectors.
     pub dsp_client: DspClient,
     /// The management API key.
@@ -62,6 +65,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/.well-known/dspace-version", get(versions))
         .merge(dcp::service::routes())
+        .merge(authority::routes(&state))
         .nest(DSP_PATH, dsp::routes(state.clone()))
         .nest(MANAGEMENT_PATH, management::routes(state.clone()))
         .layer(DefaultBodyLimit::max(state.config.server.max_body_bytes))
@@ -139,8 +143,12 @@ pub async fn start(config: Config) -> anyhow::Result<RunningConnector> {
         Duration::from_secs(config.identity.did_cache_secs),
         identity.document.clone(),
     ));
-    let callers =
-        Arc::new(CallerVerifier::new(identity.clone(), resolver, http, store.clone(), config.identity.clone()));
+    let mut verification = config.identity.clone();
+    if config.authority.enabled {
+        // The authority's members prove membership with the credentials it issued itself.
+        verification.trusted_issuers.0.push(TrustedIssuer { issuer: identity.did.clone(), types: Vec::new() });
+    }
+    let callers = Arc::new(CallerVerifier::new(identity.clone(), resolver, http, store.clone(), verification));
     let outbound = match &config.dsp.outbound_token {
         Some(token) => Outbound::Static(token.clone()),
         None => Outbound::Dcp(identity.clone()),
@@ -156,7 +164,7 @@ pub async fn start(config: Config) -> anyhow::Result<RunningConnector> {
     let dsp_base = format!("{public_url}{DSP_PATH}");
     let dsp_path = format!("{}{DSP_PATH}", url::Url::parse(&public_url)?.path().trim_end_matches('/'));
     let state = AppState {
-        catalog_info: Arc::new(catalog_info(&config, &dsp_base)),
+        catalog_info: Arc::new(catalog_info(&config, &dsp_base, &identity.did)),
         config: Arc::new(config),
         store,
         normaliser,
@@ -165,6 +173,7 @@ pub async fn start(config: Config) -> anyhow::Result<RunningConnector> {
         callers,
         dsp_path: dsp_path.into(),
         dsp_base: dsp_base.into(),
+        public_url: public_url.clone().into(),
         dsp_client,
         management_key: management_key.into(),
     };
@@ -189,11 +198,11 @@ fn authenticator(config: &Config) -> Authenticator {
     }))
 }
 
-fn catalog_info(config: &Config, dsp_base: &str) -> CatalogInfo {
+fn catalog_info(config: &Config, dsp_base: &str, did: &str) -> CatalogInfo {
     let participant = &config.participant;
     CatalogInfo {
         id: format!("{}/catalog", dsp_base),
-        participant_id: participant.id.clone(),
+        participant_id: participant.id.clone().unwrap_or_else(|| did.to_owned()),
         title: config.catalog.title.clone(),
         description: config.catalog.description.clone(),
         publisher: Agent { id: None, name: participant.name.clone() },

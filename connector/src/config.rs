@@ -30,6 +30,8 @@ pub struct Config {
     pub dsp: DspConfig,
     /// This participant's DID, keys and the credentials it trusts (DCP).
     pub identity: IdentityConfig,
+    /// The data-space authority role, off unless enabled.
+    pub authority: AuthorityConfig,
     /// What the policy engine knows: the purpose taxonomy, the place hierarchy and which credential claim each
     /// custom left operand reads.
     pub policy: ldt_policy::eval::Environment,
@@ -64,8 +66,8 @@ pub struct DatabaseConfig {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ParticipantConfig {
-    /// The participant id in the data space (a DID or another IRI).
-    pub id: String,
+    /// The participant id catalogues name; defaults to this connector's DID (`identity.did`), as DCP wants.
+    pub id: Option<String>,
     /// The operator's name, e.g. the city or port authority.
     pub name: String,
 }
@@ -152,6 +154,25 @@ impl Default for IdentityConfig {
     }
 }
 
+/// The data-space authority role: onboarding, credential issuance, status lists, the participant registry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuthorityConfig {
+    /// Whether this connector is the data space's authority.
+    pub enabled: bool,
+    /// DID prefixes whose applications are approved without an administrator (`["did:web:city.example"]`); empty:
+    /// every application waits for approval through the management API.
+    pub auto_approve: Vec<String>,
+    /// How long issued credentials are valid, in days.
+    pub credential_validity_days: u32,
+}
+
+impl Default for AuthorityConfig {
+    fn default() -> Self {
+        AuthorityConfig { enabled: false, auto_approve: Vec::new(), credential_validity_days: 365 }
+    }
+}
+
 /// A bearer token accepted from a peer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -177,6 +198,7 @@ impl Default for Config {
             management: ManagementConfig::default(),
             dsp: DspConfig::default(),
             identity: IdentityConfig::default(),
+            authority: AuthorityConfig::default(),
             policy: ldt_policy::eval::Environment::default(),
         }
     }
@@ -196,7 +218,7 @@ impl Default for DatabaseConfig {
 
 impl Default for ParticipantConfig {
     fn default() -> Self {
-        ParticipantConfig { id: "urn:ldt:participant:local".into(), name: "Local Digital Twin".into() }
+        ParticipantConfig { id: None, name: "Local Digital Twin".into() }
     }
 }
 
@@ -275,7 +297,9 @@ impl Config {
         if self.database.max_connections == 0 {
             return invalid("database.max_connections", "must be at least 1");
         }
-        if self.participant.id.trim().is_empty() || url::Url::parse(&self.participant.id).is_err() {
+        if let Some(id) = &self.participant.id
+            && (id.trim().is_empty() || url::Url::parse(id).is_err())
+        {
             return invalid("participant.id", "must be an absolute IRI such as did:web:city.example");
         }
         if self.catalog.title.is_empty() || self.catalog.description.is_empty() {
@@ -294,6 +318,9 @@ impl Config {
             && !did.starts_with("did:")
         {
             return invalid("identity.did", "must be a DID (did:web:…)");
+        }
+        if self.authority.credential_validity_days == 0 {
+            return invalid("authority.credential_validity_days", "must be at least 1");
         }
         if self.dsp.client_timeout_secs == 0 {
             return invalid("dsp.client_timeout_secs", "must be at least 1");
@@ -342,7 +369,7 @@ mod tests {
     fn a_file_overrides_defaults() {
         let config = load_toml("[server]\nbind = \"127.0.0.1:9000\"\n[participant]\nid = \"did:web:x\"\n").unwrap();
         assert_eq!(config.server.bind.port(), 9000);
-        assert_eq!(config.participant.id, "did:web:x");
+        assert_eq!(config.participant.id.as_deref(), Some("did:web:x"));
         assert_eq!(config.catalog.page_size, 100);
     }
 

@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod app;
+pub mod authority;
 pub mod config;
 pub mod dcp;
 pub mod demo;

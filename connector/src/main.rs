@@ -25,6 +25,13 @@ enum Command {
         #[arg(long, short)]
         config: Option<PathBuf>,
     },
+    /// Run the data space's authority: a connector with the authority role enabled (onboarding, credential issuance,
+    /// status lists, the participant registry).
+    Authority {
+        /// A TOML configuration file; `LDT_` environment variables override it.
+        #[arg(long, short)]
+        config: Option<PathBuf>,
+    },
     /// Run a small data space in one process: a traffic LDT and an air-quality LDT of one city.
     Demo(demo::DemoArgs),
     /// Check and try ODRL policies with this connector's policy engine.
@@ -91,11 +98,12 @@ async fn main() -> ExitCode {
     let cli = Cli::parse();
     let filter = EnvFilter::try_from_env("LDT_LOG").unwrap_or_else(|_| match cli.command {
         Command::Demo(_) | Command::Policy(_) => EnvFilter::new("warn"),
-        Command::Serve { .. } => EnvFilter::new("info"),
+        Command::Serve { .. } | Command::Authority { .. } => EnvFilter::new("info"),
     });
     tracing_subscriber::fmt().with_env_filter(filter).with_target(false).init();
     let outcome = match cli.command {
-        Command::Serve { config } => serve(config).await,
+        Command::Serve { config } => serve(config, false).await,
+        Command::Authority { config } => serve(config, true).await,
         Command::Demo(args) => demo::run(args).await,
         Command::Policy(command) => return policy(command),
     };
@@ -130,8 +138,9 @@ fn policy(command: PolicyCommand) -> ExitCode {
     }
 }
 
-async fn serve(config: Option<PathBuf>) -> anyhow::Result<()> {
-    let config = Config::load(config.as_deref())?;
+async fn serve(config: Option<PathBuf>, authority: bool) -> anyhow::Result<()> {
+    let mut config = Config::load(config.as_deref())?;
+    config.authority.enabled |= authority;
     let connector = app::start(config).await?;
     connector.run_until_signal().await
 }

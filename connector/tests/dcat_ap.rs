@@ -316,7 +316,7 @@ async fn seed(connector: &RunningConnector) -> Vec<DataProduct> {
 async fn seeded_catalogue() -> (Value, String, Vec<DataProduct>) {
     let (mut config, _dir) = test_config(Db::Sqlite).await;
     config.server.bind = "127.0.0.1:0".parse().unwrap();
-    config.participant.id = "did:web:traffic.eindhoven.example".into();
+    config.participant.id = Some("did:web:traffic.eindhoven.example".to_owned());
     config.participant.name = "Gemeente Eindhoven".into();
     config.catalog.title = [
         ("en".to_owned(), "Traffic LDT of Eindhoven".to_owned()),

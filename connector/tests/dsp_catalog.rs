@@ -123,7 +123,7 @@ async fn provider(n: usize, page_size: usize) -> TestConnector {
 async fn provider_on(db: Db, n: usize, page_size: usize) -> TestConnector {
     let c = start_with(db, |config| {
         config.catalog.page_size = page_size;
-        config.participant.id = PROVIDER_ID.to_owned();
+        config.participant.id = Some(PROVIDER_ID.to_owned());
     })
     .await;
     seed(&c, n).await;
@@ -644,7 +644,7 @@ const B_TOKEN: &str = "token-of-connector-b-0123456789";
 async fn pair(b_token: Option<&str>) -> (TestConnector, TestConnector) {
     let a = start_with(Db::Sqlite, |config| {
         config.catalog.page_size = 10;
-        config.participant.id = PROVIDER_ID.to_owned();
+        config.participant.id = Some(PROVIDER_ID.to_owned());
         config.dsp.tokens.push(StaticToken {
             token: B_TOKEN.to_owned(),
             participant: "did:web:b.example".to_owned(),
@@ -656,7 +656,7 @@ async fn pair(b_token: Option<&str>) -> (TestConnector, TestConnector) {
     assert_eq!(expected(42, |_| true).len(), 36);
     let b = start_with(Db::Sqlite, |config| {
         config.dsp.outbound_token = b_token.map(str::to_owned);
-        config.participant.id = "did:web:b.example".to_owned();
+        config.participant.id = Some("did:web:b.example".to_owned());
     })
     .await;
     (a, b)

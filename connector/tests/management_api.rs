@@ -635,6 +635,9 @@ async fn the_api_key_is_required_on_every_route() {
         (Method::PUT, "/offers/x", Some(offer_json("x", "x", &["x"]))),
         (Method::DELETE, "/offers/x", None),
         (Method::POST, "/catalog/request", Some(json!({"counterPartyAddress": "http://127.0.0.1:9"}))),
+        (Method::GET, "/authority/members", None),
+        (Method::POST, "/authority/members/did%3Aweb%3Ax/approve", None),
+        (Method::POST, "/membership/apply", Some(json!({"authorityAddress": "http://127.0.0.1:9"}))),
         (Method::GET, "/openapi.json", None),
     ];
     let wrong_keys =
@@ -692,13 +695,16 @@ async fn the_openapi_document_describes_every_path_and_the_key() {
         ("/offers", &["get", "post"][..]),
         ("/offers/{id}", &["get", "put", "delete"][..]),
         ("/catalog/request", &["post"][..]),
+        ("/authority/members", &["get"][..]),
+        ("/authority/members/{did}/{decision}", &["post"][..]),
+        ("/membership/apply", &["post"][..]),
     ] {
         let item = paths.get(path).unwrap_or_else(|| panic!("{path} is missing: {:?}", paths.keys()));
         for method in methods {
             assert!(item.get(*method).is_some(), "{method} {path} is missing");
         }
     }
-    assert_eq!(paths.len(), 8, "unexpected paths: {:?}", paths.keys());
+    assert_eq!(paths.len(), 11, "unexpected paths: {:?}", paths.keys());
     let scheme = &document["components"]["securitySchemes"]["api_key"];
     assert_eq!(scheme["type"], "apiKey", "{scheme}");
     assert_eq!(scheme["in"], "header", "{scheme}");

@@ -1,17 +1,16 @@
-//! `ldt-connector demo`: a small data space in one process, on embedded SQLite — the traffic LDT and the
-//! air-quality LDT of one city. Each step is a function that prints what it did; later capabilities add steps.
+//! `ldt-connector demo`: a small data space in one process, on embedded SQLite — the data-space authority, the
+//! traffic LDT and the air-quality LDT of one city, and an unknown connector that is refused. Each step is a function that prints what it did; later capabilities add steps.
 
 mod print;
 
 use std::path::PathBuf;
 
 use anyhow::{Context as _, bail};
-use base64::Engine;
-use rand::Rng;
+use ldt_identity::trust::{TrustedIssuer, TrustedIssuers};
 use serde_json::{Value, json};
 
 use crate::app::{self, RunningConnector};
-use crate::config::{Config, StaticToken};
+use crate::config::Config;
 
 /// Options of the demo.
 #[derive(Debug, clap::Args)]
@@ -30,50 +29,48 @@ const TRAFFIC_SEED: &str = include_str!("traffic-ldt.json");
 /// The left operand the demo's policies read from a caller's `membership.status` claim.
 const MEMBERSHIP_CLAIM: &str = "https://w3id.org/ldt-connector/claims/membership";
 
-/// The participant id of the traffic LDT.
-pub const TRAFFIC_LDT: &str = "did:web:traffic.eindhoven.example";
-/// The participant id of the air-quality LDT.
-pub const AIR_QUALITY_LDT: &str = "did:web:air-quality.eindhoven.example";
-
 /// Runs the demo.
 pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     let temporary = tempfile::tempdir()?;
     let root = args.data_dir.clone().unwrap_or_else(|| temporary.path().to_owned());
-    let air_quality_token = random_token();
 
-    print::heading("Starting the traffic LDT and the air-quality LDT of Eindhoven");
-    let traffic = app::start(ldt_config(
-        &root.join("traffic"),
-        TRAFFIC_LDT,
-        "Traffic LDT of Eindhoven",
-        vec![StaticToken {
-            token: air_quality_token.clone(),
-            participant: AIR_QUALITY_LDT.into(),
-            claims: serde_json::json!({"membership": {"status": "active"}}),
-        }],
-        None,
-    ))
-    .await
-    .context("starting the traffic LDT")?;
-    let air_quality = app::start(ldt_config(
-        &root.join("air-quality"),
-        AIR_QUALITY_LDT,
-        "Air-quality LDT of Eindhoven",
-        Vec::new(),
-        Some(air_quality_token),
-    ))
-    .await
-    .context("starting the air-quality LDT")?;
-    for (name, connector) in [("traffic LDT", &traffic), ("air-quality LDT", &air_quality)] {
-        println!("  {name:<16} {}  (ready in {} ms)", connector.url(), connector.startup.as_millis());
+    print::heading("Starting the data-space authority and the traffic and air-quality LDTs of Eindhoven");
+    let mut authority_config = connector_config(&root.join("authority"), "Data-space authority of Eindhoven");
+    authority_config.authority.enabled = true;
+    let authority = app::start(authority_config).await.context("starting the authority")?;
+    let trusted = TrustedIssuers(vec![TrustedIssuer { issuer: authority.state.identity.did.clone(), types: vec![] }]);
+    let start_ldt = async |dir: &str, name: &str| {
+        let mut config = ldt_config(&root.join(dir), name);
+        config.identity.trusted_issuers = trusted.clone();
+        app::start(config).await.with_context(|| format!("starting the {name}"))
+    };
+    let traffic = start_ldt("traffic", "Traffic LDT of Eindhoven").await?;
+    let air_quality = start_ldt("air-quality", "Air-quality LDT of Eindhoven").await?;
+    let stranger = start_ldt("stranger", "Unknown connector").await?;
+    for (name, connector) in [
+        ("authority", &authority),
+        ("traffic LDT", &traffic),
+        ("air-quality LDT", &air_quality),
+        ("unknown", &stranger),
+    ] {
+        println!(
+            "  {name:<16} {}  {}  (ready in {} ms)",
+            connector.url(),
+            connector.state.identity.did,
+            connector.startup.as_millis()
+        );
     }
 
+    onboard(&authority, &[("Traffic LDT of Eindhoven", &traffic), ("Air-quality LDT of Eindhoven", &air_quality)])
+        .await?;
     seed_traffic_ldt(&traffic).await?;
     show_traffic_catalog(&air_quality, &traffic).await?;
+    show_refusal(&stranger, &traffic).await?;
 
+    let connectors = [("authority", &authority), ("traffic LDT", &traffic), ("air-quality LDT", &air_quality)];
     if args.keep_running {
         print::heading("Running — explore with curl, stop with Ctrl-C");
-        for (name, connector) in [("traffic LDT", &traffic), ("air-quality LDT", &air_quality)] {
+        for (name, connector) in connectors {
             println!(
                 "  {name}: curl -H 'X-Api-Key: {}' {}/management/v1/datasets",
                 connector.state.management_key,
@@ -82,8 +79,58 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         }
         tokio::signal::ctrl_c().await?;
     }
-    traffic.stop().await?;
-    air_quality.stop().await?;
+    for connector in [traffic, air_quality, stranger, authority] {
+        connector.stop().await?;
+    }
+    Ok(())
+}
+
+/// A management API call to `connector`; the answer's JSON, or an error with what it said.
+async fn manage(connector: &RunningConnector, path: &str, body: &Value) -> anyhow::Result<Value> {
+    let response = reqwest::Client::new()
+        .post(format!("{}/management/v1{path}", connector.url()))
+        .header("x-api-key", &*connector.state.management_key)
+        .json(body)
+        .send()
+        .await?;
+    let status = response.status();
+    let answer: Value = response.json().await.unwrap_or(Value::Null);
+    if !status.is_success() {
+        bail!("{path}: {}", answer["detail"].as_str().unwrap_or(&answer.to_string()));
+    }
+    Ok(answer)
+}
+
+/// Step: each LDT applies for membership, proving control of its DID; the authority's administrator approves, and
+/// the authority issues the credentials into the LDT's credential service.
+async fn onboard(authority: &RunningConnector, ldts: &[(&str, &RunningConnector)]) -> anyhow::Result<()> {
+    print::heading("The LDTs join the data space: apply, prove their DID, get approved, receive credentials");
+    for (name, ldt) in ldts {
+        let application = json!({"authorityAddress": authority.url(), "legalName": format!("Municipality of Eindhoven ({name})"),
+            "ldt": name, "contact": "digital-twin@eindhoven.example",
+            "roles": ["DataProviderCredential", "DataConsumerCredential"]});
+        let entry = manage(ldt, "/membership/apply", &application).await?;
+        println!("  {name} applied: {}", entry["state"].as_str().unwrap_or_default());
+        let did: String = url::form_urlencoded::byte_serialize(ldt.state.identity.did.as_bytes()).collect();
+        let decided = manage(authority, &format!("/authority/members/{did}/approve"), &json!({})).await?;
+        let held = ldt.state.store.held_credentials(&[]).await?;
+        let kinds: Vec<&str> = held.iter().map(|credential| credential.kind.as_str()).collect();
+        println!(
+            "  the authority {} it; it now holds {}",
+            decided["state"].as_str().unwrap_or_default(),
+            kinds.join(", ")
+        );
+    }
+    Ok(())
+}
+
+/// Step: a connector that never joined asks for the traffic LDT's catalogue and is refused.
+async fn show_refusal(stranger: &RunningConnector, traffic: &RunningConnector) -> anyhow::Result<()> {
+    print::heading("An unknown connector asks for the traffic LDT's catalogue");
+    match manage(stranger, "/catalog/request", &json!({"counterPartyAddress": traffic.url()})).await {
+        Ok(_) => bail!("the unknown connector was served; it should have been refused"),
+        Err(refusal) => println!("  refused: {refusal}"),
+    }
     Ok(())
 }
 
@@ -111,43 +158,31 @@ async fn seed_traffic_ldt(traffic: &RunningConnector) -> anyhow::Result<()> {
 
 /// Step: the air-quality LDT reads the traffic LDT's catalogue over DSP and shows it.
 async fn show_traffic_catalog(air_quality: &RunningConnector, traffic: &RunningConnector) -> anyhow::Result<()> {
-    print::heading("The air-quality LDT reads the traffic LDT's catalogue over the Dataspace Protocol");
-    let response = reqwest::Client::new()
-        .post(format!("{}/management/v1/catalog/request", air_quality.url()))
-        .header("x-api-key", &*air_quality.state.management_key)
-        .json(&json!({"counterPartyAddress": traffic.url()}))
-        .send()
-        .await?;
-    if !response.status().is_success() {
-        bail!("reading the traffic LDT's catalogue: {}", response.text().await?);
-    }
-    let catalog: Value = response.json().await?;
+    print::heading("The air-quality LDT reads the traffic LDT's catalogue over the Dataspace Protocol (DCP tokens)");
+    let catalog = manage(air_quality, "/catalog/request", &json!({"counterPartyAddress": traffic.url()}))
+        .await
+        .context("reading the traffic LDT's catalogue")?;
     print!("{}", print::catalog(&catalog));
     Ok(())
 }
 
-fn ldt_config(
-    data_dir: &std::path::Path,
-    participant: &str,
-    name: &str,
-    tokens: Vec<StaticToken>,
-    outbound_token: Option<String>,
-) -> Config {
+/// A connector on a free local port with its data in `data_dir`, speaking DCP over plain HTTP (local demo).
+fn connector_config(data_dir: &std::path::Path, name: &str) -> Config {
     let mut config = Config { data_dir: data_dir.to_owned(), ..Config::default() };
     config.server.bind = ([127, 0, 0, 1], 0).into();
-    config.participant.id = participant.into();
     config.participant.name = name.into();
+    config.identity.did_web_https = false;
+    config
+}
+
+/// An LDT connector: its catalogue, its claim mapping and purpose taxonomy.
+fn ldt_config(data_dir: &std::path::Path, name: &str) -> Config {
+    let mut config = connector_config(data_dir, name);
     config.catalog.title = [("en".to_owned(), format!("Data products of the {name}"))].into();
-    config.dsp.tokens = tokens;
     config.policy.claims.insert(MEMBERSHIP_CLAIM.into(), "/membership/status".into());
     config.policy.purposes.insert(
         "https://w3id.org/ldt-connector/purpose/air-quality-modelling".into(),
         vec!["https://w3id.org/ldt-connector/purpose/environmental-research".into()],
     );
-    config.dsp.outbound_token = outbound_token;
     config
-}
-
-fn random_token() -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(rand::rng().random::<[u8; 24]>())
 }

@@ -88,6 +88,11 @@ impl DspClient {
         DspClient { http, outbound, normaliser, max_datasets }
     }
 
+    /// The HTTP client, for other calls to peers.
+    pub fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
     /// The DSP base URL of the connector at `address`: from its version endpoint when it has one, else `address`
     /// itself when that has a path (a DSP base given directly).
     pub async fn discover(&self, address: &str) -> Result<Url, ClientError> {

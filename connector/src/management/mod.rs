@@ -1,6 +1,7 @@
 //! The management API of the LDT operator, under `/management/v1`: plain JSON, API-key authentication, RFC 9457
 //! problems, cursor-paginated lists, and an OpenAPI 3.1 document generated from these handlers.
 
+pub mod authority;
 pub mod catalog;
 pub mod datasets;
 pub mod extract;
@@ -43,7 +44,8 @@ pub const API_KEY_HEADER: &str = "x-api-key";
     tags((name = "datasets", description = "Data products (DCAT-AP 3 datasets) and their distributions"),
          (name = "policies", description = "ODRL policies"),
          (name = "offers", description = "Which datasets are offered under which policies"),
-         (name = "catalog", description = "Other connectors' catalogues"))
+         (name = "catalog", description = "Other connectors' catalogues"),
+         (name = "authority", description = "Data-space membership: applying, and the authority's decisions"))
 )]
 struct ApiDoc;
 
@@ -68,6 +70,9 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .routes(routes!(offers::list, offers::create))
         .routes(routes!(offers::get, offers::replace, offers::delete))
         .routes(routes!(catalog::request))
+        .routes(routes!(authority::members))
+        .routes(routes!(authority::decide))
+        .routes(routes!(authority::apply))
         .split_for_parts();
     let document: Arc<[u8]> =
         api.to_json().map(|json| json.into_bytes().into()).unwrap_or_else(|_| Arc::from(&b"{}"[..]));

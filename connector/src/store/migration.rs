@@ -13,6 +13,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_catalog::Migration),
             Box::new(m0002_offer_visibility::Migration),
             Box::new(m0003_identity::Migration),
+            Box::new(m0004_authority::Migration),
         ]
     }
 }
@@ -363,6 +364,74 @@ mod m0003_identity {
                         .col(ColumnDef::new(HeldCredential::Format).string().not_null())
                         .col(ColumnDef::new(HeldCredential::Payload).text().not_null())
                         .col(ColumnDef::new(HeldCredential::ReceivedAt).timestamp_with_time_zone().not_null())
+                        .to_owned(),
+                )
+                .await
+        }
+    }
+}
+
+mod m0004_authority {
+    use sea_orm_migration::prelude::*;
+
+    pub struct Migration;
+
+    impl MigrationName for Migration {
+        fn name(&self) -> &str {
+            "m0004_authority"
+        }
+    }
+
+    #[derive(DeriveIden, Clone, Copy)]
+    enum Member {
+        Table,
+        Did,
+        LegalName,
+        Ldt,
+        Contact,
+        DspAddress,
+        Roles,
+        State,
+        StatusIndex,
+        AppliedAt,
+        DecidedAt,
+    }
+
+    #[derive(DeriveIden, Clone, Copy)]
+    enum MembershipChallenge {
+        Table,
+        Challenge,
+        Did,
+        ExpiresAt,
+    }
+
+    #[async_trait::async_trait]
+    impl MigrationTrait for Migration {
+        async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+            manager
+                .create_table(
+                    Table::create()
+                        .table(Member::Table)
+                        .col(ColumnDef::new(Member::Did).string().not_null().primary_key())
+                        .col(ColumnDef::new(Member::LegalName).string().not_null())
+                        .col(ColumnDef::new(Member::Ldt).string().not_null())
+                        .col(ColumnDef::new(Member::Contact).string().not_null())
+                        .col(ColumnDef::new(Member::DspAddress).string().not_null())
+                        .col(ColumnDef::new(Member::Roles).text().not_null())
+                        .col(ColumnDef::new(Member::State).string().not_null())
+                        .col(ColumnDef::new(Member::StatusIndex).big_integer().not_null().unique_key())
+                        .col(ColumnDef::new(Member::AppliedAt).timestamp_with_time_zone().not_null())
+                        .col(ColumnDef::new(Member::DecidedAt).timestamp_with_time_zone().null())
+                        .to_owned(),
+                )
+                .await?;
+            manager
+                .create_table(
+                    Table::create()
+                        .table(MembershipChallenge::Table)
+                        .col(ColumnDef::new(MembershipChallenge::Challenge).string().not_null().primary_key())
+                        .col(ColumnDef::new(MembershipChallenge::Did).string().not_null())
+                        .col(ColumnDef::new(MembershipChallenge::ExpiresAt).timestamp_with_time_zone().not_null())
                         .to_owned(),
                 )
                 .await

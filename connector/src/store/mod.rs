@@ -3,6 +3,7 @@
 //! Each module holds the queries of one kind of record; every write that touches several tables is one
 //! transaction. List reads are keyset-paged ([`ldt_catalog::paging`]) so their cost does not grow with depth.
 
+pub mod authority;
 pub mod catalog;
 pub mod entity;
 pub mod identity;

@@ -61,7 +61,7 @@ pub async fn start_with(db: Db, adjust: impl FnOnce(&mut Config)) -> TestConnect
     config.management.api_key = Some(API_KEY.to_owned());
     config.dsp.tokens =
         vec![StaticToken { token: DSP_TOKEN.to_owned(), participant: PEER_ID.to_owned(), claims: Default::default() }];
-    config.participant.id = "did:web:provider.example".to_owned();
+    config.participant.id = Some("did:web:provider.example".to_owned());
     config.policy.claims.insert(MEMBERSHIP_CLAIM.to_owned(), "/membership/status".to_owned());
     adjust(&mut config);
     config.validate().expect("the test configuration is valid");

@@ -4,6 +4,8 @@ pub mod dataset;
 pub mod dataset_term;
 pub mod distribution;
 pub mod held_credential;
+pub mod member;
+pub mod membership_challenge;
 pub mod offer;
 pub mod offer_dataset;
 pub mod policy;

@@ -1,0 +1,193 @@
+//! The data-space authority end to end: two LDT connectors apply for membership (proving control of their DID),
+//! the authority's administrator approves, the credentials arrive in their credential services, and then they
+//! read each other's catalogues; suspension, reinstatement and revocation take effect through the status lists; an
+//! unknown connector is refused; members find each other in the registry. Real HTTP, keys and signatures.
+
+mod common;
+
+use common::Db;
+use common::connector::{TestConnector, start_with};
+use ldt_catalog::LdtKind;
+use ldt_catalog::offer::DatasetSelector;
+use ldt_connector::config::Config;
+use ldt_identity::trust::{TrustedIssuer, TrustedIssuers};
+use serde_json::{Value, json};
+
+/// DCP over plain HTTP, nothing cached that would hide a change, room for a message of several credentials.
+fn no_caches(config: &mut Config) {
+    config.server.max_body_bytes = 1 << 20;
+    config.dsp.tokens.clear();
+    config.identity.did_web_https = false;
+    config.identity.presentation_cache_secs = 0;
+    config.identity.status_cache_secs = 0;
+}
+
+async fn authority(auto_approve: &[&str]) -> TestConnector {
+    let auto_approve: Vec<String> = auto_approve.iter().map(|prefix| prefix.to_string()).collect();
+    start_with(Db::Sqlite, move |config| {
+        no_caches(config);
+        config.authority.enabled = true;
+        config.authority.auto_approve = auto_approve;
+    })
+    .await
+}
+
+/// An LDT connector trusting `authority` for every credential type, offering one open dataset.
+async fn ldt(db: Db, authority: &TestConnector) -> TestConnector {
+    let trusted = TrustedIssuers(vec![TrustedIssuer { issuer: authority.state().identity.did.clone(), types: vec![] }]);
+    let ldt = start_with(db, move |config| {
+        no_caches(config);
+        config.identity.trusted_issuers = trusted;
+    })
+    .await;
+    ldt.seed_products(&[common::product("traffic-flow", LdtKind::Raw, &["traffic"])]).await;
+    ldt.seed_policy("open-use", json!({"@type": "Set", "permission": [{"action": "use"}]})).await;
+    ldt.seed_offer("open", "open-use", DatasetSelector::Ids(vec!["traffic-flow".into()])).await;
+    ldt
+}
+
+async fn apply(ldt: &TestConnector, authority: &TestConnector, name: &str) -> Value {
+    let body = json!({"authorityAddress": authority.url(), "legalName": name, "ldt": format!("{name} twin"),
+                      "contact": "data@city.example", "roles": ["DataProviderCredential", "DataConsumerCredential"]});
+    let answer = ldt.post("/membership/apply", &body).await;
+    assert_eq!(answer.status, 201, "{}", answer.text());
+    answer.json()
+}
+
+async fn decide(authority: &TestConnector, did: &str, decision: &str) -> Value {
+    let did: String = url::form_urlencoded::byte_serialize(did.as_bytes()).collect();
+    let answer = authority.post(&format!("/authority/members/{did}/{decision}"), &json!({})).await;
+    assert_eq!(answer.status, 200, "{decision}: {}", answer.text());
+    answer.json()
+}
+
+async fn catalogue_status(consumer: &TestConnector, provider: &TestConnector) -> (u16, String) {
+    let answer = consumer.post("/catalog/request", &json!({"counterPartyAddress": provider.url()})).await;
+    (answer.status.as_u16(), answer.text())
+}
+
+async fn onboarding_suspension_and_revocation(db: Db) {
+    let authority = authority(&[]).await;
+    let traffic = ldt(db, &authority).await;
+    let air = ldt(db, &authority).await;
+    let (traffic_did, air_did) = (traffic.state().identity.did.clone(), air.state().identity.did.clone());
+
+    assert_eq!(apply(&traffic, &authority, "Traffic").await["state"], "pending");
+    assert_eq!(apply(&air, &authority, "Air quality").await["state"], "pending");
+    let (status, text) = catalogue_status(&air, &traffic).await;
+    assert_eq!(status, 424, "an applicant is not yet a member: {text}");
+
+    assert_eq!(decide(&authority, &traffic_did, "approve").await["state"], "approved");
+    assert_eq!(decide(&authority, &air_did, "approve").await["state"], "approved");
+    let held = air.store().held_credentials(&[]).await.unwrap();
+    let kinds: Vec<&str> = held.iter().map(|c| c.kind.as_str()).collect();
+    assert_eq!(kinds, ["MembershipCredential", "DataProviderCredential", "DataConsumerCredential"]);
+
+    let (status, text) = catalogue_status(&air, &traffic).await;
+    assert_eq!(status, 200, "{text}");
+    assert!(text.contains("traffic-flow"), "{text}");
+
+    let token = air.state().identity.dsp_token(&authority.state().identity.did).unwrap();
+    let registry: Value = air
+        .http()
+        .get(format!("{}/authority/participants", authority.url()))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let dids: Vec<&str> = registry.as_array().unwrap().iter().map(|p| p["did"].as_str().unwrap()).collect();
+    assert_eq!(dids, [traffic_did.as_str(), air_did.as_str()]);
+    assert_eq!(registry[0]["dspAddress"], traffic.url());
+
+    decide(&authority, &air_did, "suspend").await;
+    let (status, text) = catalogue_status(&air, &traffic).await;
+    assert!(status == 424 && text.contains("suspended"), "{status}: {text}");
+    decide(&authority, &air_did, "reinstate").await;
+    assert_eq!(catalogue_status(&air, &traffic).await.0, 200);
+    decide(&authority, &air_did, "revoke").await;
+    let (status, text) = catalogue_status(&air, &traffic).await;
+    assert!(status == 424 && text.contains("revoked"), "{status}: {text}");
+    let again = authority
+        .post(
+            &format!(
+                "/authority/members/{}/reinstate",
+                url::form_urlencoded::byte_serialize(air_did.as_bytes()).collect::<String>()
+            ),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(again.status, 409, "a revocation is final: {}", again.text());
+}
+
+#[tokio::test]
+async fn onboarding_suspension_and_revocation_on_sqlite() {
+    onboarding_suspension_and_revocation(Db::Sqlite).await
+}
+
+#[tokio::test]
+async fn onboarding_suspension_and_revocation_on_postgres() {
+    onboarding_suspension_and_revocation(Db::Postgres).await
+}
+
+#[tokio::test]
+async fn a_configured_rule_approves_and_an_unknown_connector_is_refused() {
+    let authority = authority(&["did:web:127.0.0.1"]).await;
+    let traffic = ldt(Db::Sqlite, &authority).await;
+    let stranger = ldt(Db::Sqlite, &authority).await;
+    assert_eq!(apply(&traffic, &authority, "Traffic").await["state"], "approved");
+    let (status, text) = catalogue_status(&stranger, &traffic).await;
+    assert!(status == 424 && text.contains("MembershipCredential"), "{status}: {text}");
+    let registry = stranger.http().get(format!("{}/authority/participants", authority.url())).send().await.unwrap();
+    assert_eq!(registry.status(), 401, "the registry is for members");
+}
+
+#[tokio::test]
+async fn an_application_must_prove_control_of_its_did() {
+    let authority = authority(&[]).await;
+    let applicant = ldt(Db::Sqlite, &authority).await;
+    let http = applicant.http();
+    let did = applicant.state().identity.did.clone();
+    let challenge: Value = http
+        .post(format!("{}/authority/challenge", authority.url()))
+        .json(&json!({"did": did}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let now = chrono::Utc::now().timestamp();
+    let claims = json!({"iss": did, "aud": challenge["authority"], "nonce": challenge["challenge"], "iat": now, "exp": now + 300});
+    let application = |proof: String| {
+        json!({"did": did, "legalName": "X", "ldt": "X twin", "contact": "x@example.org",
+               "dspAddress": applicant.url(), "proof": proof})
+    };
+    let stray = ldt_identity::keys::SigningKey::generate("key-1", ldt_identity::keys::KeyAlgorithm::EdDsa).unwrap();
+    let forged = stray.sign("JWT", &format!("{did}#key-1"), &claims).unwrap();
+    let refused = http
+        .post(format!("{}/authority/applications", authority.url()))
+        .json(&application(forged))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 401, "a key not in the DID document: {}", refused.text().await.unwrap());
+    let key = applicant.state().identity.key();
+    let proof = key.sign("JWT", &format!("{did}#{}", key.id()), &claims).unwrap();
+    let accepted = http
+        .post(format!("{}/authority/applications", authority.url()))
+        .json(&application(proof.clone()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(accepted.status(), 201);
+    let replayed = http
+        .post(format!("{}/authority/applications", authority.url()))
+        .json(&application(proof))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(replayed.status(), 401, "a challenge is used once");
+}
