@@ -384,4 +384,20 @@ mod tests {
         let missing = Config::load(Some(Path::new("/no/such/file.toml"))).unwrap_err().to_string();
         assert!(missing.contains("/no/such/file.toml"), "{missing}");
     }
+
+    /// The example configurations of `deploy/config` load and are valid, and say what the compose file relies on.
+    #[test]
+    fn the_deployment_examples_load() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../deploy/config");
+        let load = |name: &str| Config::load(Some(&dir.join(name))).unwrap_or_else(|error| panic!("{name}: {error}"));
+        let authority = load("authority.toml");
+        assert!(authority.authority.enabled);
+        for ldt in ["traffic.toml", "air-quality.toml"] {
+            let config = load(ldt);
+            let did = ldt_identity::did::did_web(config.server.public_url.as_ref().unwrap()).unwrap();
+            let authority_did = ldt_identity::did::did_web(authority.server.public_url.as_ref().unwrap()).unwrap();
+            assert!(config.identity.trusted_issuers.trusts(&authority_did, &["MembershipCredential".into()]), "{ldt}");
+            assert!(authority.authority.auto_approve.iter().any(|prefix| did.starts_with(prefix.as_str())), "{ldt}");
+        }
+    }
 }
