@@ -2,6 +2,9 @@
 //! this connector's own document, `did:web` addresses, and `did:key` / `did:jwk`, which resolve without a network
 //! (the ssi crates `did-method-key` and `did-jwk`). Fetching a `did:web` document is the connector's job.
 
+use std::fmt;
+use std::sync::{Arc, Mutex};
+
 use serde::{Deserialize, Serialize};
 use url::Url;
 
@@ -37,7 +40,53 @@ pub struct DidDocument {
     /// Endpoints of the subject: its DSP connector, its credential service.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub service: Vec<Service>,
+    /// The keys already read from the methods' JWKs.
+    #[serde(skip)]
+    keys: KeyCache,
 }
+
+/// Keys read from a document's JWKs, with the JWK each was read from: a document resolved once and kept in a cache
+/// does not decode its keys again on every verification, and a changed JWK is never answered from here.
+#[derive(Clone, Default)]
+struct KeyCache(Arc<Mutex<Vec<CachedKey>>>);
+
+/// A method id, the JWK read, and the key.
+type CachedKey = (String, serde_json::Value, Arc<VerifyingKey>);
+
+impl PartialEq for KeyCache {
+    /// A cache says nothing about the document: any two are equal.
+    fn eq(&self, _: &KeyCache) -> bool {
+        true
+    }
+}
+
+impl fmt::Debug for KeyCache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("KeyCache")
+    }
+}
+
+impl KeyCache {
+    /// The key of method `id` read from `jwk`, from the cache or read now.
+    fn key(&self, id: &str, jwk: &serde_json::Value) -> Result<Arc<VerifyingKey>, KeyError> {
+        let cached = |entries: &Vec<CachedKey>| {
+            entries.iter().find(|(kid, seen, _)| kid == id && seen == jwk).map(|(_, _, key)| key.clone())
+        };
+        if let Some(key) = cached(&self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())) {
+            return Ok(key);
+        }
+        let key = Arc::new(VerifyingKey::from_jwk(jwk)?);
+        let mut entries = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if entries.len() >= MAX_CACHED_KEYS {
+            entries.clear();
+        }
+        entries.push((id.to_owned(), jwk.clone(), key.clone()));
+        Ok(key)
+    }
+}
+
+/// The most keys a document keeps read (a document may list many methods; few are used).
+const MAX_CACHED_KEYS: usize = 16;
 
 /// A verification method: a public key.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -180,6 +229,7 @@ impl DidDocument {
                     service_endpoint: endpoint,
                 })
                 .collect(),
+            keys: KeyCache::default(),
         }
     }
 
@@ -192,7 +242,7 @@ impl DidDocument {
     ///
     /// A document that lists methods under the relationship must list this one there; a document that lists
     /// none under it (many publish only `verificationMethod`) accepts any of its methods.
-    pub fn key(&self, kid: &str, relationship: Relationship) -> Result<VerifyingKey, DidError> {
+    pub fn key(&self, kid: &str, relationship: Relationship) -> Result<Arc<VerifyingKey>, DidError> {
         let wanted = self.absolute(kid);
         let listed = match relationship {
             Relationship::Authentication => &self.authentication,
@@ -226,7 +276,7 @@ impl DidDocument {
             .public_key_jwk
             .as_ref()
             .ok_or_else(|| key(KeyError::Unsupported("the method has no `publicKeyJwk`".into())))?;
-        VerifyingKey::from_jwk(jwk).map_err(key)
+        self.keys.key(&wanted, jwk).map_err(key)
     }
 
     /// `id` as a DID URL of this document.

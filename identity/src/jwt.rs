@@ -106,7 +106,7 @@ impl<C> Jwt<'_, C> {
         if self.header.alg != expected {
             return Err(JwtError::Algorithm { expected, found: self.header.alg.clone() });
         }
-        key.verifier().verify(self.signed.as_bytes(), &self.signature).map_err(|_| JwtError::Signature)
+        if key.verify(self.signed.as_bytes(), &self.signature) { Ok(()) } else { Err(JwtError::Signature) }
     }
 }
 

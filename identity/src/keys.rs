@@ -6,11 +6,13 @@
 
 use std::fmt;
 
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use josekit::jwk::Jwk;
 use josekit::jwk::alg::ec::EcCurve;
 use josekit::jwk::alg::ed::EdCurve;
-use josekit::jws::{ES256, EdDSA, JwsHeader, JwsSigner, JwsVerifier};
+use josekit::jws::{ES256, EdDSA, JwsHeader, JwsSigner};
 use serde::{Deserialize, Serialize};
 
 /// A signature algorithm of this connector's keys.
@@ -128,10 +130,18 @@ impl SigningKey {
     }
 }
 
-/// A public key that verifies JWS signatures.
+/// A public key that verifies JWS signatures: Ed25519 with `ed25519-dalek`, P-256 with `ring` (both measured several
+/// times faster here than OpenSSL 3.0 through josekit, which looks up its providers on every call). Signing stays
+/// with josekit.
 pub struct VerifyingKey {
     algorithm: KeyAlgorithm,
-    verifier: Box<dyn JwsVerifier>,
+    verifier: Verifier,
+}
+
+enum Verifier {
+    Ed25519(ed25519_dalek::VerifyingKey),
+    /// The uncompressed point (`04 || x || y`), as ring reads it.
+    P256(Vec<u8>),
 }
 
 impl fmt::Debug for VerifyingKey {
@@ -144,11 +154,26 @@ impl VerifyingKey {
     /// The key of a public JWK (`OKP` Ed25519 or `EC` P-256); private members, if any, are ignored.
     pub fn from_jwk(jwk: &serde_json::Value) -> Result<VerifyingKey, KeyError> {
         let algorithm = KeyAlgorithm::of_jwk(jwk)?;
-        let map = jwk.as_object().ok_or_else(|| malformed("a JWK is a JSON object"))?;
-        let jwk = Jwk::from_map(map.clone()).map_err(malformed)?.to_public_key().map_err(malformed)?;
-        let verifier: Box<dyn JwsVerifier> = match algorithm {
-            KeyAlgorithm::EdDsa => Box::new(EdDSA.verifier_from_jwk(&jwk).map_err(malformed)?),
-            KeyAlgorithm::Es256 => Box::new(ES256.verifier_from_jwk(&jwk).map_err(malformed)?),
+        let verifier = match algorithm {
+            KeyAlgorithm::EdDsa => {
+                let x = jwk.get("x").and_then(|x| x.as_str()).ok_or_else(|| malformed("an OKP key has no `x`"))?;
+                let bytes: [u8; 32] = URL_SAFE_NO_PAD
+                    .decode(x)
+                    .ok()
+                    .and_then(|bytes| bytes.try_into().ok())
+                    .ok_or_else(|| malformed("`x` is not 32 bytes of base64url"))?;
+                Verifier::Ed25519(ed25519_dalek::VerifyingKey::from_bytes(&bytes).map_err(malformed)?)
+            }
+            KeyAlgorithm::Es256 => {
+                let mut point = vec![4];
+                for name in ["x", "y"] {
+                    let text =
+                        jwk.get(name).and_then(|c| c.as_str()).ok_or_else(|| malformed(format!("no `{name}`")))?;
+                    let bytes = URL_SAFE_NO_PAD.decode(text).ok().filter(|bytes| bytes.len() == 32);
+                    point.extend(bytes.ok_or_else(|| malformed(format!("`{name}` is not 32 bytes of base64url")))?);
+                }
+                Verifier::P256(point)
+            }
         };
         Ok(VerifyingKey { algorithm, verifier })
     }
@@ -158,9 +183,17 @@ impl VerifyingKey {
         self.algorithm
     }
 
-    /// The JOSE verifier.
-    pub(crate) fn verifier(&self) -> &dyn JwsVerifier {
-        self.verifier.as_ref()
+    /// Whether `signature` is this key's signature of `message` (JWS form: raw `R || S` for both algorithms).
+    pub fn verify(&self, message: &[u8], signature: &[u8]) -> bool {
+        match &self.verifier {
+            Verifier::Ed25519(key) => ed25519_dalek::Signature::from_slice(signature)
+                .is_ok_and(|signature| key.verify_strict(message, &signature).is_ok()),
+            Verifier::P256(point) => {
+                ring::signature::UnparsedPublicKey::new(&ring::signature::ECDSA_P256_SHA256_FIXED, point)
+                    .verify(message, signature)
+                    .is_ok()
+            }
+        }
     }
 }
 
@@ -299,9 +332,12 @@ mod tests {
             let jws = key.sign("JWT", "did:example:a#key-1", &serde_json::json!({"a": 1})).unwrap();
             let verifying = VerifyingKey::from_jwk(key.public_jwk()).unwrap();
             assert!(key.public_jwk().get("d").is_none());
-            josekit::jws::deserialize_compact(&jws, verifying.verifier()).unwrap();
+            let (signed, signature) = jws.rsplit_once('.').unwrap();
+            let signature = URL_SAFE_NO_PAD.decode(signature).unwrap();
+            assert!(verifying.verify(signed.as_bytes(), &signature));
+            assert!(!verifying.verify(format!("{signed}x").as_bytes(), &signature));
             let other = VerifyingKey::from_jwk(SigningKey::generate("k", algorithm).unwrap().public_jwk()).unwrap();
-            assert!(josekit::jws::deserialize_compact(&jws, other.verifier()).is_err());
+            assert!(!other.verify(signed.as_bytes(), &signature));
         }
     }
 }

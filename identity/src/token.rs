@@ -137,7 +137,7 @@ impl<'a> Unverified<'a> {
                 kid: kid.into(),
             });
         }
-        jwt.verify(&document.key(kid, Relationship::CapabilityInvocation)?)?;
+        jwt.verify(&*document.key(kid, Relationship::CapabilityInvocation)?)?;
         if !claims.aud.contains(own_did) {
             return Err(TokenError::Audience(claims.aud.clone()));
         }

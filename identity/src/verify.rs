@@ -205,7 +205,7 @@ impl<'a> Presentation<'a> {
             return Err(PresentationError::NotTheCaller { holder: did_of(kid).to_owned(), caller: caller.to_owned() });
         }
         let document = documents.get(caller).ok_or_else(|| DidError::UnknownKey(kid.to_owned()))?;
-        self.jwt.verify(&document.key(kid, Relationship::Authentication)?)?;
+        self.jwt.verify(&*document.key(kid, Relationship::Authentication)?)?;
         // A presentation is for one verifier and short-lived: both `aud` and `exp` are required.
         if !self.jwt.claims.aud.as_ref().is_some_and(|audience| audience.contains(verifier.own_did)) {
             return Err(PresentationError::Audience);
@@ -274,7 +274,7 @@ async fn check_credential(
             if did_of(kid) != issuer {
                 return Err(Refusal::Did(DidError::UnknownKey(kid.to_owned())));
             }
-            jwt.verify(&document.key(kid, Relationship::AssertionMethod)?)?;
+            jwt.verify(&*document.key(kid, Relationship::AssertionMethod)?)?;
         }
         Securing::Embedded(json) => {
             let keys: HashMap<String, Value> = document
@@ -339,7 +339,7 @@ pub fn verify_status_list(jwt: &str, document: &DidDocument, now: DateTime<Utc>)
     if did_of(kid) != document.id {
         return Err(Refusal::Did(DidError::UnknownKey(kid.to_owned())));
     }
-    parsed.verify(&document.key(kid, Relationship::AssertionMethod)?)?;
+    parsed.verify(&*document.key(kid, Relationship::AssertionMethod)?)?;
     let json = match &parsed.claims.vc {
         Some(vc) => vc.clone(),
         None => Value::Object(parsed.claims.document.clone()),
