@@ -37,6 +37,27 @@ enum Command {
     /// Check and try ODRL policies with this connector's policy engine.
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Rotate this connector's signing key (takes effect at the next start; the old key stays published).
+    RotateKey {
+        /// A TOML configuration file; `LDT_` environment variables override it.
+        #[arg(long, short)]
+        config: Option<PathBuf>,
+        /// The new key's algorithm.
+        #[arg(long, value_enum, default_value = "ed-dsa")]
+        algorithm: AlgorithmArg,
+        /// Forget keys retired more than this many days ago (what they signed stops verifying).
+        #[arg(long)]
+        forget_retired_days: Option<u32>,
+    },
+}
+
+/// A key algorithm.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum AlgorithmArg {
+    /// Ed25519.
+    EdDsa,
+    /// P-256.
+    Es256,
 }
 
 #[derive(Debug, Subcommand)]
@@ -97,7 +118,7 @@ impl From<ScopeArg> for Scope {
 async fn main() -> ExitCode {
     let cli = Cli::parse();
     let filter = EnvFilter::try_from_env("LDT_LOG").unwrap_or_else(|_| match cli.command {
-        Command::Demo(_) | Command::Policy(_) => EnvFilter::new("warn"),
+        Command::Demo(_) | Command::Policy(_) | Command::RotateKey { .. } => EnvFilter::new("warn"),
         Command::Serve { .. } | Command::Authority { .. } => EnvFilter::new("info"),
     });
     tracing_subscriber::fmt().with_env_filter(filter).with_target(false).init();
@@ -106,6 +127,9 @@ async fn main() -> ExitCode {
         Command::Authority { config } => serve(config, true).await,
         Command::Demo(args) => demo::run(args).await,
         Command::Policy(command) => return policy(command),
+        Command::RotateKey { config, algorithm, forget_retired_days } => {
+            rotate_key(config, algorithm, forget_retired_days).await
+        }
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -136,6 +160,18 @@ fn policy(command: PolicyCommand) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+async fn rotate_key(config: Option<PathBuf>, algorithm: AlgorithmArg, forget_days: Option<u32>) -> anyhow::Result<()> {
+    let config = Config::load(config.as_deref())?;
+    let algorithm = match algorithm {
+        AlgorithmArg::EdDsa => ldt_identity::keys::KeyAlgorithm::EdDsa,
+        AlgorithmArg::Es256 => ldt_identity::keys::KeyAlgorithm::Es256,
+    };
+    let before = forget_days.map(|days| chrono::Utc::now() - chrono::TimeDelta::days(days.into()));
+    let id = ldt_connector::dcp::rotate_keys(&config, algorithm, before).await?;
+    println!("new signing key `{id}`; it signs from the next start, and the previous key stays published");
+    Ok(())
 }
 
 async fn serve(config: Option<PathBuf>, authority: bool) -> anyhow::Result<()> {

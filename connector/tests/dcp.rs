@@ -225,3 +225,27 @@ async fn the_did_document_is_public_and_the_credential_service_is_not() {
     let unknown = authority.deliver(&member, vec!["not-a-jwt".into()]).await;
     assert_eq!(unknown, 400, "a malformed credential is refused");
 }
+
+#[tokio::test]
+async fn after_a_key_rotation_old_and_new_tokens_verify() {
+    let authority = TestAuthority::start().await;
+    let provider = provider(Db::Sqlite, &authority).await;
+    let member = start_with(Db::Sqlite, trusting(&[&authority])).await;
+    authority.admit(&member, 1).await;
+    let provider_did = provider.state().identity.did.clone();
+    assert_eq!(dsp_catalog(&provider, &member.state().identity.dsp_token(&provider_did).unwrap()).await.status, 200);
+    let before = member.state().identity.dsp_token(&provider_did).unwrap();
+    let member = member
+        .restart_with(async |config| {
+            let id = ldt_connector::dcp::rotate_keys(config, KeyAlgorithm::Es256, None).await.unwrap();
+            assert_eq!(id, "key-2");
+        })
+        .await;
+    let identity = &member.state().identity;
+    assert_eq!(identity.key().id(), "key-2");
+    assert_eq!(identity.document.verification_method.len(), 2, "the old key stays published");
+    let after = identity.dsp_token(&provider_did).unwrap();
+    let answer = dsp_catalog(&provider, &after).await;
+    assert_eq!(answer.status, 200, "the provider refetches a document that lacks the new key: {}", answer.text());
+    assert_eq!(dsp_catalog(&provider, &before).await.status, 200, "a token of the old key still verifies");
+}

@@ -122,6 +122,11 @@ impl<'a> Unverified<'a> {
         &self.0.claims.iss
     }
 
+    /// The id of the key it claims to be signed with (`kid`), if it names one.
+    pub fn key_id(&self) -> Option<&str> {
+        self.0.header.kid.as_deref()
+    }
+
     /// Verifies the token against the sender's DID `document`, for the receiver `own_did`, at `now`: the key
     /// (`kid`) is the issuer's and listed for capability invocation, the signature holds, `iss` = `sub` = the
     /// document's DID, the audience is `own_did`, the time window holds with bounded skew, the lifetime is at most

@@ -111,6 +111,28 @@ impl Identity {
     }
 }
 
+/// Rotates this connector's key (in the key store of `config`'s data directory): a new key of `algorithm` signs
+/// from the next start; the previous one stays published, so what it signed keeps verifying. Keys retired before
+/// `forget_before` are forgotten. Returns the new key's id.
+pub async fn rotate_keys(
+    config: &Config,
+    algorithm: ldt_identity::keys::KeyAlgorithm,
+    forget_before: Option<chrono::DateTime<Utc>>,
+) -> anyhow::Result<String> {
+    let path = config.data_dir.join(KEY_STORE);
+    let text = tokio::fs::read_to_string(&path).await.with_context(|| format!("the key store {}", path.display()))?;
+    let mut ring = KeyRing::from_json(&text)?;
+    let id = ring.rotate(algorithm, Utc::now())?.id().to_owned();
+    if let Some(before) = forget_before {
+        ring.forget_retired(before);
+    }
+    let staged = format!("{KEY_STORE}.new");
+    let _ = tokio::fs::remove_file(config.data_dir.join(&staged)).await;
+    crate::secrets::write_private(&config.data_dir, &staged, &ring.to_json()).await?;
+    tokio::fs::rename(config.data_dir.join(&staged), &path).await?;
+    Ok(id)
+}
+
 /// The key ring of the key store file, generated with the configured algorithm when there is none.
 async fn load_keys(dir: &Path, config: &Config) -> anyhow::Result<KeyRing> {
     let path = dir.join(KEY_STORE);

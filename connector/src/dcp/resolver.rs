@@ -45,6 +45,12 @@ impl DidResolver {
         Ok(self.cache.put(did, document).await)
     }
 
+    /// The document of `did` fetched anew (a cached one may predate a key rotation).
+    pub async fn refresh(&self, did: &str) -> Result<Arc<DidDocument>, String> {
+        self.cache.forget(did).await;
+        self.resolve(did).await
+    }
+
     async fn fetch(&self, did: &str) -> Result<DidDocument, String> {
         let url = did_web_url(did, self.https).map_err(|error| error.to_string())?;
         let response = self

@@ -74,7 +74,13 @@ impl CallerVerifier {
     pub async fn verify_token(&self, token: &str) -> Result<SelfIssued, String> {
         let now = Utc::now();
         let unverified = Unverified::parse(token).map_err(|error| format!("the token: {error}"))?;
-        let document = self.resolver.resolve(unverified.issuer()).await?;
+        let mut document = self.resolver.resolve(unverified.issuer()).await?;
+        if let Some(kid) = unverified.key_id()
+            && !document.verification_method.iter().any(|method| method.id == kid)
+        {
+            // Signed with a key the cached document does not have yet: the caller may have rotated its keys.
+            document = self.resolver.refresh(unverified.issuer()).await?;
+        }
         let claims =
             unverified.verify(&document, &self.identity.did, now).map_err(|error| format!("the token: {error}"))?;
         let expires = DateTime::from_timestamp(claims.exp, 0).unwrap_or(now);

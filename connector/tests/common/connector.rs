@@ -130,10 +130,17 @@ impl TestConnector {
 
     /// Stops it and starts it again on the same port, data directory and database.
     pub async fn restart(self) -> TestConnector {
+        self.restart_with(async |_| {}).await
+    }
+
+    /// Stops it, runs `between` with its configuration, and starts it again on the same port, data directory and
+    /// database.
+    pub async fn restart_with(self, between: impl AsyncFnOnce(&Config)) -> TestConnector {
         let TestConnector { running, http, _dir } = self;
         let mut config = (*running.state.config).clone();
         config.server.bind = running.local_addr;
         running.stop().await.expect("the connector stops cleanly");
+        between(&config).await;
         let running = app::start(config).await.expect("the test connector starts again");
         TestConnector { running, http, _dir }
     }
