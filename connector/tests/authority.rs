@@ -87,17 +87,9 @@ async fn onboarding_suspension_and_revocation(db: Db) {
     assert_eq!(status, 200, "{text}");
     assert!(text.contains("traffic-flow"), "{text}");
 
-    let token = air.state().identity.dsp_token(&authority.state().identity.did).unwrap();
-    let registry: Value = air
-        .http()
-        .get(format!("{}/authority/participants", authority.url()))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let answer = air.post("/participants/request", &json!({"authorityAddress": authority.url()})).await;
+    assert_eq!(answer.status, 200, "{}", answer.text());
+    let registry = answer.json();
     let dids: Vec<&str> = registry.as_array().unwrap().iter().map(|p| p["did"].as_str().unwrap()).collect();
     assert_eq!(dids, [traffic_did.as_str(), air_did.as_str()]);
     assert_eq!(registry[0]["dspAddress"], traffic.url());
@@ -142,6 +134,10 @@ async fn a_configured_rule_approves_and_an_unknown_connector_is_refused() {
     assert!(status == 424 && text.contains("MembershipCredential"), "{status}: {text}");
     let registry = stranger.http().get(format!("{}/authority/participants", authority.url())).send().await.unwrap();
     assert_eq!(registry.status(), 401, "the registry is for members");
+    let through_management =
+        stranger.post("/participants/request", &json!({"authorityAddress": authority.url()})).await;
+    assert_eq!(through_management.status, 424, "{}", through_management.text());
+    assert!(through_management.text().contains("MembershipCredential"), "{}", through_management.text());
 }
 
 #[tokio::test]

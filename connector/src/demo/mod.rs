@@ -64,7 +64,8 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     onboard(&authority, &[("Traffic LDT of Eindhoven", &traffic), ("Air-quality LDT of Eindhoven", &air_quality)])
         .await?;
     seed_traffic_ldt(&traffic).await?;
-    show_traffic_catalog(&air_quality, &traffic).await?;
+    let traffic_address = find_in_registry(&air_quality, &authority, "Traffic LDT of Eindhoven").await?;
+    show_traffic_catalog(&air_quality, &traffic_address).await?;
     show_refusal(&stranger, &traffic).await?;
 
     let connectors = [("authority", &authority), ("traffic LDT", &traffic), ("air-quality LDT", &air_quality)];
@@ -156,10 +157,29 @@ async fn seed_traffic_ldt(traffic: &RunningConnector) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Step: the air-quality LDT looks the LDT `ldt` up in the authority's participant registry; its address.
+async fn find_in_registry(
+    air_quality: &RunningConnector,
+    authority: &RunningConnector,
+    ldt: &str,
+) -> anyhow::Result<String> {
+    print::heading("The air-quality LDT looks up the data space's members in the authority's registry");
+    let members = manage(air_quality, "/participants/request", &json!({"authorityAddress": authority.url()})).await?;
+    let mut address = None;
+    for member in members.as_array().into_iter().flatten() {
+        let text = |key: &str| member[key].as_str().unwrap_or_default().to_owned();
+        println!("  {:<30} {}  {}", text("ldt"), text("did"), text("dspAddress"));
+        if text("ldt") == ldt {
+            address = Some(text("dspAddress"));
+        }
+    }
+    address.with_context(|| format!("{ldt} is not in the registry"))
+}
+
 /// Step: the air-quality LDT reads the traffic LDT's catalogue over DSP and shows it.
-async fn show_traffic_catalog(air_quality: &RunningConnector, traffic: &RunningConnector) -> anyhow::Result<()> {
+async fn show_traffic_catalog(air_quality: &RunningConnector, traffic: &str) -> anyhow::Result<()> {
     print::heading("The air-quality LDT reads the traffic LDT's catalogue over the Dataspace Protocol (DCP tokens)");
-    let catalog = manage(air_quality, "/catalog/request", &json!({"counterPartyAddress": traffic.url()}))
+    let catalog = manage(air_quality, "/catalog/request", &json!({"counterPartyAddress": traffic}))
         .await
         .context("reading the traffic LDT's catalogue")?;
     print!("{}", print::catalog(&catalog));

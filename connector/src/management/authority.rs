@@ -153,3 +153,50 @@ pub async fn apply(
     }
     Ok((StatusCode::CREATED, Json(body)))
 }
+
+/// Which authority's registry to read.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RegistryRequest {
+    /// The authority's address (its connector's root URL).
+    pub authority_address: String,
+    /// The authority's DID; defaults to the `did:web` DID of `authorityAddress`.
+    #[serde(default)]
+    pub authority_id: Option<String>,
+}
+
+/// Read the data space's participant registry from its authority (members only: this connector authenticates with
+/// its DCP token and membership credential): each member's DID, name, LDT, roles and connector address — where to
+/// ask for catalogues.
+#[utoipa::path(post, path = "/participants/request", tag = "authority", request_body = RegistryRequest,
+    responses((status = 200, description = "The members", body = Vec<Object>), (status = 400, body = Problem),
+              (status = 424, body = Problem)))]
+pub async fn registry(
+    State(state): State<AppState>,
+    ApiJson(request): ApiJson<RegistryRequest>,
+) -> Result<Json<Value>, Problem> {
+    let mut base = url::Url::parse(&request.authority_address)
+        .map_err(|_| Problem::invalid_field("/authorityAddress", "must be an http(s) URL"))?;
+    let failed = |error: String| Problem::new(StatusCode::FAILED_DEPENDENCY, error);
+    let authority = match request.authority_id {
+        Some(did) => did,
+        None => ldt_identity::did::did_web(&base).map_err(|error| failed(error.to_string()))?,
+    };
+    let token = state.identity.dsp_token(&authority).map_err(|error| failed(error.to_string()))?;
+    let path = format!("{}/authority/participants", base.path().trim_end_matches('/'));
+    base.set_path(&path);
+    let response = state
+        .dsp_client
+        .http()
+        .get(base.clone())
+        .bearer_auth(token)
+        .send()
+        .await
+        .map_err(|error| failed(format!("could not reach the authority: {error}")))?;
+    let status = response.status();
+    let body: Value = response.json().await.unwrap_or(Value::Null);
+    if !status.is_success() {
+        return Err(failed(format!("{base} answered {status}: {body}")));
+    }
+    Ok(Json(body))
+}

@@ -73,6 +73,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .routes(routes!(authority::members))
         .routes(routes!(authority::decide))
         .routes(routes!(authority::apply))
+        .routes(routes!(authority::registry))
         .split_for_parts();
     let document: Arc<[u8]> =
         api.to_json().map(|json| json.into_bytes().into()).unwrap_or_else(|_| Arc::from(&b"{}"[..]));
