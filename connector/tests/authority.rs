@@ -187,3 +187,54 @@ async fn an_application_must_prove_control_of_its_did() {
         .unwrap();
     assert_eq!(replayed.status(), 401, "a challenge is used once");
 }
+
+#[tokio::test]
+async fn a_member_renews_its_credentials_through_the_issuer_service() {
+    let authority = authority(&["did:web:127.0.0.1"]).await;
+    let member = ldt(Db::Sqlite, &authority).await;
+    let stranger = ldt(Db::Sqlite, &authority).await;
+    apply(&member, &authority, "Traffic").await;
+    let authority_did = authority.state().identity.did.clone();
+    let metadata: Value = member
+        .http()
+        .get(format!("{}/authority/issuer/metadata", authority.url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(metadata["issuer"], authority_did.as_str());
+    assert_eq!(metadata["credentialsSupported"].as_array().unwrap().len(), 4);
+
+    let request = |credentials: Value| json!({"authorityAddress": authority.url(), "credentials": credentials});
+    let answer = member.post("/membership/credentials/request", &request(json!(["MembershipCredential"]))).await;
+    assert_eq!(answer.status, 201, "{}", answer.text());
+    let location = answer.json()["location"].as_str().unwrap().to_owned();
+    let holder_pid = answer.json()["holderPid"].as_str().unwrap().to_owned();
+    let mut status = Value::Null;
+    for _ in 0..100 {
+        let token = member.state().identity.self_issued(&authority_did, None).unwrap();
+        let url = format!("{}{location}", authority.url());
+        status = member.http().get(url).bearer_auth(token).send().await.unwrap().json().await.unwrap();
+        if status["status"] != "RECEIVED" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(status["status"], "ISSUED", "{status}");
+    assert_eq!(status["holderPid"], holder_pid.as_str());
+    let memberships = member.store().held_credentials(&["MembershipCredential".into()]).await.unwrap();
+    assert_eq!(memberships.len(), 2, "the renewed membership arrived");
+
+    let token = stranger.state().identity.self_issued(&authority_did, None).unwrap();
+    let foreign =
+        stranger.http().get(format!("{}{location}", authority.url())).bearer_auth(token).send().await.unwrap();
+    assert_eq!(foreign.status(), 404, "a request's status is for its holder only");
+    let not_entitled =
+        member.post("/membership/credentials/request", &request(json!(["ComponentProviderCredential"]))).await;
+    assert_eq!(not_entitled.status, 424, "{}", not_entitled.text());
+    assert!(not_entitled.text().contains("not entitled"), "{}", not_entitled.text());
+    let not_member = stranger.post("/membership/credentials/request", &request(json!(["MembershipCredential"]))).await;
+    assert_eq!(not_member.status, 424, "{}", not_member.text());
+}

@@ -639,6 +639,7 @@ async fn the_api_key_is_required_on_every_route() {
         (Method::POST, "/authority/members/did%3Aweb%3Ax/approve", None),
         (Method::POST, "/membership/apply", Some(json!({"authorityAddress": "http://127.0.0.1:9"}))),
         (Method::POST, "/participants/request", Some(json!({"authorityAddress": "http://127.0.0.1:9"}))),
+        (Method::POST, "/membership/credentials/request", Some(json!({"authorityAddress": "http://127.0.0.1:9"}))),
         (Method::GET, "/openapi.json", None),
     ];
     let wrong_keys =
@@ -700,13 +701,14 @@ async fn the_openapi_document_describes_every_path_and_the_key() {
         ("/authority/members/{did}/{decision}", &["post"][..]),
         ("/membership/apply", &["post"][..]),
         ("/participants/request", &["post"][..]),
+        ("/membership/credentials/request", &["post"][..]),
     ] {
         let item = paths.get(path).unwrap_or_else(|| panic!("{path} is missing: {:?}", paths.keys()));
         for method in methods {
             assert!(item.get(*method).is_some(), "{method} {path} is missing");
         }
     }
-    assert_eq!(paths.len(), 12, "unexpected paths: {:?}", paths.keys());
+    assert_eq!(paths.len(), 13, "unexpected paths: {:?}", paths.keys());
     let scheme = &document["components"]["securitySchemes"]["api_key"];
     assert_eq!(scheme["type"], "apiKey", "{scheme}");
     assert_eq!(scheme["in"], "header", "{scheme}");

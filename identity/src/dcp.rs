@@ -129,6 +129,130 @@ impl CredentialMessage {
     }
 }
 
+/// `CredentialRequestMessage`: a holder asks an issuer service for credentials (by the ids of its
+/// `credentialsSupported`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialRequest {
+    /// `@context`.
+    #[serde(rename = "@context", default = "dcp_context")]
+    pub context: Vec<String>,
+    /// `CredentialRequestMessage`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The holder's id of the request.
+    pub holder_pid: String,
+    /// The credential objects asked for, by id.
+    pub credentials: Vec<CredentialReference>,
+}
+
+/// A reference to a `CredentialObject` of an issuer's metadata.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CredentialReference {
+    /// The credential object's id.
+    pub id: String,
+}
+
+impl CredentialRequest {
+    /// A request for the credential objects `ids`.
+    pub fn new(holder_pid: String, ids: impl IntoIterator<Item = String>) -> CredentialRequest {
+        CredentialRequest {
+            context: dcp_context(),
+            kind: "CredentialRequestMessage".into(),
+            holder_pid,
+            credentials: ids.into_iter().map(|id| CredentialReference { id }).collect(),
+        }
+    }
+}
+
+/// `CredentialStatus`: where a credential request stands.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialStatus {
+    /// `@context`.
+    #[serde(rename = "@context", default = "dcp_context")]
+    pub context: Vec<String>,
+    /// `CredentialStatus`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The issuer's id of the request.
+    pub issuer_pid: String,
+    /// The holder's id of the request.
+    pub holder_pid: String,
+    /// `RECEIVED`, `REJECTED` or `ISSUED`.
+    pub status: String,
+}
+
+impl CredentialStatus {
+    /// The status of a request.
+    pub fn new(issuer_pid: String, holder_pid: String, status: String) -> CredentialStatus {
+        CredentialStatus { context: dcp_context(), kind: "CredentialStatus".into(), issuer_pid, holder_pid, status }
+    }
+}
+
+/// `IssuerMetadata`: what an issuer service issues.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IssuerMetadata {
+    /// `@context`.
+    #[serde(rename = "@context", default = "dcp_context")]
+    pub context: Vec<String>,
+    /// `IssuerMetadata`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The issuer's DID.
+    pub issuer: String,
+    /// The credentials it issues.
+    pub credentials_supported: Vec<CredentialObject>,
+}
+
+/// A `CredentialObject`: one kind of credential an issuer issues, with every member DCP requires in metadata.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialObject {
+    /// Its id, used in requests.
+    pub id: String,
+    /// `CredentialObject`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The credential type, e.g. `MembershipCredential`.
+    pub credential_type: String,
+    /// Where its schema is.
+    pub credential_schema: String,
+    /// Why it is offered.
+    pub offer_reason: String,
+    /// The DID methods a holder may bind it to.
+    pub binding_methods: Vec<String>,
+    /// The DCP profile: `vc20-bssl/jwt`.
+    pub profile: String,
+    /// What a holder must present to get it (a DIF presentation definition).
+    pub issuance_policy: serde_json::Value,
+}
+
+impl IssuerMetadata {
+    /// The metadata of `issuer`, issuing `credentials` (id = type) as VC 2.0 JWTs with Bitstring status lists.
+    pub fn new(issuer: &str, credentials: &[&str], schema_base: &str) -> IssuerMetadata {
+        IssuerMetadata {
+            context: dcp_context(),
+            kind: "IssuerMetadata".into(),
+            issuer: issuer.to_owned(),
+            credentials_supported: credentials
+                .iter()
+                .map(|kind| CredentialObject {
+                    id: (*kind).to_owned(),
+                    kind: "CredentialObject".into(),
+                    credential_type: (*kind).to_owned(),
+                    credential_schema: format!("{schema_base}/{kind}"),
+                    offer_reason: "reissue".into(),
+                    binding_methods: vec!["did:web".into()],
+                    profile: "vc20-bssl/jwt".into(),
+                    issuance_policy: serde_json::json!({"id": format!("{kind}-policy"), "input_descriptors": []}),
+                })
+                .collect(),
+        }
+    }
+}
+
 /// What a presentation scope asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Scope {

@@ -27,7 +27,10 @@ use std::sync::OnceLock;
 use chrono::{DateTime, TimeDelta, Utc};
 use common::Party;
 use jsonschema::{Registry, Validator};
-use ldt_identity::dcp::{CredentialMessage, DCP_CONTEXT, PresentationQuery, PresentationResponse, Scope};
+use ldt_identity::dcp::{
+    CredentialMessage, CredentialRequest, CredentialStatus, DCP_CONTEXT, IssuerMetadata, PresentationQuery,
+    PresentationResponse, Scope,
+};
 use ldt_identity::keys::KeyAlgorithm;
 use ldt_identity::status_list::{StatusListKind, StatusPurpose};
 use ldt_identity::vc::{self, Credential, VcVersion};
@@ -45,8 +48,12 @@ const DCP_BASE: &str = "https://w3id.org/dspace-dcp/v1.0/";
 const DIF_BASE: &str = "https://identity.foundation/";
 
 /// Every copied schema: the base its `$ref`s give it, and its path in the data folder and under that base.
-const SCHEMAS: [(&str, &str); 8] = [
+const SCHEMAS: [(&str, &str); 12] = [
     (DCP_BASE, "common/context-schema.json"),
+    (DCP_BASE, "issuance/issuer-metadata-schema.json"),
+    (DCP_BASE, "issuance/credential-object-schema.json"),
+    (DCP_BASE, "issuance/credential-request-message-schema.json"),
+    (DCP_BASE, "issuance/credential-status-schema.json"),
     (DCP_BASE, "presentation/presentation-query-message-schema.json"),
     (DCP_BASE, "presentation/presentation-response-message-schema.json"),
     (DCP_BASE, "issuance/credential-message-schema.json"),
@@ -78,6 +85,9 @@ fn read_json(path: &str) -> Value {
 
 /// The validators of the message schemas, compiled once.
 struct Schemas {
+    metadata: Validator,
+    request: Validator,
+    status: Validator,
     query: Validator,
     response: Validator,
     credential: Validator,
@@ -119,7 +129,11 @@ fn schemas() -> &'static Schemas {
                 .unwrap_or_else(|error| panic!("cannot compile {name}: {error}"))
         };
         let credential = read_json(CREDENTIAL_SCHEMA);
+        let named = |path: &str| compile(&read_json(path), path);
         Schemas {
+            metadata: named("issuance/issuer-metadata-schema.json"),
+            request: named("issuance/credential-request-message-schema.json"),
+            status: named("issuance/credential-status-schema.json"),
             query: compile(&read_json(QUERY_SCHEMA), QUERY_SCHEMA),
             response: compile(&read_json(RESPONSE_SCHEMA), RESPONSE_SCHEMA),
             corrected_credential: compile(
@@ -420,4 +434,27 @@ fn the_official_credential_message_examples_are_read_and_written_valid() {
     assert_eq!(ours["rejectionReason"], "final approval not granted");
     assert_valid_credential_message(&example, path);
     assert_valid_credential_message(&ours, &format!("our serialisation of {path}"));
+}
+
+/// The issuance messages of the authority's issuer service validate, and the schemas can refuse them.
+#[test]
+fn the_issuance_messages_validate() {
+    let kinds = ["MembershipCredential", "DataProviderCredential"];
+    let metadata =
+        to_json(&IssuerMetadata::new("did:web:authority.example", &kinds, "https://authority.example/schemas"));
+    assert_valid(&schemas().metadata, &metadata, "IssuerMetadata::new");
+    let mut incomplete = metadata.clone();
+    incomplete["credentialsSupported"][0].as_object_mut().unwrap().remove("profile");
+    assert_invalid(&schemas().metadata, &incomplete, "a credential object without profile");
+
+    let request = to_json(&CredentialRequest::new("holder-1".into(), ["MembershipCredential".to_owned()]));
+    assert_valid(&schemas().request, &request, "CredentialRequest::new");
+    let mut anonymous = request.clone();
+    anonymous.as_object_mut().unwrap().remove("holderPid");
+    assert_invalid(&schemas().request, &anonymous, "a request without holderPid");
+
+    let status = to_json(&CredentialStatus::new("issuer-1".into(), "holder-1".into(), "ISSUED".into()));
+    assert_valid(&schemas().status, &status, "CredentialStatus::new");
+    let odd = to_json(&CredentialStatus::new("issuer-1".into(), "holder-1".into(), "DONE".into()));
+    assert_invalid(&schemas().status, &odd, "a status that is not RECEIVED, REJECTED or ISSUED");
 }

@@ -22,15 +22,22 @@ pub async fn approve(state: &AppState, did: &str) -> Result<Member, String> {
     if member.state != "pending" && member.state != "rejected" {
         return Err(format!("`{did}` is {}; only applicants are approved", member.state));
     }
-    deliver(state, &member).await?;
+    let kinds = member_credentials(&member);
+    let pid = uuid::Uuid::new_v4().to_string();
+    deliver(state, &member, &kinds, pid.clone(), pid).await?;
     let member =
         state.store.decide_member(did, &["pending", "rejected"], "approved").await.map_err(|e| e.to_string())?;
     tracing::info!(%did, "member approved and credentials issued");
     Ok(member)
 }
 
-/// The credentials of `member`, signed by the authority.
-fn credentials(state: &AppState, member: &Member) -> Result<Vec<(String, String)>, String> {
+/// The credential types `member` holds: `MembershipCredential` and its roles.
+pub fn member_credentials(member: &Member) -> Vec<String> {
+    std::iter::once("MembershipCredential".to_owned()).chain(member.application.roles.iter().cloned()).collect()
+}
+
+/// The credentials of `kinds` (among [`member_credentials`]) for `member`, signed by the authority.
+fn credentials(state: &AppState, member: &Member, kinds: &[String]) -> Result<Vec<(String, String)>, String> {
     let authority = &state.identity.did;
     let now = Utc::now();
     let validity = TimeDelta::days(i64::from(state.config.authority.credential_validity_days));
@@ -42,14 +49,13 @@ fn credentials(state: &AppState, member: &Member) -> Result<Vec<(String, String)
     };
     let membership = json!({"id": member.application.did, "memberOf": authority, "status": "active", "legalName": member.application.legal_name,
                             "ldt": member.application.ldt, "since": now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)});
-    let subjects = std::iter::once(("MembershipCredential".to_owned(), membership)).chain(
-        member
-            .application
-            .roles
-            .iter()
-            .map(|role| (role.clone(), json!({"id": member.application.did, "role": role, "memberOf": authority}))),
-    );
-    subjects
+    let subject = |kind: &str| match kind {
+        "MembershipCredential" => membership.clone(),
+        role => json!({"id": member.application.did, "role": role, "memberOf": authority}),
+    };
+    kinds
+        .iter()
+        .map(|kind| (kind.clone(), subject(kind)))
         .map(|(kind, subject)| {
             let credential = Credential {
                 id: Some(format!("urn:uuid:{}", uuid::Uuid::new_v4())),
@@ -66,33 +72,23 @@ fn credentials(state: &AppState, member: &Member) -> Result<Vec<(String, String)
         .collect()
 }
 
-/// Sends `member` its credentials: to the credential service of its DID document, with a self-issued token.
-async fn deliver(state: &AppState, member: &Member) -> Result<(), String> {
-    let document = state.callers.resolver().resolve(&member.application.did).await?;
-    let service = document
-        .service_endpoint("CredentialService")
-        .ok_or_else(|| format!("`{}` has no CredentialService in its DID document", member.application.did))?;
-    let message = CredentialMessage::issued(
-        uuid::Uuid::new_v4().to_string(),
-        uuid::Uuid::new_v4().to_string(),
-        credentials(state, member)?,
-    );
-    let token = state.identity.self_issued(&member.application.did, None).map_err(|error| error.to_string())?;
-    let url = format!("{}/credentials", service.trim_end_matches('/'));
-    let response = state
-        .dsp_client
-        .http()
-        .post(&url)
-        .bearer_auth(token)
-        .json(&message)
-        .send()
-        .await
-        .map_err(|error| format!("could not deliver the credentials to {url}: {error}"))?;
+/// Sends `member` its credentials of `kinds`: to the credential service of its DID document, with a self-issued
+/// token (the last step of DCP issuance, the storage API).
+pub async fn deliver(
+    state: &AppState,
+    member: &Member,
+    kinds: &[String],
+    issuer_pid: String,
+    holder_pid: String,
+) -> Result<(), String> {
+    let message = CredentialMessage::issued(issuer_pid, holder_pid, credentials(state, member, kinds)?);
+    let did = &member.application.did;
+    let response = crate::dcp::post_to_service(state, did, "CredentialService", "/credentials", &message).await?;
     if !response.status().is_success() {
         let status = response.status();
         let body = response.text().await.unwrap_or_default();
         return Err(format!(
-            "{url} refused the credentials ({status}): {}",
+            "{did} refused the credentials ({status}): {}",
             body.chars().take(300).collect::<String>()
         ));
     }

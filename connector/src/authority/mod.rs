@@ -7,6 +7,7 @@
 //! `GET participants` (the registry) is for members only, verified like any DSP caller.
 
 pub mod issue;
+pub mod issuer;
 
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
@@ -43,6 +44,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             .route("/challenge", post(challenge))
             .route("/applications", post(apply))
             .route("/status/{purpose}", get(status_list))
+            .merge(issuer::routes())
             .merge(members_only),
     )
 }

@@ -59,11 +59,15 @@ impl Identity {
             None => did_web(public_url)?,
         };
         let base = public_url.as_str().trim_end_matches('/');
-        let services = [
+        let mut services = vec![
             ("dsp", "DataService", format!("{base}/.well-known/dspace-version")),
             ("credential-service", "CredentialService", format!("{base}{}", service::DCP_PATH)),
         ];
-        let document = DidDocument::new(&did, keys.published(), services.iter().map(|(f, k, e)| (*f, *k, e.clone())));
+        if config.authority.enabled {
+            let issuer = format!("{base}{}{}", crate::authority::AUTHORITY_PATH, crate::authority::issuer::ISSUER_PATH);
+            services.push(("issuer-service", "IssuerService", issuer));
+        }
+        let document = DidDocument::new(&did, keys.published(), services);
         Ok(Identity { did, keys, document })
     }
 
@@ -109,6 +113,31 @@ impl Identity {
         }
         check_window(Utc::now(), Some(claims.exp), None, Some(claims.iat)).map_err(|e| format!("the access token: {e}"))
     }
+}
+
+/// POSTs `body` as JSON to `path` below the `service` endpoint (`CredentialService`, `IssuerService`) of `peer`'s
+/// DID document, with a self-issued token for `peer`; the peer's answer, or why there is none.
+pub async fn post_to_service(
+    state: &crate::app::AppState,
+    peer: &str,
+    service: &str,
+    path: &str,
+    body: &impl Serialize,
+) -> Result<reqwest::Response, String> {
+    let document = state.callers.resolver().resolve(peer).await?;
+    let endpoint =
+        document.service_endpoint(service).ok_or_else(|| format!("`{peer}` has no {service} in its DID document"))?;
+    let token = state.identity.self_issued(peer, None).map_err(|error| error.to_string())?;
+    let url = format!("{}{path}", endpoint.trim_end_matches('/'));
+    state
+        .dsp_client
+        .http()
+        .post(&url)
+        .bearer_auth(token)
+        .json(body)
+        .send()
+        .await
+        .map_err(|error| format!("could not reach {url}: {error}"))
 }
 
 /// Rotates this connector's key (in the key store of `config`'s data directory): a new key of `algorithm` signs

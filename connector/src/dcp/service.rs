@@ -34,7 +34,7 @@ pub fn routes() -> Router<AppState> {
 
 /// A refusal of the credential service: a status and a reason, as `{"error": reason}`.
 #[derive(Debug)]
-pub struct DcpError(StatusCode, String);
+pub struct DcpError(pub StatusCode, pub String);
 
 impl IntoResponse for DcpError {
     fn into_response(self) -> Response {
@@ -52,8 +52,8 @@ async fn did_document(State(state): State<AppState>) -> Response {
     ([(header::CONTENT_TYPE, "application/did+json")], Json(&state.identity.document)).into_response()
 }
 
-/// The verified self-issued token of the request's `Authorization` header.
-async fn peer(state: &AppState, headers: &HeaderMap) -> Result<SelfIssued, DcpError> {
+/// The verified self-issued token of the request's `Authorization` header (its `jti` is then used up).
+pub async fn bearer_peer(state: &AppState, headers: &HeaderMap) -> Result<SelfIssued, DcpError> {
     let unauthorized = |reason: &str| DcpError(StatusCode::UNAUTHORIZED, reason.to_owned());
     let authorization = headers
         .get(header::AUTHORIZATION)
@@ -69,7 +69,7 @@ async fn query_presentations(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<Json<PresentationResponse>, DcpError> {
-    let verifier = peer(&state, &headers).await?;
+    let verifier = bearer_peer(&state, &headers).await?;
     let access =
         verifier.token.as_deref().ok_or_else(|| DcpError(StatusCode::UNAUTHORIZED, "no access token".into()))?;
     state.identity.check_access(access, &verifier.iss).map_err(|reason| DcpError(StatusCode::FORBIDDEN, reason))?;
@@ -129,7 +129,7 @@ async fn store_credentials(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<StatusCode, DcpError> {
-    let issuer = peer(&state, &headers).await?.iss;
+    let issuer = bearer_peer(&state, &headers).await?.iss;
     let message: CredentialMessage =
         serde_json::from_slice(&body).map_err(|error| bad_request(format!("not a CredentialMessage: {error}")))?;
     if message.kind != "CredentialMessage" {

@@ -175,13 +175,8 @@ pub async fn registry(
     State(state): State<AppState>,
     ApiJson(request): ApiJson<RegistryRequest>,
 ) -> Result<Json<Value>, Problem> {
-    let mut base = url::Url::parse(&request.authority_address)
-        .map_err(|_| Problem::invalid_field("/authorityAddress", "must be an http(s) URL"))?;
+    let (mut base, authority) = authority_of(&request.authority_address, request.authority_id)?;
     let failed = |error: String| Problem::new(StatusCode::FAILED_DEPENDENCY, error);
-    let authority = match request.authority_id {
-        Some(did) => did,
-        None => ldt_identity::did::did_web(&base).map_err(|error| failed(error.to_string()))?,
-    };
     let token = state.identity.dsp_token(&authority).map_err(|error| failed(error.to_string()))?;
     let path = format!("{}/authority/participants", base.path().trim_end_matches('/'));
     base.set_path(&path);
@@ -199,4 +194,54 @@ pub async fn registry(
         return Err(failed(format!("{base} answered {status}: {body}")));
     }
     Ok(Json(body))
+}
+
+/// The authority at `address`, and its DID: `id`, or the `did:web` DID of `address`.
+fn authority_of(address: &str, id: Option<String>) -> Result<(url::Url, String), Problem> {
+    let base =
+        url::Url::parse(address).map_err(|_| Problem::invalid_field("/authorityAddress", "must be an http(s) URL"))?;
+    let did = match id {
+        Some(did) => did,
+        None => ldt_identity::did::did_web(&base)
+            .map_err(|error| Problem::invalid_field("/authorityAddress", error.to_string()))?,
+    };
+    Ok((base, did))
+}
+
+/// A request for credentials to an authority's issuer service.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CredentialsRequest {
+    /// The authority's address (its connector's root URL).
+    pub authority_address: String,
+    /// The authority's DID; defaults to the `did:web` DID of `authorityAddress`.
+    #[serde(default)]
+    pub authority_id: Option<String>,
+    /// The credential types asked for, e.g. `["MembershipCredential"]` to renew a membership.
+    pub credentials: Vec<String>,
+}
+
+/// Ask the authority's issuer service for credentials (DCP credential issuance): the answer carries the request's
+/// status address; the credentials arrive in this connector's credential service when issued.
+#[utoipa::path(post, path = "/membership/credentials/request", tag = "authority", request_body = CredentialsRequest,
+    responses((status = 201, description = "`{\"location\": …}` of the request's status", body = Object),
+              (status = 400, body = Problem), (status = 424, body = Problem)))]
+pub async fn request_credentials(
+    State(state): State<AppState>,
+    ApiJson(request): ApiJson<CredentialsRequest>,
+) -> Result<(StatusCode, Json<Value>), Problem> {
+    let (_, authority) = authority_of(&request.authority_address, request.authority_id)?;
+    let failed = |error: String| Problem::new(StatusCode::FAILED_DEPENDENCY, error);
+    let message = ldt_identity::dcp::CredentialRequest::new(uuid::Uuid::new_v4().to_string(), request.credentials);
+    let response = crate::dcp::post_to_service(&state, &authority, "IssuerService", "/credentials", &message)
+        .await
+        .map_err(failed)?;
+    let status = response.status();
+    let location =
+        response.headers().get(axum::http::header::LOCATION).and_then(|value| value.to_str().ok()).map(str::to_owned);
+    if status != StatusCode::CREATED {
+        let body = response.text().await.unwrap_or_default();
+        return Err(failed(format!("the issuer service answered {status}: {body}")));
+    }
+    Ok((StatusCode::CREATED, Json(serde_json::json!({"location": location, "holderPid": message.holder_pid}))))
 }

@@ -74,6 +74,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .routes(routes!(authority::decide))
         .routes(routes!(authority::apply))
         .routes(routes!(authority::registry))
+        .routes(routes!(authority::request_credentials))
         .split_for_parts();
     let document: Arc<[u8]> =
         api.to_json().map(|json| json.into_bytes().into()).unwrap_or_else(|_| Arc::from(&b"{}"[..]));

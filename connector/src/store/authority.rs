@@ -6,7 +6,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Se
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::entity::{member, membership_challenge};
+use super::entity::{issuance_request, member, membership_challenge};
 use super::{Store, StoreError, now};
 
 /// What an applicant says about itself.
@@ -168,5 +168,45 @@ impl Store {
             .into_tuple()
             .all(&self.db)
             .await?)
+    }
+
+    /// Records a credential request of `holder` (status `RECEIVED`); returns the issuer's id of it.
+    pub async fn add_issuance_request(
+        &self,
+        holder: &str,
+        holder_pid: &str,
+        credentials: &[String],
+    ) -> Result<String, StoreError> {
+        StoreError::unless_storable("request", holder_pid)?;
+        let id = uuid::Uuid::new_v4().to_string();
+        let row = issuance_request::ActiveModel {
+            id: Set(id.clone()),
+            holder_did: Set(holder.to_owned()),
+            holder_pid: Set(holder_pid.to_owned()),
+            credentials: Set(serde_json::to_string(credentials).unwrap_or_else(|_| "[]".into())),
+            status: Set("RECEIVED".into()),
+            created_at: Set(now()),
+        };
+        issuance_request::Entity::insert(row).exec_without_returning(&self.db).await?;
+        Ok(id)
+    }
+
+    /// Sets the status of the credential request `id`.
+    pub async fn set_issuance_status(&self, id: &str, status: &str) -> Result<(), StoreError> {
+        issuance_request::Entity::update_many()
+            .col_expr(issuance_request::Column::Status, sea_orm::sea_query::Expr::value(status))
+            .filter(issuance_request::Column::Id.eq(id))
+            .exec(&self.db)
+            .await?;
+        Ok(())
+    }
+
+    /// The credential request `id`.
+    pub async fn issuance_request(&self, id: &str) -> Result<issuance_request::Model, StoreError> {
+        StoreError::unless_storable("request", id)?;
+        issuance_request::Entity::find_by_id(id)
+            .one(&self.db)
+            .await?
+            .ok_or_else(|| StoreError::not_found("credential request", id))
     }
 }

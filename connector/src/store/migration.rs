@@ -14,6 +14,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_offer_visibility::Migration),
             Box::new(m0003_identity::Migration),
             Box::new(m0004_authority::Migration),
+            Box::new(m0005_issuance::Migration),
         ]
     }
 }
@@ -432,6 +433,48 @@ mod m0004_authority {
                         .col(ColumnDef::new(MembershipChallenge::Challenge).string().not_null().primary_key())
                         .col(ColumnDef::new(MembershipChallenge::Did).string().not_null())
                         .col(ColumnDef::new(MembershipChallenge::ExpiresAt).timestamp_with_time_zone().not_null())
+                        .to_owned(),
+                )
+                .await
+        }
+    }
+}
+
+mod m0005_issuance {
+    use sea_orm_migration::prelude::*;
+
+    pub struct Migration;
+
+    impl MigrationName for Migration {
+        fn name(&self) -> &str {
+            "m0005_issuance"
+        }
+    }
+
+    #[derive(DeriveIden, Clone, Copy)]
+    enum IssuanceRequest {
+        Table,
+        Id,
+        HolderDid,
+        HolderPid,
+        Credentials,
+        Status,
+        CreatedAt,
+    }
+
+    #[async_trait::async_trait]
+    impl MigrationTrait for Migration {
+        async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+            manager
+                .create_table(
+                    Table::create()
+                        .table(IssuanceRequest::Table)
+                        .col(ColumnDef::new(IssuanceRequest::Id).string().not_null().primary_key())
+                        .col(ColumnDef::new(IssuanceRequest::HolderDid).string().not_null())
+                        .col(ColumnDef::new(IssuanceRequest::HolderPid).string().not_null())
+                        .col(ColumnDef::new(IssuanceRequest::Credentials).text().not_null())
+                        .col(ColumnDef::new(IssuanceRequest::Status).string().not_null())
+                        .col(ColumnDef::new(IssuanceRequest::CreatedAt).timestamp_with_time_zone().not_null())
                         .to_owned(),
                 )
                 .await

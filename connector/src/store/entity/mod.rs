@@ -4,6 +4,7 @@ pub mod dataset;
 pub mod dataset_term;
 pub mod distribution;
 pub mod held_credential;
+pub mod issuance_request;
 pub mod member;
 pub mod membership_challenge;
 pub mod offer;
