@@ -74,6 +74,13 @@ impl Store {
             expires_at: Set(expires_at),
         };
         membership_challenge::Entity::insert(row).exec_without_returning(&self.db).await?;
+        if rand::random_ratio(1, 50) {
+            // Unanswered challenges are forgotten once expired.
+            membership_challenge::Entity::delete_many()
+                .filter(membership_challenge::Column::ExpiresAt.lt(now()))
+                .exec(&self.db)
+                .await?;
+        }
         Ok(())
     }
 
