@@ -155,6 +155,10 @@ async fn an_application_must_prove_control_of_its_did() {
         .json()
         .await
         .unwrap();
+    let malformed =
+        http.post(format!("{}/authority/challenge", authority.url())).json(&json!({"did": 5})).send().await.unwrap();
+    assert_eq!(malformed.status(), 400);
+    assert_eq!(malformed.headers()["content-type"], "application/problem+json");
     let now = chrono::Utc::now().timestamp();
     let claims = json!({"iss": did, "aud": challenge["authority"], "nonce": challenge["challenge"], "iat": now, "exp": now + 300});
     let application = |proof: String| {

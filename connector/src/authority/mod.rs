@@ -22,6 +22,7 @@ use serde_json::json;
 
 use crate::app::AppState;
 use crate::dsp::caller::{Authenticated, authenticate};
+use crate::management::extract::ApiJson;
 use crate::store::authority::{Application, Member};
 
 /// The base path of the authority's public routes.
@@ -97,7 +98,7 @@ pub struct Challenge {
 
 async fn challenge(
     State(state): State<AppState>,
-    Json(request): Json<ChallengeRequest>,
+    ApiJson(request): ApiJson<ChallengeRequest>,
 ) -> Result<Json<Challenge>, AuthorityError> {
     if !request.did.starts_with("did:") || request.did.len() > 2000 {
         return Err(bad_request("`did` must be a DID"));
@@ -139,7 +140,7 @@ pub const ROLES: [&str; 3] = ["DataProviderCredential", "DataConsumerCredential"
 
 async fn apply(
     State(state): State<AppState>,
-    Json(ApplicationMessage { application, proof }): Json<ApplicationMessage>,
+    ApiJson(ApplicationMessage { application, proof }): ApiJson<ApplicationMessage>,
 ) -> Result<Response, AuthorityError> {
     let fields = [&application.legal_name, &application.ldt, &application.contact, &application.dsp_address];
     if fields.iter().any(|field| field.trim().is_empty() || field.len() > 1000) {
