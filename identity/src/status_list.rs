@@ -322,7 +322,13 @@ impl StatusEntry {
     /// purpose than `revocation` or `suspension`, or with a `statusSize` other than 1 is an error, since the
     /// credential's status could not be judged.
     pub fn from_credential(credential: &Value) -> Result<Vec<StatusEntry>, StatusListError> {
-        match credential.get("credentialStatus") {
+        StatusEntry::from_status(credential.get("credentialStatus"))
+    }
+
+    /// The entries of a credential's `credentialStatus` member (`None`: it has none), as
+    /// [`StatusEntry::from_credential`] reads them.
+    pub fn from_status(status: Option<&Value>) -> Result<Vec<StatusEntry>, StatusListError> {
+        match status {
             None | Some(Value::Null) => Ok(Vec::new()),
             Some(Value::Array(entries)) => entries.iter().map(StatusEntry::from_json).collect(),
             Some(entry @ Value::Object(_)) => Ok(vec![StatusEntry::from_json(entry)?]),

@@ -5,7 +5,6 @@ use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use crate::did::did_of;
 use crate::keys::{KeyError, SigningKey};
 
 /// The VC Data Model 1.1 context.
@@ -59,11 +58,6 @@ impl Credential {
     /// The holder's DID: the subject's `id`.
     pub fn subject_id(&self) -> Option<&str> {
         self.subject.get("id").and_then(Value::as_str)
-    }
-
-    /// Whether it has the type `kind`.
-    pub fn has_type(&self, kind: &str) -> bool {
-        self.types.iter().any(|t| t == kind)
     }
 
     /// The credential as a JSON document of `version`.
@@ -327,9 +321,4 @@ pub fn presented(claims: &JwtClaims) -> Result<(String, Vec<Presented>), Credent
         })
         .collect::<Result<_, _>>()?;
     Ok((holder, credentials))
-}
-
-/// The issuer DID of the key that signed a JWT (`kid`), for a check that the key is the issuer's.
-pub fn signer_did(kid: &str) -> &str {
-    did_of(kid)
 }

@@ -6,6 +6,7 @@
 //! lists ([`Presentation::status_lists`]) are needed; the connector fetches them (with its caches) and calls
 //! [`Presentation::verify`].
 
+use std::borrow::Borrow;
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};
@@ -189,13 +190,14 @@ impl<'a> Presentation<'a> {
             .collect()
     }
 
-    /// Verifies the presentation of `caller` with the DID `documents` and `statuses` fetched for it.
-    pub async fn verify(
+    /// Verifies the presentation of `caller` with the DID `documents` and `statuses` fetched for it (held as they
+    /// are, or shared from a cache: `Arc<DidDocument>`, `Arc<FetchedStatus>`).
+    pub async fn verify<D: Borrow<DidDocument>, S: Borrow<FetchedStatus>>(
         self,
         caller: &str,
         verifier: Verifier<'_>,
-        documents: &HashMap<String, DidDocument>,
-        statuses: &HashMap<String, FetchedStatus>,
+        documents: &HashMap<String, D>,
+        statuses: &HashMap<String, S>,
     ) -> Result<Vec<VerifiedCredential>, PresentationError> {
         if self.holder != caller || self.jwt.claims.iss.as_deref().is_some_and(|iss| iss != caller) {
             return Err(PresentationError::NotTheCaller { holder: self.holder, caller: caller.to_owned() });
@@ -204,7 +206,7 @@ impl<'a> Presentation<'a> {
         if did_of(kid) != caller {
             return Err(PresentationError::NotTheCaller { holder: did_of(kid).to_owned(), caller: caller.to_owned() });
         }
-        let document = documents.get(caller).ok_or_else(|| DidError::UnknownKey(kid.to_owned()))?;
+        let document = documents.get(caller).ok_or_else(|| DidError::UnknownKey(kid.to_owned()))?.borrow();
         self.jwt.verify(&*document.key(kid, Relationship::Authentication)?)?;
         // A presentation is for one verifier and short-lived: both `aud` and `exp` are required.
         if !self.jwt.claims.aud.as_ref().is_some_and(|audience| audience.contains(verifier.own_did)) {
@@ -251,23 +253,19 @@ fn offered(entry: Presented) -> Result<Offered<'static>, Refusal> {
 }
 
 fn status_entries(credential: &Credential) -> Result<Vec<StatusEntry>, Refusal> {
-    match &credential.status {
-        None => Ok(Vec::new()),
-        Some(status) => StatusEntry::from_credential(&serde_json::json!({"credentialStatus": status}))
-            .map_err(|error| Refusal::Status(error.to_string())),
-    }
+    StatusEntry::from_status(credential.status.as_ref()).map_err(|error| Refusal::Status(error.to_string()))
 }
 
-async fn check_credential(
+async fn check_credential<D: Borrow<DidDocument>, S: Borrow<FetchedStatus>>(
     offered: &Offered<'_>,
     caller: &str,
     verifier: Verifier<'_>,
-    documents: &HashMap<String, DidDocument>,
-    statuses: &HashMap<String, FetchedStatus>,
+    documents: &HashMap<String, D>,
+    statuses: &HashMap<String, S>,
 ) -> Result<(), Refusal> {
     let credential = &offered.credential;
     let issuer = &credential.issuer;
-    let document = documents.get(issuer).ok_or_else(|| Refusal::IssuerUnknown(issuer.clone()))?;
+    let document = documents.get(issuer).ok_or_else(|| Refusal::IssuerUnknown(issuer.clone()))?.borrow();
     match &offered.securing {
         Securing::Jwt(jwt) => {
             let kid = jwt.kid()?;
@@ -312,7 +310,8 @@ async fn check_credential(
     for entry in status_entries(credential)? {
         let fetched = statuses
             .get(&entry.list_credential)
-            .ok_or_else(|| Refusal::StatusUnknown(entry.list_credential.clone()))?;
+            .ok_or_else(|| Refusal::StatusUnknown(entry.list_credential.clone()))?
+            .borrow();
         if &fetched.issuer != issuer {
             return Err(Refusal::Status(format!(
                 "the list is issued by `{}`, not by the credential's issuer",

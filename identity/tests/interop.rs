@@ -22,7 +22,7 @@ use ldt_identity::jwt::JwtError;
 use ldt_identity::keys::{KeyAlgorithm, SigningKey};
 use ldt_identity::trust::{TrustedIssuer, TrustedIssuers};
 use ldt_identity::vc::{self, Credential, VcVersion};
-use ldt_identity::verify::{Presentation, PresentationError, Refusal, VerifiedCredential, Verifier};
+use ldt_identity::verify::{FetchedStatus, Presentation, PresentationError, Refusal, VerifiedCredential, Verifier};
 use serde_json::{Value, json};
 
 /// This connector, the verifier of presentations.
@@ -153,7 +153,7 @@ fn verified_here(vp: &str, caller: &str, issuer: &str) -> Result<Vec<VerifiedCre
         .collect();
     let trusted = TrustedIssuers(vec![TrustedIssuer { issuer: issuer.to_owned(), types: vec![MEMBERSHIP.into()] }]);
     let verifier = Verifier { own_did: VERIFIER, now: now(), trusted: &trusted };
-    block_on(presentation.verify(caller, verifier, &documents, &HashMap::new()))
+    block_on(presentation.verify(caller, verifier, &documents, &HashMap::<String, FetchedStatus>::new()))
 }
 
 /// `jwt` with its claims changed by `change` and its signature kept.

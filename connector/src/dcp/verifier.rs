@@ -137,13 +137,13 @@ impl CallerVerifier {
             let mut documents = HashMap::new();
             for issuer in presentation.issuers() {
                 if let Ok(document) = self.resolver.resolve(issuer).await {
-                    documents.insert(issuer.to_owned(), (*document).clone());
+                    documents.insert(issuer.to_owned(), document);
                 }
             }
             let mut statuses = HashMap::new();
             for list in presentation.status_lists() {
                 if let Some(status) = self.status_list(&list, now).await {
-                    statuses.insert(list, (*status).clone());
+                    statuses.insert(list, status);
                 }
             }
             verified.extend(
