@@ -132,23 +132,6 @@ pub async fn start(config: Config) -> anyhow::Result<RunningConnector> {
     };
     let authenticator = authenticator(&config);
     let identity = Arc::new(Identity::load(&config, &url::Url::parse(&public_url)?).await?);
-    let timeout = Duration::from_secs(config.dsp.client_timeout_secs);
-    let http = reqwest::Client::builder()
-        .timeout(timeout)
-        .user_agent(concat!("ldt-connector/", env!("CARGO_PKG_VERSION")))
-        .build()?;
-    let resolver = Arc::new(DidResolver::new(
-        http.clone(),
-        config.identity.did_web_https,
-        Duration::from_secs(config.identity.did_cache_secs),
-        identity.document.clone(),
-    ));
-    let mut verification = config.identity.clone();
-    if config.authority.enabled {
-        // The authority's members prove membership with the credentials it issued itself.
-        verification.trusted_issuers.0.push(TrustedIssuer { issuer: identity.did.clone(), types: Vec::new() });
-    }
-    let callers = Arc::new(CallerVerifier::new(identity.clone(), resolver, http, store.clone(), verification));
     let outbound = match &config.dsp.outbound_token {
         Some(token) => Outbound::Static(token.clone()),
         None => Outbound::Dcp(identity.clone()),
@@ -161,6 +144,20 @@ pub async fn start(config: Config) -> anyhow::Result<RunningConnector> {
         config.dsp.client_max_datasets,
         normaliser.clone(),
     );
+    // One HTTP client (one connection pool) for every call to peers: DSP, DID documents, credential services.
+    let http = dsp_client.http().clone();
+    let resolver = Arc::new(DidResolver::new(
+        http.clone(),
+        config.identity.did_web_https,
+        Duration::from_secs(config.identity.did_cache_secs),
+        identity.document.clone(),
+    ));
+    let mut verification = config.identity.clone();
+    if config.authority.enabled {
+        // The authority's members prove membership with the credentials it issued itself.
+        verification.trusted_issuers.0.push(TrustedIssuer { issuer: identity.did.clone(), types: Vec::new() });
+    }
+    let callers = Arc::new(CallerVerifier::new(identity.clone(), resolver, http, store.clone(), verification));
     let dsp_base = format!("{public_url}{DSP_PATH}");
     let dsp_path = format!("{}{DSP_PATH}", url::Url::parse(&public_url)?.path().trim_end_matches('/'));
     let state = AppState {

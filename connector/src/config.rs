@@ -108,6 +108,11 @@ pub struct DspConfig {
     pub client_max_datasets: usize,
 }
 
+/// The role credentials of a data space run with ldt-connector: what its authority issues, and what connectors ask
+/// their callers for besides membership.
+pub const ROLE_CREDENTIALS: [&str; 3] =
+    ["DataProviderCredential", "DataConsumerCredential", "ComponentProviderCredential"];
+
 /// This participant's DID and keys, and how DSP callers are verified (DCP 1.0).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -142,11 +147,7 @@ impl Default for IdentityConfig {
             key_algorithm: ldt_identity::keys::KeyAlgorithm::EdDsa,
             trusted_issuers: Default::default(),
             required_credentials: vec!["MembershipCredential".into()],
-            requested_credentials: vec![
-                "DataProviderCredential".into(),
-                "DataConsumerCredential".into(),
-                "ComponentProviderCredential".into(),
-            ],
+            requested_credentials: ROLE_CREDENTIALS.map(str::to_owned).to_vec(),
             did_cache_secs: 300,
             status_cache_secs: 300,
             presentation_cache_secs: 60,

@@ -11,8 +11,9 @@ use axum::{Json, Router};
 use ldt_identity::dcp::{CredentialRequest, CredentialStatus, IssuerMetadata};
 
 use super::issue::{deliver, member_credentials};
-use super::{AUTHORITY_PATH, AuthorityError, ROLES};
+use super::{AUTHORITY_PATH, AuthorityError};
 use crate::app::AppState;
+use crate::config::ROLE_CREDENTIALS;
 use crate::dcp::service::bearer_peer;
 
 /// The issuer service's path, below the authority's.
@@ -28,7 +29,7 @@ pub fn routes() -> Router<AppState> {
 
 /// The credential types the authority issues.
 fn issued() -> Vec<&'static str> {
-    std::iter::once("MembershipCredential").chain(ROLES).collect()
+    std::iter::once("MembershipCredential").chain(ROLE_CREDENTIALS).collect()
 }
 
 async fn metadata(State(state): State<AppState>) -> Json<IssuerMetadata> {

@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::app::AppState;
+use crate::config::ROLE_CREDENTIALS;
 use crate::dsp::caller::{Authenticated, authenticate};
 use crate::management::extract::ApiJson;
 use crate::store::authority::{Application, Member};
@@ -135,9 +136,6 @@ pub struct ProofClaims {
     pub exp: i64,
 }
 
-/// The role credentials an authority issues.
-pub const ROLES: [&str; 3] = ["DataProviderCredential", "DataConsumerCredential", "ComponentProviderCredential"];
-
 async fn apply(
     State(state): State<AppState>,
     ApiJson(ApplicationMessage { application, proof }): ApiJson<ApplicationMessage>,
@@ -146,8 +144,11 @@ async fn apply(
     if fields.iter().any(|field| field.trim().is_empty() || field.len() > 1000) {
         return Err(bad_request("legalName, ldt, contact and dspAddress are required (at most 1000 characters)"));
     }
-    if let Some(role) = application.roles.iter().find(|role| !ROLES.contains(&role.as_str())) {
-        return Err(bad_request(format!("`{role}` is not a role this authority issues ({})", ROLES.join(", "))));
+    if let Some(role) = application.roles.iter().find(|role| !ROLE_CREDENTIALS.contains(&role.as_str())) {
+        return Err(bad_request(format!(
+            "`{role}` is not a role this authority issues ({})",
+            ROLE_CREDENTIALS.join(", ")
+        )));
     }
     url::Url::parse(&application.dsp_address).map_err(|_| bad_request("dspAddress must be a URL"))?;
     let proof: Jwt<ProofClaims> = Jwt::parse(&proof).map_err(|error| bad_request(format!("proof: {error}")))?;
