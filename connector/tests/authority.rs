@@ -6,7 +6,7 @@
 mod common;
 
 use common::Db;
-use common::connector::{TestConnector, start_with};
+use common::connector::{Answer, TestConnector, start_with};
 use ldt_catalog::LdtKind;
 use ldt_catalog::offer::DatasetSelector;
 use ldt_connector::config::Config;
@@ -54,11 +54,27 @@ async fn apply(ldt: &TestConnector, authority: &TestConnector, name: &str) -> Va
     answer.json()
 }
 
-async fn decide(authority: &TestConnector, did: &str, decision: &str) -> Value {
+/// The administrator's `decision` on `did`, as answered.
+async fn decision(authority: &TestConnector, did: &str, decision: &str) -> Answer {
     let did: String = url::form_urlencoded::byte_serialize(did.as_bytes()).collect();
-    let answer = authority.post(&format!("/authority/members/{did}/{decision}"), &json!({})).await;
-    assert_eq!(answer.status, 200, "{decision}: {}", answer.text());
+    authority.post(&format!("/authority/members/{did}/{decision}"), &json!({})).await
+}
+
+/// The administrator's `decision` on `did`, which must be taken: the member's registry entry.
+async fn decide(authority: &TestConnector, did: &str, decision_name: &str) -> Value {
+    let answer = decision(authority, did, decision_name).await;
+    assert_eq!(answer.status, 200, "{decision_name}: {}", answer.text());
     answer.json()
+}
+
+/// A `GET` of `url`, read as JSON.
+async fn get_json(http: &reqwest::Client, url: String, token: Option<String>) -> Value {
+    let request = http.get(url);
+    let request = match token {
+        Some(token) => request.bearer_auth(token),
+        None => request,
+    };
+    request.send().await.unwrap().json().await.unwrap()
 }
 
 async fn catalogue_status(consumer: &TestConnector, provider: &TestConnector) -> (u16, String) {
@@ -102,15 +118,7 @@ async fn onboarding_suspension_and_revocation(db: Db) {
     decide(&authority, &air_did, "revoke").await;
     let (status, text) = catalogue_status(&air, &traffic).await;
     assert!(status == 424 && text.contains("revoked"), "{status}: {text}");
-    let again = authority
-        .post(
-            &format!(
-                "/authority/members/{}/reinstate",
-                url::form_urlencoded::byte_serialize(air_did.as_bytes()).collect::<String>()
-            ),
-            &json!({}),
-        )
-        .await;
+    let again = decision(&authority, &air_did, "reinstate").await;
     assert_eq!(again.status, 409, "a revocation is final: {}", again.text());
 }
 
@@ -199,15 +207,7 @@ async fn a_member_renews_its_credentials_through_the_issuer_service() {
     let stranger = ldt(Db::Sqlite, &authority).await;
     apply(&member, &authority, "Traffic").await;
     let authority_did = authority.state().identity.did.clone();
-    let metadata: Value = member
-        .http()
-        .get(format!("{}/authority/issuer/metadata", authority.url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let metadata = get_json(member.http(), format!("{}/authority/issuer/metadata", authority.url()), None).await;
     assert_eq!(metadata["issuer"], authority_did.as_str());
     assert_eq!(metadata["credentialsSupported"].as_array().unwrap().len(), 4);
 
@@ -219,8 +219,7 @@ async fn a_member_renews_its_credentials_through_the_issuer_service() {
     let mut status = Value::Null;
     for _ in 0..100 {
         let token = member.state().identity.self_issued(&authority_did, None).unwrap();
-        let url = format!("{}{location}", authority.url());
-        status = member.http().get(url).bearer_auth(token).send().await.unwrap().json().await.unwrap();
+        status = get_json(member.http(), format!("{}{location}", authority.url()), Some(token)).await;
         if status["status"] != "RECEIVED" {
             break;
         }
