@@ -73,8 +73,9 @@ say "formatting"
 cargo fmt --all -- --check
 
 say "doc tests"
-cargo test --workspace --doc --quiet
+cargo test --workspace --doc --quiet --features ldt-connector/scenarios
 
 # Last, so that its summary closes the run.
+# The test-only conformance scenario driver is compiled in (feature `scenarios`); a production build leaves it out.
 say "unit, integration and conformance tests"
-cargo nextest run --workspace --profile ci
+cargo nextest run --workspace --profile ci --features ldt-connector/scenarios

@@ -74,3 +74,33 @@ pub fn dsp_answer(findings: &mut Findings, exchange: &Exchange, schema: DspSchem
     }
     Some(body)
 }
+
+/// Records a reason unless the answer refuses a request the way DSP wants an illegal message
+/// refused: a 4xx status other than 404 (which would deny the process exists) with a valid
+/// `schema` error body. Returns the body when it is JSON.
+pub fn refusal(findings: &mut Findings, exchange: &Exchange, schema: DspSchema) -> Option<Value> {
+    if !exchange.status.is_client_error() || exchange.status == StatusCode::NOT_FOUND {
+        findings.add(format!(
+            "{}: expected a 4xx status other than 404, got {}: {:?}",
+            exchange.describe(),
+            exchange.status,
+            exchange.body_snippet(300)
+        ));
+        return None;
+    }
+    dsp_answer(findings, exchange, schema)
+}
+
+/// Records a reason for every top-level string property of `body` named in `expected` whose
+/// value differs (e.g. both pids of a negotiation answer); `what` names the body.
+pub fn fields(findings: &mut Findings, what: &str, body: &Value, expected: &[(&str, &str)]) {
+    for (name, value) in expected {
+        let actual = body.get(*name);
+        if actual.and_then(Value::as_str) != Some(*value) {
+            findings.add(format!(
+                "{what}: {name} is {}, expected {value:?}",
+                actual.map_or_else(|| "missing".to_owned(), Value::to_string)
+            ));
+        }
+    }
+}

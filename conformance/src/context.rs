@@ -8,6 +8,7 @@ use crate::config::SuiteConfig;
 use crate::counterparty::CounterParty;
 use crate::discovery;
 use crate::http::DspClient;
+use crate::participant;
 use crate::urls;
 use crate::verdict::Stop;
 
@@ -17,6 +18,7 @@ pub struct Context {
     config: SuiteConfig,
     client: DspClient,
     discovery: OnceCell<Result<Url, Vec<String>>>,
+    connector_participant_id: OnceCell<Result<String, Stop>>,
     counter_party: Result<CounterParty, String>,
 }
 
@@ -28,7 +30,13 @@ impl Context {
         let counter_party = CounterParty::start(config.callback_bind)
             .await
             .map_err(|e| format!("the counter-party server cannot bind {}: {e}", config.callback_bind));
-        Ok(Self { config, client, discovery: OnceCell::new(), counter_party })
+        Ok(Self {
+            config,
+            client,
+            discovery: OnceCell::new(),
+            connector_participant_id: OnceCell::new(),
+            counter_party,
+        })
     }
 
     /// The run's configuration.
@@ -67,6 +75,28 @@ impl Context {
     pub async fn dsp_url(&self, segments: &[&str]) -> Result<Url, Stop> {
         let base = self.dsp_base().await?;
         urls::with_segments(base, segments).map_err(Stop::fail)
+    }
+
+    /// The connector's participant id: as configured, else read once per run from its
+    /// catalogue (skips the caller when the DSP base is unknown, fails it when the catalogue
+    /// does not say).
+    pub async fn connector_participant_id(&self) -> Result<&str, Stop> {
+        if let Some(id) = &self.config.connector_participant_id {
+            return Ok(id);
+        }
+        let lookup = self
+            .connector_participant_id
+            .get_or_init(|| async {
+                let base = self.dsp_base().await?;
+                participant::from_catalog(&self.client, base).await.map_err(|reason| {
+                    Stop::fail(format!(
+                        "cannot learn the connector's participant id from its catalogue \
+                         (configure --connector-participant-id): {reason}"
+                    ))
+                })
+            })
+            .await;
+        lookup.as_deref().map_err(Clone::clone)
     }
 
     /// The counter-party server; fails the calling scenario when it could not start.

@@ -112,6 +112,24 @@ impl DspClient {
         self.send(request, Method::POST, url, auth).await
     }
 
+    /// `POST url` with `body` as `application/json` and the extra `headers`.
+    pub async fn post_json_with_headers(
+        &self,
+        url: &Url,
+        body: &Value,
+        auth: Auth,
+        headers: &[(&'static str, &str)],
+    ) -> Result<Exchange, String> {
+        let mut request = self.http.post(url.clone()).header(CONTENT_TYPE, "application/json").body(body.to_string());
+        for (name, value) in headers {
+            let mut value = HeaderValue::from_str(value)
+                .map_err(|_| format!("POST {url}: the {name} value cannot be sent as an HTTP header"))?;
+            value.set_sensitive(true);
+            request = request.header(*name, value);
+        }
+        self.send(request, Method::POST, url, auth).await
+    }
+
     /// Sends `request`, then reads the whole (bounded) answer.
     async fn send(
         &self,

@@ -4,6 +4,11 @@
 //! `/.well-known/dspace-version`, plays the counter-party, and checks every answer against
 //! the official 2025-1 JSON schemas and JSON-LD context (bundled, nothing fetched).
 //!
+//! Contract negotiation scenarios (CN, CN_C) need the connector seeded with one dataset per
+//! scenario (see [`SuiteConfig::scenario_dataset_id`]) and a test-only scripted reaction per
+//! dataset; the CN_C ones (connector as consumer) also need its negotiation webhook
+//! ([`SuiteConfig::negotiation_trigger`]) and are skipped without it.
+//!
 //! ```no_run
 //! # async fn example() -> Result<(), url::ParseError> {
 //! let mut config = ldt_conformance::SuiteConfig::new("http://127.0.0.1:8080/".parse()?);
@@ -24,10 +29,15 @@ pub mod discovery;
 pub mod http;
 pub mod jsonld;
 pub mod links;
+pub mod messages;
+pub mod negotiation;
+pub mod participant;
 pub mod report;
+pub mod retry;
 pub mod scenario;
 pub mod scenarios;
 pub mod schema;
+pub mod trigger;
 pub mod urls;
 pub mod verdict;
 

@@ -6,9 +6,11 @@
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Parser, ValueEnum};
-use ldt_conformance::{SuiteConfig, config::default_callback_bind};
+use ldt_conformance::SuiteConfig;
+use ldt_conformance::config::{DEFAULT_PARTICIPANT_ID, default_callback_bind};
 use tracing_subscriber::EnvFilter;
 use url::Url;
 
@@ -39,6 +41,41 @@ struct Cli {
     /// Address of the suite's own counter-party DSP server.
     #[arg(long, default_value_t = default_callback_bind(), env = "LDT_CONFORMANCE_CALLBACK_BIND")]
     callback_bind: SocketAddr,
+
+    /// The suite's participant id, as the connector maps the token to it.
+    #[arg(long, default_value = DEFAULT_PARTICIPANT_ID, env = "LDT_CONFORMANCE_PARTICIPANT_ID")]
+    participant_id: String,
+
+    /// The connector's participant id (default: the participantId of its catalogue).
+    #[arg(long, env = "LDT_CONFORMANCE_CONNECTOR_PARTICIPANT_ID")]
+    connector_participant_id: Option<String>,
+
+    /// The connector's negotiation webhook; without it, the CN_C (connector as consumer)
+    /// scenarios are skipped.
+    #[arg(long, env = "LDT_CONFORMANCE_NEGOTIATION_TRIGGER")]
+    negotiation_trigger: Option<Url>,
+
+    /// Sent as X-Api-Key to the negotiation webhook.
+    #[arg(long, env = "LDT_CONFORMANCE_TRIGGER_API_KEY", hide_env_values = true)]
+    trigger_api_key: Option<String>,
+
+    /// Prefix of the per-scenario dataset ids (CN:01-01 uses <PREFIX>cn-01-01).
+    #[arg(long, default_value = "", env = "LDT_CONFORMANCE_DATASET_PREFIX")]
+    dataset_prefix: String,
+
+    /// Seconds to wait for a message the connector sends by itself or for an expected state.
+    #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = parse_seconds,
+          env = "LDT_CONFORMANCE_WAIT_TIMEOUT")]
+    wait_timeout: Duration,
+}
+
+/// A positive, finite number of seconds (decimals allowed).
+fn parse_seconds(text: &str) -> Result<Duration, String> {
+    let seconds: f64 = text.trim().parse().map_err(|e| format!("{text:?} is not a number of seconds: {e}"))?;
+    if !seconds.is_finite() || seconds <= 0.0 {
+        return Err(format!("{text:?} is not a positive number of seconds"));
+    }
+    Duration::try_from_secs_f64(seconds).map_err(|e| format!("{text:?}: {e}"))
 }
 
 /// How the report is printed.
@@ -64,6 +101,12 @@ async fn main() -> ExitCode {
         dataset_id: cli.dataset_id,
         scenarios: (!cli.scenarios.is_empty()).then_some(cli.scenarios),
         callback_bind: cli.callback_bind,
+        participant_id: cli.participant_id,
+        connector_participant_id: cli.connector_participant_id,
+        negotiation_trigger: cli.negotiation_trigger,
+        trigger_api_key: cli.trigger_api_key,
+        dataset_prefix: cli.dataset_prefix,
+        wait_timeout: cli.wait_timeout,
     };
     if let Some(value) = config.authorization()
         && reqwest::header::HeaderValue::from_str(&value).is_err()

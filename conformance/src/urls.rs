@@ -68,4 +68,23 @@ mod tests {
         );
         Ok(())
     }
+
+    #[test]
+    fn callback_addresses_join_with_or_without_a_trailing_slash() -> Result<(), String> {
+        let path = ["negotiations", "urn:uuid:c-1", "agreement", "verification"];
+        for callback in ["http://h:1/cb", "http://h:1/cb/"] {
+            assert_eq!(
+                with_segments(&url(callback), &path)?.as_str(),
+                "http://h:1/cb/negotiations/urn:uuid:c-1/agreement/verification",
+                "{callback}"
+            );
+        }
+        for callback in ["http://h:1", "http://h:1/"] {
+            assert_eq!(
+                with_segments(&url(callback), &path[..3])?.as_str(),
+                "http://h:1/negotiations/urn:uuid:c-1/agreement"
+            );
+        }
+        Ok(())
+    }
 }

@@ -6,7 +6,8 @@ mod support;
 use std::process::{Command, Output};
 
 use ldt_conformance::{Outcome, Report};
-use support::{DATASET, Fake, TOKEN, serve};
+use support::negotiation::TRIGGER_KEY;
+use support::{DATASET, Fake, TOKEN, serve, trigger_url};
 
 /// Runs the binary with `args` (and `envs`) off the async runtime, so the fake connector
 /// keeps serving meanwhile.
@@ -27,6 +28,8 @@ async fn usage_errors_exit_with_2() {
     assert_eq!(cli(&[], &[]).await.status.code(), Some(2));
     let wrong_format = cli(&["--base-url", "http://127.0.0.1:1", "--format", "xml"], &[]).await;
     assert_eq!(wrong_format.status.code(), Some(2));
+    let bad_timeout = cli(&["--base-url", "http://127.0.0.1:1", "--wait-timeout", "-1"], &[]).await;
+    assert_eq!(bad_timeout.status.code(), Some(2));
     let no_match = cli(&["--base-url", "http://127.0.0.1:1", "--scenario", "NOPE"], &[]).await;
     assert_eq!(no_match.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&no_match.stderr).contains("no scenario matches"));
@@ -35,11 +38,26 @@ async fn usage_errors_exit_with_2() {
 #[tokio::test]
 async fn a_passing_run_prints_text_and_exits_0() {
     let base = serve(Fake::Good).await;
-    let output =
-        cli(&["--base-url", base.as_str(), "--dataset-id", DATASET], &[("LDT_CONFORMANCE_TOKEN", TOKEN)]).await;
+    let trigger = trigger_url(&base);
+    let output = cli(
+        &[
+            "--base-url",
+            base.as_str(),
+            "--dataset-id",
+            DATASET,
+            "--negotiation-trigger",
+            trigger.as_str(),
+            "--wait-timeout",
+            "5.5",
+            "--participant-id",
+            "urn:ldt-conformance:suite",
+        ],
+        &[("LDT_CONFORMANCE_TOKEN", TOKEN), ("LDT_CONFORMANCE_TRIGGER_API_KEY", TRIGGER_KEY)],
+    )
+    .await;
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(output.status.code(), Some(0), "{stdout}");
-    for id in ["MET:01-01", "CAT:01-01", "CAT:01-02", "CAT:01-03"] {
+    for id in ["MET:01-01", "CAT:01-01", "CAT:01-02", "CAT:01-03", "CN:01-03", "CN_C:01-01", "CN_C:03-06"] {
         assert!(stdout.contains(&format!("PASS {id} ")), "{stdout}");
     }
 }

@@ -2,9 +2,18 @@
 
 use std::time::Duration;
 
-use ldt_conformance::CounterParty;
+use ldt_conformance::checks::dsp_message;
 use ldt_conformance::config::default_callback_bind;
+use ldt_conformance::counterparty::NegotiationRecord;
+use ldt_conformance::negotiation::{Pids, State};
+use ldt_conformance::schema::DspSchema;
+use ldt_conformance::{CounterParty, messages};
 use serde_json::{Value, json};
+
+/// The consumerPid of the negotiation examples.
+const EXAMPLE_CONSUMER: &str = "urn:uuid:32541fe6-c580-409e-85a8-8a9a32fbe833";
+/// The providerPid of the negotiation examples.
+const EXAMPLE_PROVIDER: &str = "urn:uuid:a343fcbf-99fc-4ce8-8e9b-148c97605aab";
 
 fn example(path: &str) -> Value {
     let file = format!("{}/../../shared/dsp-2025-1/{path}", env!("CARGO_MANIFEST_DIR"));
@@ -19,9 +28,11 @@ async fn records_and_answers_posted_messages() -> Result<(), Box<dyn std::error:
     assert_eq!(base.host_str(), Some("127.0.0.1"));
     let http = reqwest::Client::new();
 
-    // A valid ContractOfferMessage on a consumer callback path: 200, recorded as valid.
+    // A valid ContractOfferMessage on the callback path of a negotiation the suite requested:
+    // 200, recorded as valid, and the negotiation is OFFERED under the provider's pid.
+    server.store().open_negotiation(NegotiationRecord::requested_by_us(EXAMPLE_CONSUMER));
     let offer = example("negotiation/example/contract-offer-message.json");
-    let answer = http.post(base.join("negotiations/urn:uuid:consumer-1/offers")?).json(&offer).send().await?;
+    let answer = http.post(base.join(&format!("negotiations/{EXAMPLE_CONSUMER}/offers"))?).json(&offer).send().await?;
     assert_eq!(answer.status(), 200);
 
     // A ContractRequestMessage without consumerPid: 400 with a ContractNegotiationError.
@@ -42,11 +53,28 @@ async fn records_and_answers_posted_messages() -> Result<(), Box<dyn std::error:
     let answer = http.post(base.join("transfers/x/completion")?).body("not json").send().await?;
     assert_eq!(answer.status(), 400);
 
+    // The same offer again is illegal in OFFERED: 400 with a ContractNegotiationError.
+    let answer = http.post(base.join(&format!("negotiations/{EXAMPLE_CONSUMER}/offers"))?).json(&offer).send().await?;
+    assert_eq!(answer.status(), 400);
+    let error: Value = answer.json().await?;
+    assert_eq!(dsp_message(DspSchema::ContractNegotiationError, &error), Ok(()));
+    assert_eq!(error["providerPid"], EXAMPLE_PROVIDER);
+
+    // A negotiation the counter-party does not know: 404.
+    let answer = http.post(base.join("negotiations/urn:uuid:unknown/offers")?).json(&offer).send().await?;
+    assert_eq!(answer.status(), 404);
+
+    let negotiation: Value =
+        http.get(base.join(&format!("negotiations/{EXAMPLE_CONSUMER}"))?).send().await?.json().await?;
+    assert_eq!(negotiation["state"], "OFFERED");
+    assert_eq!(negotiation["providerPid"], EXAMPLE_PROVIDER);
+
     let messages = server.store().messages();
-    assert_eq!(messages.len(), 3);
-    assert_eq!(messages[0].path, "/negotiations/urn:uuid:consumer-1/offers");
+    assert_eq!(messages.len(), 5);
+    assert_eq!(messages[0].path, format!("/negotiations/{EXAMPLE_CONSUMER}/offers"));
     assert_eq!(messages[0].message_type.as_deref(), Some("ContractOfferMessage"));
     assert!(messages[0].is_valid(), "{:?}", messages[0].violations);
+    assert_eq!(messages[0].process.as_deref(), Some(EXAMPLE_CONSUMER));
     assert_eq!(messages[0].body, offer);
     assert_eq!(messages[1].path, "/negotiations/request");
     assert!(!messages[1].is_valid());
@@ -60,6 +88,9 @@ async fn records_and_answers_posted_messages() -> Result<(), Box<dyn std::error:
     );
     assert_eq!(messages[2].body, Value::Null);
     assert!(!messages[2].is_valid());
+    assert!(messages[3].violations.iter().any(|v| v.contains("not allowed in state OFFERED")), "{messages:#?}");
+    assert!(messages[4].violations.iter().any(|v| v.contains("no negotiation")), "{messages:#?}");
+    assert_eq!(messages[4].process, None);
     Ok(())
 }
 
@@ -94,27 +125,74 @@ async fn state_queries_answer_from_the_store() -> Result<(), Box<dyn std::error:
     let base = server.base_url().clone();
     let http = reqwest::Client::new();
 
-    for path in ["negotiations/urn:n1", "transfers/urn:t1"] {
+    for path in ["negotiations/urn:p1", "transfers/urn:t1"] {
         let answer = http.get(base.join(path)?).send().await?;
         assert_eq!(answer.status(), 404, "{path}");
     }
 
+    let pids = Pids { consumer: "urn:n1".to_owned(), provider: "urn:p1".to_owned() };
+    server.store().open_negotiation(NegotiationRecord::requested_from_us(pids));
+    server.store().set_negotiation_state("urn:p1", State::Agreed);
     let negotiation = json!({
         "@context": ["https://w3id.org/dspace/2025/1/context.jsonld"],
         "@type": "ContractNegotiation",
         "providerPid": "urn:p1",
         "consumerPid": "urn:n1",
-        "state": "REQUESTED"
+        "state": "AGREED"
     });
-    server.store().set_negotiation("urn:n1", negotiation.clone());
     let transfer = example("transfer/example/transfer-process.json");
     server.store().set_transfer("urn:t1", transfer.clone());
 
-    let answer = http.get(base.join("negotiations/urn:n1")?).send().await?;
+    let answer = http.get(base.join("negotiations/urn:p1")?).send().await?;
     assert_eq!(answer.status(), 200);
     assert_eq!(answer.json::<Value>().await?, negotiation);
     let answer = http.get(base.join("transfers/urn:t1")?).send().await?;
     assert_eq!(answer.status(), 200);
     assert_eq!(answer.json::<Value>().await?, transfer);
+    Ok(())
+}
+
+#[tokio::test]
+async fn as_provider_it_serves_datasets_and_takes_negotiations() -> Result<(), Box<dyn std::error::Error>> {
+    let server = CounterParty::start(default_callback_bind()).await?;
+    let base = server.base_url().clone();
+    let http = reqwest::Client::new();
+
+    // Any dataset id: a valid Dataset with the counter-party's offer, by GET or POST.
+    let dataset: Value = http.get(base.join("catalog/datasets/cn-c-01-01")?).send().await?.json().await?;
+    assert_eq!(dsp_message(DspSchema::Dataset, &dataset), Ok(()));
+    assert_eq!(dataset["hasPolicy"][0]["@id"], "urn:ldt-conformance:offer:cn-c-01-01");
+    let posted = http.post(base.join("catalog/datasets/cn-c-01-01")?).json(&json!({})).send().await?;
+    assert_eq!(posted.status(), 200);
+
+    // An initial request for that offer: 201 with a REQUESTED negotiation under a fresh providerPid.
+    let offer = messages::negotiation::message_offer(&messages::catalog::offer("cn-c-01-01"), "cn-c-01-01")?;
+    let request = messages::negotiation::initial_request("urn:c1", &offer, "http://127.0.0.1:1/cb/");
+    let answer = http.post(base.join("negotiations/request")?).json(&request).send().await?;
+    assert_eq!(answer.status(), 201);
+    let ack: Value = answer.json().await?;
+    assert_eq!(dsp_message(DspSchema::ContractNegotiation, &ack), Ok(()));
+    assert_eq!((ack["consumerPid"].as_str(), ack["state"].as_str()), (Some("urn:c1"), Some("REQUESTED")));
+    let provider = ack["providerPid"].as_str().ok_or("a providerPid")?.to_owned();
+    assert_eq!(server.store().messages()[0].process.as_deref(), Some(provider.as_str()));
+
+    // ACCEPTED before any offer is refused; after the suite's offer it is taken.
+    let pids = Pids { consumer: "urn:c1".to_owned(), provider: provider.clone() };
+    let accepted =
+        messages::negotiation::event(&pids, ldt_conformance::negotiation::Message::Accepted).ok_or("an event")?;
+    let events = base.join(&format!("negotiations/{provider}/events"))?;
+    assert_eq!(http.post(events.clone()).json(&accepted).send().await?.status(), 400);
+    server.store().set_negotiation_state(&provider, State::Offered);
+    assert_eq!(http.post(events).json(&accepted).send().await?.status(), 200);
+    let negotiation: Value = http.get(base.join(&format!("negotiations/{provider}"))?).send().await?.json().await?;
+    assert_eq!(negotiation["state"], "ACCEPTED");
+
+    // A request for an offer the counter-party never made: 400.
+    let mut unknown = request.clone();
+    unknown["offer"]["@id"] = json!("urn:offer:unknown");
+    let answer = http.post(base.join("negotiations/request")?).json(&unknown).send().await?;
+    assert_eq!(answer.status(), 400);
+    let error: Value = answer.json().await?;
+    assert!(error["reason"].to_string().contains("not the counter-party's offer"), "{error}");
     Ok(())
 }

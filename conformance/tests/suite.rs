@@ -5,14 +5,28 @@ mod support;
 
 use std::sync::Arc;
 
+use ldt_conformance::scenarios::negotiation::cases;
 use ldt_conformance::{Outcome, Report, SuiteConfig, run};
-use support::{DATASET, Fake, TOKEN, serve};
+use support::negotiation::TRIGGER_KEY;
+use support::{DATASET, Fake, TOKEN, serve, trigger_url};
 
 async fn run_against(fake: Fake, dataset_id: Option<&str>) -> Report {
     let mut config = SuiteConfig::new(serve(fake).await);
     config.token = Some(TOKEN.to_owned());
     config.dataset_id = dataset_id.map(str::to_owned);
     run(&config).await
+}
+
+/// A configuration for `fake` with its negotiation webhook, selecting `scenarios`.
+async fn with_trigger(fake: Fake, scenarios: &[&str]) -> SuiteConfig {
+    let root = serve(fake).await;
+    let mut config = SuiteConfig::new(root.clone());
+    config.token = Some(TOKEN.to_owned());
+    config.dataset_id = Some(DATASET.to_owned());
+    config.negotiation_trigger = Some(trigger_url(&root));
+    config.trigger_api_key = Some(TRIGGER_KEY.to_owned());
+    config.scenarios = (!scenarios.is_empty()).then(|| scenarios.iter().map(|s| (*s).to_owned()).collect());
+    config
 }
 
 fn outcome<'a>(report: &'a Report, id: &str) -> &'a Outcome {
@@ -28,11 +42,65 @@ fn reasons(report: &Report, id: &str) -> String {
 
 #[tokio::test]
 async fn a_conforming_connector_passes_every_scenario() {
-    let report = run_against(Fake::Good, Some(DATASET)).await;
+    let report = run(&with_trigger(Fake::Good, &[]).await).await;
     assert!(report.passed(), "{}", report.render_text());
     let ids: Vec<&str> = report.scenarios.iter().map(|s| s.id.as_str()).collect();
-    assert_eq!(ids, ["MET:01-01", "CAT:01-01", "CAT:01-02", "CAT:01-03"]);
+    assert_eq!(ids[..4], ["MET:01-01", "CAT:01-01", "CAT:01-02", "CAT:01-03"]);
+    assert_eq!(ids[4..], cases::ALL.iter().map(|c| c.id).collect::<Vec<_>>()[..]);
     assert!(report.scenarios.iter().all(|s| s.outcome == Outcome::Passed), "{}", report.render_text());
+}
+
+#[tokio::test]
+async fn without_a_trigger_the_consumer_scenarios_are_skipped() {
+    let report = run_against(Fake::Good, Some(DATASET)).await;
+    assert!(report.passed(), "{}", report.render_text());
+    for scenario in &report.scenarios {
+        if scenario.id.starts_with("CN_C:") {
+            assert!(
+                matches!(&scenario.outcome, Outcome::Skipped { why } if why.contains("--negotiation-trigger")),
+                "{}",
+                report.render_text()
+            );
+        } else {
+            assert_eq!(scenario.outcome, Outcome::Passed, "{}", report.render_text());
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_connector_taking_illegal_negotiation_messages_fails_exactly_the_negative_scenarios() {
+    let report = run(&with_trigger(Fake::Lax, &["CN"]).await).await;
+    for scenario in &report.scenarios {
+        if scenario.id.contains(":03-") {
+            let reasons = reasons(&report, &scenario.id);
+            assert!(reasons.contains("expected a 4xx status other than 404, got 200 OK"), "{reasons}");
+            assert!(reasons.contains("which must be refused"), "names the step: {reasons}");
+        } else {
+            assert_eq!(scenario.outcome, Outcome::Passed, "{}", report.render_text());
+        }
+    }
+    assert_eq!(report.scenarios.len(), 31);
+}
+
+#[tokio::test]
+async fn a_refused_trigger_fails_the_consumer_scenarios() {
+    let mut config = with_trigger(Fake::Good, &["CN_C:01-01"]).await;
+    config.trigger_api_key = Some("wrong".to_owned());
+    let report = run(&config).await;
+    let reasons = reasons(&report, "CN_C:01-01");
+    assert!(reasons.contains("opening (trigger)") && reasons.contains("401"), "{reasons}");
+}
+
+#[tokio::test]
+async fn a_connector_without_the_scenario_dataset_fails_at_the_dataset_request() {
+    let mut config = with_trigger(Fake::Good, &["CN:01-01"]).await;
+    config.dataset_prefix = "missing-".to_owned();
+    let report = run(&config).await;
+    let reasons = reasons(&report, "CN:01-01");
+    assert!(
+        reasons.contains("opening (dataset request)") && reasons.contains("/dsp/catalog/datasets/missing-cn-01-01"),
+        "{reasons}"
+    );
 }
 
 #[tokio::test]
@@ -64,7 +132,7 @@ async fn a_broken_connector_fails_with_reasons_instead_of_crashing() {
 async fn a_missing_version_endpoint_skips_everything_else() {
     let report = run_against(Fake::NoVersion, Some(DATASET)).await;
     assert!(reasons(&report, "MET:01-01").contains("404"));
-    for id in ["CAT:01-01", "CAT:01-02", "CAT:01-03"] {
+    for id in ["CAT:01-01", "CAT:01-02", "CAT:01-03", "CN:01-01", "CN:03-04"] {
         assert!(
             matches!(outcome(&report, id), Outcome::Skipped { why } if why.contains("MET:01-01")),
             "{}",

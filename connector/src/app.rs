@@ -28,6 +28,7 @@ use crate::dsp::client::{DspClient, Outbound};
 use crate::dsp::jsonld::Normaliser;
 use crate::dsp::version::{DSP_PATH, versions};
 use crate::management::MANAGEMENT_PATH;
+use crate::negotiation::Processes;
 use crate::store::Store;
 use crate::{authority, dcp, dsp, management, secrets};
 
@@ -58,6 +59,8 @@ pub struct AppState {
     pub dsp_client: DspClient,
     /// The management API key.
     pub management_key: Arc<str>,
+    /// The outbox dispatcher's wake-up and the process event feed.
+    pub processes: Arc<Processes>,
 }
 
 /// The connector's HTTP routes.
@@ -85,6 +88,7 @@ pub struct RunningConnector {
     pub startup: Duration,
     shutdown: oneshot::Sender<()>,
     server: JoinHandle<std::io::Result<()>>,
+    dispatcher: JoinHandle<()>,
 }
 
 impl RunningConnector {
@@ -95,8 +99,11 @@ impl RunningConnector {
 
     /// Stops accepting requests, finishes those under way, and closes the database.
     pub async fn stop(self) -> anyhow::Result<()> {
+        // Event feeds end first, or the graceful shutdown would wait for them forever.
+        self.state.processes.stop();
         let _ = self.shutdown.send(());
         self.server.await.context("the server task failed")??;
+        self.dispatcher.await.context("the outbox dispatcher failed")?;
         self.state.store.close().await?;
         Ok(())
     }
@@ -173,7 +180,9 @@ pub async fn start(config: Config) -> anyhow::Result<RunningConnector> {
         public_url: public_url.clone().into(),
         dsp_client,
         management_key: management_key.into(),
+        processes: Arc::new(Processes::default()),
     };
+    let dispatcher = tokio::spawn(crate::negotiation::dispatch::run(state.clone()));
     let (shutdown, stopped) = oneshot::channel();
     let app = router(state.clone());
     let server = tokio::spawn(async move {
@@ -185,7 +194,7 @@ pub async fn start(config: Config) -> anyhow::Result<RunningConnector> {
     });
     let startup = started.elapsed();
     tracing::info!(%local_addr, %public_url, startup_ms = startup.as_millis() as u64, "connector ready");
-    Ok(RunningConnector { local_addr, state, startup, shutdown, server })
+    Ok(RunningConnector { local_addr, state, startup, shutdown, server, dispatcher })
 }
 
 /// The configured static DSP tokens.

@@ -32,6 +32,8 @@ pub struct Config {
     pub identity: IdentityConfig,
     /// The data-space authority role, off unless enabled.
     pub authority: AuthorityConfig,
+    /// How contract negotiations are decided and their messages delivered.
+    pub negotiation: NegotiationConfig,
     /// What the policy engine knows: the purpose taxonomy, the place hierarchy and which credential claim each
     /// custom left operand reads.
     pub policy: ldt_policy::eval::Environment,
@@ -106,6 +108,47 @@ pub struct DspConfig {
     pub client_timeout_secs: u64,
     /// The most datasets read from one peer's catalogue.
     pub client_max_datasets: usize,
+}
+
+/// How contract negotiations are decided and their messages delivered.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NegotiationConfig {
+    /// `auto`: agree as soon as a request meets the contract policy; `operator`: such requests wait for the
+    /// operator to approve or reject them through the management API (requests that do not meet the policy are
+    /// refused either way).
+    pub approval: Approval,
+    /// The first retry of an undelivered message waits this long, in milliseconds; each further one twice as long.
+    pub retry_initial_ms: u64,
+    /// The longest wait between two retries, in seconds.
+    pub retry_max_secs: u64,
+    /// A message still undelivered after this many seconds is given up, and its negotiation terminated.
+    pub give_up_secs: u64,
+    /// How long a dispatcher holds a message it is sending before another replica may take it over, in seconds.
+    pub lease_secs: u64,
+}
+
+/// Who approves a contract request that meets the policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Approval {
+    /// The connector, at once.
+    #[default]
+    Auto,
+    /// The operator, through the management API.
+    Operator,
+}
+
+impl Default for NegotiationConfig {
+    fn default() -> Self {
+        NegotiationConfig {
+            approval: Approval::Auto,
+            retry_initial_ms: 250,
+            retry_max_secs: 60,
+            give_up_secs: 3600,
+            lease_secs: 30,
+        }
+    }
 }
 
 /// The role credentials of a data space run with ldt-connector: what its authority issues, and what connectors ask
@@ -200,6 +243,7 @@ impl Default for Config {
             dsp: DspConfig::default(),
             identity: IdentityConfig::default(),
             authority: AuthorityConfig::default(),
+            negotiation: NegotiationConfig::default(),
             policy: ldt_policy::eval::Environment::default(),
         }
     }

@@ -11,6 +11,7 @@ pub mod dcp;
 pub mod demo;
 pub mod dsp;
 pub mod management;
+pub mod negotiation;
 pub mod policy_tools;
 pub mod secrets;
 pub mod store;

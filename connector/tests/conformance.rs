@@ -1,20 +1,37 @@
 //! Runs the black-box DSP conformance suite (`ldt-conformance`) against our own connector, on SQLite and on
-//! PostgreSQL, seeded with realistic data products — the same checks a third party would run.
+//! PostgreSQL, seeded with realistic data products — the same checks a third party would run. The negotiation
+//! scenarios run in both roles: as provider on one dataset per CN scenario (the connector's test-only scenario
+//! driver scripts its reactions), as consumer through the negotiation webhook.
 
 mod common;
 
 use common::Db;
-use common::connector::{DSP_TOKEN, start};
+use common::connector::{API_KEY, DSP_TOKEN, PEER_ID, start, start_with};
 use ldt_catalog::LdtKind;
 use ldt_catalog::offer::DatasetSelector;
+use ldt_conformance::config::scenario_dataset_id;
 use ldt_conformance::{Outcome, SuiteConfig};
 use serde_json::json;
 
 /// The scenarios this suite must run and pass against us; none may be skipped.
-const EXPECTED: [&str; 4] = ["MET:01-01", "CAT:01-01", "CAT:01-02", "CAT:01-03"];
+fn expected() -> Vec<&'static str> {
+    ldt_conformance::scenarios::registry().iter().map(|scenario| scenario.id).collect()
+}
 
 async fn the_suite_passes(db: Db) {
-    let connector = start(db).await;
+    let connector = start_with(db, |config| {
+        // The suite accepts any token on its own endpoints.
+        config.dsp.outbound_token = Some("conformance-suite-accepts-any".into());
+        config.negotiation.retry_initial_ms = 20;
+    })
+    .await;
+    let negotiation_datasets: Vec<_> = expected()
+        .into_iter()
+        .filter(|id| id.starts_with("CN:"))
+        .map(|id| common::product(&scenario_dataset_id("", id), LdtKind::Raw, &["conformance"]))
+        .collect();
+    assert_eq!(negotiation_datasets.len(), 15);
+    connector.seed_products(&negotiation_datasets).await;
     let products: Vec<_> = (0..120)
         .map(|i| common::product(&format!("urn:ldt:traffic:segment-{i:03}"), LdtKind::Raw, &["traffic"]))
         .collect();
@@ -26,10 +43,14 @@ async fn the_suite_passes(db: Db) {
     config.token = Some(DSP_TOKEN.to_owned());
     // Past the first page (100 datasets), so finding it exercises `Link` paging too.
     config.dataset_id = Some("urn:ldt:traffic:segment-117".to_owned());
+    config.participant_id = PEER_ID.to_owned();
+    config.negotiation_trigger =
+        Some(format!("{}/management/v1/scenario/negotiations", connector.url()).parse().unwrap());
+    config.trigger_api_key = Some(API_KEY.to_owned());
     let report = ldt_conformance::run(&config).await;
 
     let ran: Vec<&str> = report.scenarios.iter().map(|scenario| scenario.id.as_str()).collect();
-    for id in EXPECTED {
+    for id in expected() {
         assert!(ran.contains(&id), "scenario {id} did not run; ran {ran:?}");
     }
     for scenario in &report.scenarios {

@@ -1,8 +1,12 @@
 //! The suite's own DSP endpoint: the counter-party the connector under test talks back to.
 //!
-//! Negotiation and transfer scenarios hand its URL out as `callbackAddress`; it records every
-//! message in a per-run [`Store`] they can await, and answers state queries from that store.
+//! Negotiation and transfer scenarios hand its URL out as `callbackAddress` (or, when the
+//! connector is the consumer, as the provider's address); it records every message in a
+//! per-run [`Store`] they can await, follows each negotiation's state (refusing illegal
+//! messages), and answers state queries from that store.
 
+mod negotiation;
+mod negotiation_routes;
 mod routes;
 mod store;
 
@@ -13,6 +17,7 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use url::Url;
 
+pub use negotiation::NegotiationRecord;
 pub use store::{ReceivedMessage, Store};
 
 /// A running counter-party server; it stops when dropped.
@@ -31,7 +36,7 @@ impl CounterParty {
         let addr = listener.local_addr()?;
         let base_url = base_url(addr)?;
         let store = Arc::new(Store::default());
-        let app = routes::router(Arc::clone(&store));
+        let app = routes::router(routes::Shared { store: Arc::clone(&store), base_url: base_url.clone() });
         let task = tokio::spawn(async move {
             if let Err(e) = axum::serve(listener, app).await {
                 tracing::error!(error = %e, "counter-party server stopped");

@@ -8,6 +8,10 @@ use serde::Serialize;
 use serde_json::Value;
 use tokio::sync::watch;
 
+use super::negotiation::NegotiationRecord;
+use crate::messages;
+use crate::negotiation::State;
+
 /// One message the connector under test POSTed to the counter-party server.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReceivedMessage {
@@ -17,8 +21,12 @@ pub struct ReceivedMessage {
     pub message_type: Option<String>,
     /// The body (`null` when it was not JSON).
     pub body: Value,
-    /// Why the message is not a valid DSP message; empty when it is.
+    /// Why the message is not a valid DSP message, or why the counter-party refused it;
+    /// empty when it was accepted.
     pub violations: Vec<String>,
+    /// The counter-party's own pid of the process the message belongs to (decoded from the
+    /// path, or the pid it created for an initial request), when it knows that process.
+    pub process: Option<String>,
 }
 
 impl ReceivedMessage {
@@ -37,12 +45,13 @@ impl ReceivedMessage {
 #[derive(Debug, Default)]
 struct Inner {
     messages: Vec<ReceivedMessage>,
-    negotiations: HashMap<String, Value>,
+    negotiations: HashMap<String, NegotiationRecord>,
     transfers: HashMap<String, Value>,
 }
 
-/// Shared store of one suite run: received messages, plus the negotiation and transfer
-/// objects `GET /negotiations/:pid` and `GET /transfers/:pid` answer with.
+/// Shared store of one suite run: received messages, the negotiations the counter-party takes
+/// part in (keyed by its own pid, so concurrent scenarios never meet), and the transfer
+/// objects `GET /transfers/:pid` answers with.
 #[derive(Debug)]
 pub struct Store {
     inner: Mutex<Inner>,
@@ -72,14 +81,43 @@ impl Store {
         self.lock().messages.clone()
     }
 
-    /// Sets the `ContractNegotiation` object served at `GET /negotiations/:pid`.
-    pub fn set_negotiation(&self, pid: impl Into<String>, negotiation: Value) {
-        self.lock().negotiations.insert(pid.into(), negotiation);
+    /// The messages from index `start` on, oldest first.
+    pub fn messages_from(&self, start: usize) -> Vec<ReceivedMessage> {
+        self.lock().messages.iter().skip(start).cloned().collect()
     }
 
-    /// The negotiation object stored for `pid`.
-    pub fn negotiation(&self, pid: &str) -> Option<Value> {
+    /// Number of messages received so far (an index for [`wait_for_from`](Self::wait_for_from)).
+    pub fn message_count(&self) -> usize {
+        self.lock().messages.len()
+    }
+
+    /// Starts keeping `record` under the counter-party's own pid (ignored while that is unknown).
+    pub fn open_negotiation(&self, record: NegotiationRecord) {
+        if let Some(pid) = record.own_pid().map(str::to_owned) {
+            self.lock().negotiations.insert(pid, record);
+        }
+    }
+
+    /// The negotiation the counter-party keeps under `pid`.
+    pub fn negotiation_record(&self, pid: &str) -> Option<NegotiationRecord> {
         self.lock().negotiations.get(pid).cloned()
+    }
+
+    /// The `ContractNegotiation` served at `GET /negotiations/:pid`, once both pids are known.
+    pub fn negotiation(&self, pid: &str) -> Option<Value> {
+        let record = self.negotiation_record(pid)?;
+        Some(messages::negotiation::negotiation(&record.pids()?, record.state))
+    }
+
+    /// Applies `update` to the negotiation kept under `pid`; `None` if there is none.
+    pub fn update_negotiation<T>(&self, pid: &str, update: impl FnOnce(&mut NegotiationRecord) -> T) -> Option<T> {
+        self.lock().negotiations.get_mut(pid).map(update)
+    }
+
+    /// Moves the negotiation kept under `pid` to `state` (the suite is about to send the
+    /// message that causes it; set first so the connector's quick reaction finds it).
+    pub fn set_negotiation_state(&self, pid: &str, state: State) {
+        self.update_negotiation(pid, |record| record.state = state);
     }
 
     /// Sets the `TransferProcess` object served at `GET /transfers/:pid`.
@@ -99,11 +137,30 @@ impl Store {
         timeout: Duration,
         predicate: impl Fn(&ReceivedMessage) -> bool,
     ) -> Option<ReceivedMessage> {
+        self.wait_for_from(0, timeout, predicate).await.map(|(_, message)| message)
+    }
+
+    /// Like [`wait_for`](Self::wait_for), among the messages from index `start` on; returns
+    /// the message with its index.
+    pub async fn wait_for_from(
+        &self,
+        start: usize,
+        timeout: Duration,
+        predicate: impl Fn(&ReceivedMessage) -> bool,
+    ) -> Option<(usize, ReceivedMessage)> {
         // Subscribe before looking, so a message recorded in between still wakes us.
         let mut changes = self.changes.subscribe();
         let search = async {
             loop {
-                if let Some(found) = self.lock().messages.iter().find(|m| predicate(m)).cloned() {
+                let found = self
+                    .lock()
+                    .messages
+                    .iter()
+                    .enumerate()
+                    .skip(start)
+                    .find(|(_, m)| predicate(m))
+                    .map(|(index, m)| (index, m.clone()));
+                if let Some(found) = found {
                     return found;
                 }
                 if changes.changed().await.is_err() {

@@ -1,5 +1,7 @@
 //! A small fake DSP connector served on 127.0.0.1, in several flavours of (mis)behaviour.
 
+pub mod negotiation;
+
 use std::io::Write as _;
 
 use axum::Router;
@@ -30,6 +32,8 @@ pub enum Fake {
     NoVersion,
     /// Catalogue lacks `participantId`; unknown datasets answer 404 with an empty body.
     Sloppy,
+    /// Like `Good`, but takes every negotiation message, legal or not.
+    Lax,
 }
 
 fn json_response(status: StatusCode, body: &Value) -> Response {
@@ -41,8 +45,14 @@ fn catalog_error() -> Value {
 }
 
 fn dataset() -> Value {
+    dataset_with_id(DATASET)
+}
+
+/// The example dataset under `id`, with the fake's offer for it.
+fn dataset_with_id(id: &str) -> Value {
     let mut dataset = example("catalog/example/dataset.json");
-    dataset["@id"] = json!(DATASET);
+    dataset["@id"] = json!(id);
+    dataset["hasPolicy"][0]["@id"] = json!(negotiation::offer_id(id));
     dataset
 }
 
@@ -118,8 +128,8 @@ async fn dataset_by_id(State(fake): State<Fake>, headers: HeaderMap, Path(id): P
     if !authorised(&headers) {
         return json_response(StatusCode::UNAUTHORIZED, &catalog_error());
     }
-    if id == DATASET {
-        json_response(StatusCode::OK, &dataset())
+    if id == DATASET || id.starts_with("cn-") {
+        json_response(StatusCode::OK, &dataset_with_id(&id))
     } else if fake == Fake::Sloppy {
         StatusCode::NOT_FOUND.into_response()
     } else {
@@ -127,15 +137,23 @@ async fn dataset_by_id(State(fake): State<Fake>, headers: HeaderMap, Path(id): P
     }
 }
 
-/// Serves `fake` on an ephemeral loopback port; returns its root URL.
+/// Serves `fake` on an ephemeral loopback port; returns its root URL. Its negotiation
+/// webhook is at [`trigger_url`].
 pub async fn serve(fake: Fake) -> Url {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("address");
+    let root = Url::parse(&format!("http://{addr}/")).expect("url");
     let app = Router::new()
         .route("/.well-known/dspace-version", get(version))
         .route("/dsp/catalog/request", post(catalog))
         .route("/dsp/catalog/datasets/{id}", get(dataset_by_id))
-        .with_state(fake);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let addr = listener.local_addr().expect("address");
+        .with_state(fake)
+        .merge(negotiation::router(root.clone(), fake != Fake::Lax));
     tokio::spawn(async move { axum::serve(listener, app).await });
     Url::parse(&format!("http://{addr}")).expect("url")
+}
+
+/// The negotiation webhook of the fake served at `root`.
+pub fn trigger_url(root: &Url) -> Url {
+    root.join("/trigger").expect("url")
 }

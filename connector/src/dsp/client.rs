@@ -94,7 +94,7 @@ impl DspClient {
     }
 
     /// The DSP base URL of the connector at `address`: from its version endpoint when it has one, else `address`
-    /// itself when that has a path (a DSP base given directly).
+    /// itself (a DSP base given directly).
     pub async fn discover(&self, address: &str) -> Result<Url, ClientError> {
         let address = Url::parse(address)
             .ok()
@@ -105,7 +105,9 @@ impl DspClient {
         well_known.set_query(None);
         let response =
             self.http.get(well_known.clone()).send().await.map_err(|error| unreachable(&well_known, error))?;
-        if response.status() == reqwest::StatusCode::NOT_FOUND && address.path() != "/" {
+        if response.status().is_client_error() {
+            // No version endpoint (404, or a server that answers only POSTs there): the address is taken as the DSP
+            // base itself.
             return Ok(address);
         }
         let versions: Value = read_json(response, &well_known, "version list").await?;
@@ -168,6 +170,48 @@ impl DspClient {
         Ok(catalog)
     }
 
+    /// The dataset `id` of the connector whose DSP base is `base` (`GET <base>/catalog/datasets/:id`), normalised;
+    /// `peer` is its participant id.
+    pub async fn dataset(&self, base: &Url, peer: &str, id: &str) -> Result<Value, ClientError> {
+        let mut url = base.clone();
+        url.path_segments_mut()
+            .map_err(|_| ClientError::BadAddress(base.to_string()))?
+            .pop_if_empty()
+            .extend(["catalog", "datasets", id]);
+        let response = self
+            .authorised(self.http.get(url.clone()), peer)?
+            .send()
+            .await
+            .map_err(|error| unreachable(&url, error))?;
+        let dataset = read_json(response, &url, "Dataset").await?;
+        self.normaliser.normalise(dataset).await.map_err(|error| invalid(&url, "Dataset", error))
+    }
+
+    /// POSTs the DSP message `body` to `url` with a token for `peer`: the status and, if it is JSON, the answer.
+    pub async fn post_message(&self, url: &str, peer: &str, body: &Value) -> Result<(u16, Value), ClientError> {
+        let target = Url::parse(url).map_err(|_| ClientError::BadAddress(url.to_owned()))?;
+        let response = self
+            .authorised(self.http.post(target.clone()), peer)?
+            .json(body)
+            .send()
+            .await
+            .map_err(|error| unreachable(&target, error))?;
+        let status = response.status().as_u16();
+        let bytes = response.bytes().await.map_err(|error| unreachable(&target, error))?;
+        Ok((status, serde_json::from_slice(&bytes).unwrap_or(Value::Null)))
+    }
+
+    /// GETs the DSP object at `url` with a token for `peer`.
+    pub async fn get_object(&self, url: &str, peer: &str) -> Result<Value, ClientError> {
+        let target = Url::parse(url).map_err(|_| ClientError::BadAddress(url.to_owned()))?;
+        let response = self
+            .authorised(self.http.get(target.clone()), peer)?
+            .send()
+            .await
+            .map_err(|error| unreachable(&target, error))?;
+        read_json(response, &target, "object").await
+    }
+
     /// `request` with this connector's bearer token for `peer`.
     fn authorised(&self, request: reqwest::RequestBuilder, peer: &str) -> Result<reqwest::RequestBuilder, ClientError> {
         let token = match &self.outbound {
@@ -181,7 +225,7 @@ impl DspClient {
 }
 
 /// The `did:web` DID of the connector at `address` (its root URL, or its DSP base ending in `/dsp`).
-fn peer_did(address: &str) -> Result<String, ClientError> {
+pub fn peer_did(address: &str) -> Result<String, ClientError> {
     let mut url = Url::parse(address).map_err(|_| ClientError::BadAddress(address.to_owned()))?;
     let path = url.path().trim_end_matches('/');
     let root = path.strip_suffix(crate::dsp::version::DSP_PATH).unwrap_or(path).to_owned();

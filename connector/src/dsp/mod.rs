@@ -1,5 +1,5 @@
-//! The Dataspace Protocol HTTPS binding: version discovery, the catalogue (provider side), and the client that
-//! reads other connectors' catalogues (consumer side). Incoming JSON-LD is normalised at the edge ([`jsonld`]);
+//! The Dataspace Protocol HTTPS binding: version discovery, the catalogue (provider side), contract negotiation
+//! (both sides; consumer endpoints under `/callback`), and the client that talks to other connectors. Incoming JSON-LD is normalised at the edge ([`jsonld`]);
 //! the caller is identified in one place ([`caller`]).
 
 pub mod caller;
@@ -8,6 +8,7 @@ pub mod client;
 pub mod error;
 pub mod jsonld;
 pub mod message;
+pub mod negotiation;
 pub mod version;
 
 use axum::Router;
@@ -20,5 +21,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/catalog/request", post(catalog::request_catalog))
         .route("/catalog/datasets/{id}", get(catalog::get_dataset))
+        .merge(negotiation::provider_routes())
+        .nest("/callback", negotiation::consumer_routes())
         .route_layer(axum::middleware::from_fn_with_state(state, caller::authenticate))
 }

@@ -6,9 +6,12 @@ pub mod catalog;
 pub mod datasets;
 pub mod extract;
 pub mod listing;
+pub mod negotiations;
 pub mod offers;
 pub mod policies;
 pub mod problem;
+#[cfg(feature = "scenarios")]
+pub mod scenario;
 
 use std::sync::Arc;
 
@@ -45,7 +48,8 @@ pub const API_KEY_HEADER: &str = "x-api-key";
          (name = "policies", description = "ODRL policies"),
          (name = "offers", description = "Which datasets are offered under which policies"),
          (name = "catalog", description = "Other connectors' catalogues"),
-         (name = "authority", description = "Data-space membership: applying, and the authority's decisions"))
+         (name = "authority", description = "Data-space membership: applying, and the authority's decisions"),
+         (name = "negotiations", description = "Contract negotiations, agreements and the live event feed"))
 )]
 struct ApiDoc;
 
@@ -75,7 +79,15 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .routes(routes!(authority::apply))
         .routes(routes!(authority::registry))
         .routes(routes!(authority::request_credentials))
+        .routes(routes!(negotiations::list, negotiations::start))
+        .routes(routes!(negotiations::get))
+        .routes(routes!(negotiations::act))
+        .routes(routes!(negotiations::agreements))
+        .routes(routes!(negotiations::agreement))
+        .routes(routes!(negotiations::events))
         .split_for_parts();
+    #[cfg(feature = "scenarios")]
+    let router = router.route("/scenario/negotiations", axum::routing::post(scenario::negotiation));
     let document: Arc<[u8]> =
         api.to_json().map(|json| json.into_bytes().into()).unwrap_or_else(|_| Arc::from(&b"{}"[..]));
     router

@@ -15,6 +15,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_identity::Migration),
             Box::new(m0004_authority::Migration),
             Box::new(m0005_issuance::Migration),
+            Box::new(m0006_negotiation::Migration),
         ]
     }
 }
@@ -478,6 +479,201 @@ mod m0005_issuance {
                         .to_owned(),
                 )
                 .await
+        }
+    }
+}
+
+mod m0006_negotiation {
+    use sea_orm_migration::prelude::*;
+
+    pub struct Migration;
+
+    impl MigrationName for Migration {
+        fn name(&self) -> &str {
+            "m0006_negotiation"
+        }
+    }
+
+    #[derive(DeriveIden, Clone, Copy)]
+    enum Negotiation {
+        Table,
+        Pid,
+        Role,
+        PeerPid,
+        State,
+        CounterParty,
+        PeerAddress,
+        DatasetId,
+        Offer,
+        Agreement,
+        Purpose,
+        Awaiting,
+        Explanation,
+        CreatedAt,
+        UpdatedAt,
+    }
+
+    #[derive(DeriveIden, Clone, Copy)]
+    enum NegotiationEvent {
+        Table,
+        Id,
+        Pid,
+        At,
+        FromState,
+        ToState,
+        Kind,
+        By,
+        Detail,
+    }
+
+    #[derive(DeriveIden, Clone, Copy)]
+    enum Agreement {
+        Table,
+        Id,
+        NegotiationPid,
+        Role,
+        DatasetId,
+        Provider,
+        Consumer,
+        Document,
+        SignedAt,
+        CreatedAt,
+    }
+
+    #[derive(DeriveIden, Clone, Copy)]
+    enum Outbox {
+        Table,
+        Id,
+        Process,
+        Kind,
+        Url,
+        Audience,
+        Body,
+        Target,
+        Attempts,
+        NextAttemptAt,
+        Deadline,
+        LeasedUntil,
+        LastError,
+        CreatedAt,
+    }
+
+    fn text(name: impl IntoIden) -> ColumnDef {
+        ColumnDef::new(name).text().not_null().to_owned()
+    }
+
+    fn optional_text(name: impl IntoIden) -> ColumnDef {
+        ColumnDef::new(name).text().null().to_owned()
+    }
+
+    fn timestamp(name: impl IntoIden) -> ColumnDef {
+        ColumnDef::new(name).timestamp_with_time_zone().not_null().to_owned()
+    }
+
+    fn index(
+        name: &str,
+        table: impl IntoIden + 'static,
+        columns: &[impl IntoIden + Copy + 'static],
+    ) -> IndexCreateStatement {
+        let mut index = Index::create().name(name).table(table).to_owned();
+        for column in columns {
+            index.col(*column);
+        }
+        index
+    }
+
+    #[async_trait::async_trait]
+    impl MigrationTrait for Migration {
+        async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+            manager
+                .create_table(
+                    Table::create()
+                        .table(Negotiation::Table)
+                        .col(ColumnDef::new(Negotiation::Pid).string().not_null().primary_key())
+                        .col(ColumnDef::new(Negotiation::Role).string().not_null())
+                        .col(ColumnDef::new(Negotiation::PeerPid).string().null())
+                        .col(ColumnDef::new(Negotiation::State).string().not_null())
+                        .col(ColumnDef::new(Negotiation::CounterParty).string().not_null())
+                        .col(text(Negotiation::PeerAddress))
+                        .col(ColumnDef::new(Negotiation::DatasetId).string().not_null())
+                        .col(text(Negotiation::Offer))
+                        .col(optional_text(Negotiation::Agreement))
+                        .col(optional_text(Negotiation::Purpose))
+                        .col(ColumnDef::new(Negotiation::Awaiting).string().null())
+                        .col(optional_text(Negotiation::Explanation))
+                        .col(timestamp(Negotiation::CreatedAt))
+                        .col(timestamp(Negotiation::UpdatedAt))
+                        .to_owned(),
+                )
+                .await?;
+            // A repeated first request is recognised by the caller and its consumerPid.
+            manager
+                .create_index(index(
+                    "negotiation_peer",
+                    Negotiation::Table,
+                    &[Negotiation::CounterParty, Negotiation::PeerPid],
+                ))
+                .await?;
+            manager
+                .create_table(
+                    Table::create()
+                        .table(NegotiationEvent::Table)
+                        .col(ColumnDef::new(NegotiationEvent::Id).integer().not_null().auto_increment().primary_key())
+                        .col(ColumnDef::new(NegotiationEvent::Pid).string().not_null())
+                        .col(timestamp(NegotiationEvent::At))
+                        .col(ColumnDef::new(NegotiationEvent::FromState).string().null())
+                        .col(ColumnDef::new(NegotiationEvent::ToState).string().not_null())
+                        .col(ColumnDef::new(NegotiationEvent::Kind).string().not_null())
+                        .col(ColumnDef::new(NegotiationEvent::By).string().not_null())
+                        .col(optional_text(NegotiationEvent::Detail))
+                        .to_owned(),
+                )
+                .await?;
+            manager
+                .create_index(index(
+                    "negotiation_event_pid",
+                    NegotiationEvent::Table,
+                    &[NegotiationEvent::Pid, NegotiationEvent::Id],
+                ))
+                .await?;
+            manager
+                .create_table(
+                    Table::create()
+                        .table(Agreement::Table)
+                        .col(ColumnDef::new(Agreement::Id).string().not_null().primary_key())
+                        .col(ColumnDef::new(Agreement::NegotiationPid).string().not_null().unique_key())
+                        .col(ColumnDef::new(Agreement::Role).string().not_null())
+                        .col(ColumnDef::new(Agreement::DatasetId).string().not_null())
+                        .col(ColumnDef::new(Agreement::Provider).string().not_null())
+                        .col(ColumnDef::new(Agreement::Consumer).string().not_null())
+                        .col(text(Agreement::Document))
+                        .col(timestamp(Agreement::SignedAt))
+                        .col(timestamp(Agreement::CreatedAt))
+                        .to_owned(),
+                )
+                .await?;
+            manager
+                .create_table(
+                    Table::create()
+                        .table(Outbox::Table)
+                        .col(ColumnDef::new(Outbox::Id).integer().not_null().auto_increment().primary_key())
+                        .col(ColumnDef::new(Outbox::Process).string().not_null())
+                        .col(ColumnDef::new(Outbox::Kind).string().not_null())
+                        .col(text(Outbox::Url))
+                        .col(ColumnDef::new(Outbox::Audience).string().not_null())
+                        .col(text(Outbox::Body))
+                        .col(ColumnDef::new(Outbox::Target).string().not_null())
+                        .col(ColumnDef::new(Outbox::Attempts).integer().not_null().default(0))
+                        .col(timestamp(Outbox::NextAttemptAt))
+                        .col(timestamp(Outbox::Deadline))
+                        .col(ColumnDef::new(Outbox::LeasedUntil).timestamp_with_time_zone().null())
+                        .col(optional_text(Outbox::LastError))
+                        .col(timestamp(Outbox::CreatedAt))
+                        .to_owned(),
+                )
+                .await?;
+            manager.create_index(index("outbox_due", Outbox::Table, &[Outbox::NextAttemptAt])).await?;
+            manager.create_index(index("outbox_process", Outbox::Table, &[Outbox::Process, Outbox::Id])).await
         }
     }
 }

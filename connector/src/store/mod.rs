@@ -8,7 +8,9 @@ pub mod catalog;
 pub mod entity;
 pub mod identity;
 pub mod migration;
+pub mod negotiations;
 pub mod offers;
+pub mod outbox;
 pub mod policies;
 pub mod products;
 
@@ -96,7 +98,7 @@ impl StoreError {
         }
     }
 
-    fn not_found(kind: &'static str, id: &str) -> StoreError {
+    pub(crate) fn not_found(kind: &'static str, id: &str) -> StoreError {
         StoreError::NotFound { kind, id: id.to_owned() }
     }
 
@@ -106,7 +108,7 @@ impl StoreError {
         if id.chars().any(char::is_control) { Err(StoreError::not_found(kind, id)) } else { Ok(()) }
     }
 
-    fn corrupt(kind: &'static str, id: &str, error: impl std::fmt::Display) -> StoreError {
+    pub(crate) fn corrupt(kind: &'static str, id: &str, error: impl std::fmt::Display) -> StoreError {
         StoreError::Corrupt { kind, id: id.to_owned(), reason: error.to_string() }
     }
 }
@@ -156,10 +158,39 @@ impl Store {
         work: impl AsyncFnOnce(&DatabaseTransaction) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         let _writer = self.writer.lock().await;
+        self.in_transaction(async |txn| {
+            if txn.get_database_backend() == DatabaseBackend::Postgres {
+                txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({CATALOG_WRITE_LOCK})")).await?;
+            }
+            work(txn).await
+        })
+        .await
+    }
+
+    /// Runs `work` as one transaction of process state (negotiations, transfers, the outbox), committed when it
+    /// succeeds and rolled back (awaited) when it fails. On SQLite, which has one writer, such transactions take
+    /// their turn in-process; on PostgreSQL they run side by side and lock the rows they change.
+    pub(crate) async fn transact<T>(
+        &self,
+        work: impl AsyncFnOnce(&DatabaseTransaction) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let _writer = match self.db.get_database_backend() {
+            DatabaseBackend::Postgres => None,
+            _ => Some(self.writer.lock().await),
+        };
+        self.in_transaction(work).await
+    }
+
+    /// Whether row locks (`FOR UPDATE`) are needed and available: on PostgreSQL.
+    pub(crate) fn locks_rows(&self) -> bool {
+        self.db.get_database_backend() == DatabaseBackend::Postgres
+    }
+
+    async fn in_transaction<T>(
+        &self,
+        work: impl AsyncFnOnce(&DatabaseTransaction) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
         let txn = self.db.begin().await?;
-        if txn.get_database_backend() == DatabaseBackend::Postgres {
-            txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({CATALOG_WRITE_LOCK})")).await?;
-        }
         match work(&txn).await {
             Ok(value) => {
                 txn.commit().await?;
@@ -167,7 +198,7 @@ impl Store {
             }
             Err(error) => {
                 if let Err(rollback) = txn.rollback().await {
-                    tracing::warn!(%rollback, "a failed catalogue write could not be rolled back");
+                    tracing::warn!(%rollback, "a failed write could not be rolled back");
                 }
                 Err(error)
             }

@@ -1,5 +1,6 @@
 //! sea-orm entities: one module per table.
 
+pub mod agreement;
 pub mod dataset;
 pub mod dataset_term;
 pub mod distribution;
@@ -7,7 +8,10 @@ pub mod held_credential;
 pub mod issuance_request;
 pub mod member;
 pub mod membership_challenge;
+pub mod negotiation;
+pub mod negotiation_event;
 pub mod offer;
 pub mod offer_dataset;
+pub mod outbox;
 pub mod policy;
 pub mod seen_token;

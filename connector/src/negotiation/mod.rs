@@ -1,0 +1,90 @@
+//! Contract negotiation (DSP 2025-1), both roles: the pure core — [`machine`] (states and legal moves),
+//! [`message`] (the wire messages), [`process`] (one negotiation and how it moves), [`terms`] (matching, agreements,
+//! the policy decision), [`react`] (what a side does by itself) — and the shell: [`service`] (one transaction per
+//! step, with the outbox) and [`dispatch`] (delivering the outbox). The HTTP endpoints are in
+//! [`crate::dsp::negotiation`] and [`crate::management::negotiations`].
+
+pub mod dispatch;
+pub mod error;
+pub mod machine;
+pub mod message;
+pub mod process;
+pub mod react;
+#[cfg(feature = "scenarios")]
+pub mod scenario;
+pub mod service;
+pub mod terms;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use tokio::sync::{Notify, broadcast, watch};
+
+use crate::store::negotiations::Record;
+use machine::{Role, State};
+
+/// A change of a process's state, as the event feed reports it.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ProcessEvent {
+    /// `negotiation`.
+    pub process: &'static str,
+    /// Our process id.
+    pub pid: String,
+    /// Our role.
+    pub role: Role,
+    /// The state it is now in.
+    pub state: State,
+    /// Whether it waits for the operator.
+    pub awaiting_operator: bool,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+/// What the process shell shares: the dispatcher's wake-up and the event feed.
+#[derive(Debug)]
+pub struct Processes {
+    /// Woken after every commit that queued a message.
+    pub wake: Notify,
+    events: broadcast::Sender<ProcessEvent>,
+    stopping: watch::Sender<bool>,
+}
+
+impl Default for Processes {
+    fn default() -> Self {
+        Processes { wake: Notify::new(), events: broadcast::Sender::new(1024), stopping: watch::Sender::new(false) }
+    }
+}
+
+impl Processes {
+    /// Reports the state `record` was committed in.
+    pub fn publish(&self, record: &Record) {
+        let event = ProcessEvent {
+            process: "negotiation",
+            pid: record.negotiation.pid.clone(),
+            role: record.negotiation.role,
+            state: record.negotiation.state,
+            awaiting_operator: record.awaiting.is_some(),
+            at: record.updated_at,
+        };
+        // Nobody listening is fine.
+        let _ = self.events.send(event);
+    }
+
+    /// Tells the dispatcher and every event feed to end (the connector is stopping).
+    pub fn stop(&self) {
+        self.stopping.send_replace(true);
+    }
+
+    /// Resolves once [`Processes::stop`] was called.
+    pub fn stopped(&self) -> impl Future<Output = ()> + Send + 'static + use<> {
+        let mut stopping = self.stopping.subscribe();
+        async move {
+            let _ = stopping.wait_for(|stopping| *stopping).await;
+        }
+    }
+
+    /// A receiver of the events published from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<ProcessEvent> {
+        self.events.subscribe()
+    }
+}

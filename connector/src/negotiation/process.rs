@@ -1,0 +1,279 @@
+//! One negotiation as one side holds it, and the two ways it moves: accepting a message from the peer
+//! ([`Negotiation::receive`]) and sending one ([`Negotiation::send`], which also says where it goes). Pure data and
+//! functions over it; the shell stores the record and queues what is sent in one transaction.
+
+use std::fmt;
+
+use serde_json::Value;
+use url::Url;
+
+use super::machine::{Illegal, Kind, Role, State, transition};
+use super::message::{Incoming, Outgoing};
+
+/// A negotiation as this side holds it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Negotiation {
+    /// Our process id (`providerPid` when we provide, `consumerPid` when we consume).
+    pub pid: String,
+    /// The peer's process id, once known.
+    pub peer_pid: Option<String>,
+    /// Our side.
+    pub role: Role,
+    /// The current state.
+    pub state: State,
+    /// The peer's participant id (its DID), which every message of the process must come from.
+    pub counter_party: String,
+    /// Where messages to the peer go: the provider's DSP base, or the consumer's callback address.
+    pub peer_address: String,
+    /// The dataset negotiated for.
+    pub dataset_id: String,
+    /// The latest offer, with its `@id` and `target`.
+    pub offer: Value,
+    /// The agreement, once there is one.
+    pub agreement: Option<Value>,
+    /// The purpose the consumer declared, if any.
+    pub purpose: Option<String>,
+}
+
+/// Why a message from the peer is refused; nothing changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// The protocol does not allow it now.
+    Illegal(Illegal),
+    /// It names another process of the peer than the one this negotiation is with.
+    OtherProcess {
+        /// The pid this negotiation knows.
+        known: String,
+        /// The pid the message names.
+        named: String,
+    },
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Refusal::Illegal(illegal) => illegal.fmt(f),
+            Refusal::OtherProcess { known, named } => {
+                write!(f, "the message names the peer's process `{named}`, but this negotiation is with `{known}`")
+            }
+        }
+    }
+}
+
+/// A message to send: where, what, and the state it brings the process to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Envelope {
+    /// What it does.
+    pub kind: Kind,
+    /// The peer endpoint it is POSTed to.
+    pub url: String,
+    /// The DSP message.
+    pub body: Value,
+    /// The state both sides are in once it is delivered.
+    pub target: State,
+}
+
+impl Negotiation {
+    /// The consumer's process id, if known.
+    pub fn consumer_pid(&self) -> Option<&str> {
+        match self.role {
+            Role::Consumer => Some(&self.pid),
+            Role::Provider => self.peer_pid.as_deref(),
+        }
+    }
+
+    /// The provider's process id, if known.
+    pub fn provider_pid(&self) -> Option<&str> {
+        match self.role {
+            Role::Provider => Some(&self.pid),
+            Role::Consumer => self.peer_pid.as_deref(),
+        }
+    }
+
+    /// Accepts `message` from the peer: checks the move and the pids, then takes its state, offer or agreement.
+    /// Returns the state before.
+    pub fn receive(&mut self, message: &Incoming) -> Result<State, Refusal> {
+        let to = transition(Some(self.state), self.role.peer(), message.kind).map_err(Refusal::Illegal)?;
+        let named = match self.role {
+            Role::Provider => Some(message.consumer_pid.as_str()),
+            Role::Consumer => message.provider_pid.as_deref(),
+        };
+        if let (Some(known), Some(named)) = (self.peer_pid.as_deref(), named)
+            && known != named
+        {
+            return Err(Refusal::OtherProcess { known: known.to_owned(), named: named.to_owned() });
+        }
+        if self.peer_pid.is_none() {
+            self.peer_pid = named.map(str::to_owned);
+        }
+        if let Some(offer) = &message.offer {
+            self.offer = offer.clone();
+        }
+        if let Some(agreement) = &message.agreement {
+            self.agreement = Some(agreement.clone());
+        }
+        let from = self.state;
+        self.state = to;
+        Ok(from)
+    }
+
+    /// Sends a message of `kind` (with `reason` for a termination, `callback` — our callback address — for a
+    /// first request): moves the process and returns the message and where it goes.
+    pub fn send(&mut self, kind: Kind, reason: Option<&str>, callback: Option<&str>) -> Result<Envelope, Illegal> {
+        let target = transition(Some(self.state), self.role, kind)?;
+        let first_request = kind == Kind::Request && self.peer_pid.is_none();
+        let fields = Outgoing {
+            consumer_pid: self.consumer_pid().unwrap_or_default(),
+            provider_pid: self.provider_pid(),
+            offer: matches!(kind, Kind::Request | Kind::Offer).then_some(&self.offer),
+            agreement: self.agreement.as_ref().filter(|_| kind == Kind::Agreement),
+            callback_address: callback.filter(|_| first_request),
+            purpose: self.purpose.as_deref(),
+            reason,
+        };
+        let body = fields.render(kind);
+        let url = self.url_for(kind);
+        self.state = target;
+        Ok(Envelope { kind, url, body, target })
+    }
+
+    /// The first request of a consumer's new negotiation: the process in REQUESTED and the message that asks.
+    pub fn first_request(&mut self, callback: &str) -> Envelope {
+        let fields = Outgoing {
+            consumer_pid: &self.pid,
+            offer: Some(&self.offer),
+            callback_address: Some(callback),
+            purpose: self.purpose.as_deref(),
+            ..Outgoing::default()
+        };
+        self.state = State::Requested;
+        Envelope {
+            kind: Kind::Request,
+            url: self.url_for(Kind::Request),
+            body: fields.render(Kind::Request),
+            target: State::Requested,
+        }
+    }
+
+    /// The peer endpoint a message of `kind` goes to.
+    fn url_for(&self, kind: Kind) -> String {
+        let suffix = match kind {
+            Kind::Request => "request",
+            Kind::Offer => "offers",
+            Kind::Accepted | Kind::Finalized => "events",
+            Kind::Agreement => "agreement",
+            Kind::Verification => "agreement/verification",
+            Kind::Termination => "termination",
+        };
+        let mut segments = vec!["negotiations"];
+        // Only the first request goes out before the peer named its process.
+        if let Some(pid) = self.peer_pid.as_deref() {
+            segments.push(pid);
+        }
+        segments.extend(suffix.split('/'));
+        join_segments(&self.peer_address, &segments)
+    }
+}
+
+/// `address` with `segments` appended, each percent-encoded; a trailing `/` on the address is ignored.
+pub fn join_segments(address: &str, segments: &[&str]) -> String {
+    match Url::parse(address) {
+        Ok(mut url) if !url.cannot_be_a_base() => {
+            if let Ok(mut path) = url.path_segments_mut() {
+                path.pop_if_empty().extend(segments);
+            }
+            url.to_string()
+        }
+        _ => format!("{}/{}", address.trim_end_matches('/'), segments.join("/")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn consumer() -> Negotiation {
+        Negotiation {
+            pid: "urn:uuid:c".into(),
+            peer_pid: None,
+            role: Role::Consumer,
+            state: State::Requested,
+            counter_party: "did:web:provider".into(),
+            peer_address: "http://provider/dsp/".into(),
+            dataset_id: "d".into(),
+            offer: json!({"@id": "o", "@type": "Offer", "target": "d", "permission": [{"action": "use"}]}),
+            agreement: None,
+            purpose: Some("research".into()),
+        }
+    }
+
+    fn incoming(kind: Kind, provider_pid: &str) -> Incoming {
+        Incoming {
+            kind,
+            consumer_pid: "urn:uuid:c".into(),
+            provider_pid: Some(provider_pid.into()),
+            offer: None,
+            agreement: None,
+            callback_address: None,
+            purpose: None,
+            reason: None,
+        }
+    }
+
+    #[test]
+    fn a_first_request_goes_to_the_request_endpoint_with_the_callback() {
+        let mut negotiation = consumer();
+        let envelope = negotiation.first_request("http://consumer/dsp");
+        assert_eq!(envelope.url, "http://provider/dsp/negotiations/request");
+        assert_eq!(envelope.body["callbackAddress"], "http://consumer/dsp");
+        assert_eq!(envelope.body["https://w3id.org/ldt-connector/terms#purpose"], "research");
+        assert!(envelope.body.get("providerPid").is_none());
+    }
+
+    #[test]
+    fn the_consumer_learns_the_provider_pid_from_its_first_message_and_holds_it_to_it() {
+        let mut negotiation = consumer();
+        let mut agreement = incoming(Kind::Agreement, "urn:uuid:p");
+        agreement.agreement = Some(json!({"@id": "a"}));
+        assert_eq!(negotiation.receive(&agreement), Ok(State::Requested));
+        assert_eq!((negotiation.state, negotiation.peer_pid.as_deref()), (State::Agreed, Some("urn:uuid:p")));
+        assert_eq!(negotiation.agreement, Some(json!({"@id": "a"})));
+
+        let before = negotiation.clone();
+        let stranger = incoming(Kind::Termination, "urn:uuid:other");
+        assert!(matches!(negotiation.receive(&stranger), Err(Refusal::OtherProcess { .. })));
+        assert_eq!(negotiation, before, "a refusal changes nothing");
+
+        let envelope = negotiation.send(Kind::Verification, None, None).unwrap();
+        assert_eq!(envelope.url, "http://provider/dsp/negotiations/urn:uuid:p/agreement/verification");
+        assert_eq!((envelope.body["providerPid"].as_str(), envelope.target), (Some("urn:uuid:p"), State::Verified));
+        assert_eq!(negotiation.state, State::Verified);
+    }
+
+    #[test]
+    fn illegal_moves_are_refused_either_way_and_change_nothing() {
+        let mut negotiation = consumer();
+        let before = negotiation.clone();
+        assert!(negotiation.receive(&incoming(Kind::Finalized, "urn:uuid:p")).is_err());
+        assert!(negotiation.send(Kind::Offer, None, None).is_err());
+        assert!(negotiation.send(Kind::Verification, None, None).is_err());
+        assert_eq!(negotiation, before);
+    }
+
+    #[test]
+    fn a_provider_answers_at_the_consumer_callback() {
+        let mut negotiation = Negotiation {
+            pid: "urn:uuid:p".into(),
+            peer_pid: Some("c 1".into()),
+            role: Role::Provider,
+            peer_address: "https://consumer/callback".into(),
+            ..consumer()
+        };
+        let envelope = negotiation.send(Kind::Termination, Some("not a member"), None).unwrap();
+        assert_eq!(envelope.url, "https://consumer/callback/negotiations/c%201/termination");
+        assert_eq!(envelope.body["reason"], json!(["not a member"]));
+        assert_eq!(envelope.body["consumerPid"], "c 1");
+    }
+}

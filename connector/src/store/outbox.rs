@@ -1,0 +1,138 @@
+//! The transactional outbox: messages to peers, written in the transaction that changes the state they report,
+//! leased by a dispatcher, deleted once delivered. Messages of one process go out one at a time, in order. On
+//! PostgreSQL, several connector replicas lease disjoint rows (`FOR UPDATE SKIP LOCKED`).
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, LockBehavior, LockType};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+
+use super::entity::outbox;
+use super::{Store, StoreError, now};
+
+/// A message to queue.
+#[derive(Debug, Clone)]
+pub struct Message<'a> {
+    /// The process it belongs to (our pid).
+    pub process: &'a str,
+    /// Its kind, e.g. `agreement`.
+    pub kind: &'a str,
+    /// Where it is POSTed.
+    pub url: &'a str,
+    /// The peer's participant id.
+    pub audience: &'a str,
+    /// The DSP message.
+    pub body: &'a serde_json::Value,
+    /// The state its delivery confirms.
+    pub target: &'a str,
+}
+
+/// Queues `message` in `txn`, to be given up on after `give_up_after`.
+pub async fn enqueue(
+    txn: &DatabaseTransaction,
+    message: Message<'_>,
+    give_up_after: Duration,
+) -> Result<(), StoreError> {
+    let at = now();
+    let row = outbox::ActiveModel {
+        process: Set(message.process.to_owned()),
+        kind: Set(message.kind.to_owned()),
+        url: Set(message.url.to_owned()),
+        audience: Set(message.audience.to_owned()),
+        body: Set(message.body.to_string()),
+        target: Set(message.target.to_owned()),
+        attempts: Set(0),
+        next_attempt_at: Set(at),
+        deadline: Set(at + give_up_after),
+        leased_until: Set(None),
+        last_error: Set(None),
+        created_at: Set(at),
+        ..Default::default()
+    };
+    outbox::Entity::insert(row).exec_without_returning(txn).await?;
+    Ok(())
+}
+
+/// Forgets every message of `process` not yet delivered (it was terminated; nothing more needs saying).
+pub async fn forget_process(txn: &DatabaseTransaction, process: &str) -> Result<(), StoreError> {
+    outbox::Entity::delete_many().filter(outbox::Column::Process.eq(process)).exec(txn).await?;
+    Ok(())
+}
+
+/// Whether `process` has messages not yet delivered.
+pub async fn has_pending(connection: &impl ConnectionTrait, process: &str) -> Result<bool, StoreError> {
+    Ok(outbox::Entity::find().filter(outbox::Column::Process.eq(process)).one(connection).await?.is_some())
+}
+
+impl Store {
+    /// Leases up to `limit` messages that are due — for each process only its oldest undelivered message — for
+    /// `lease`; another dispatcher (another replica) skips them until the lease runs out.
+    pub async fn lease_due(&self, limit: u64, lease: Duration) -> Result<Vec<outbox::Model>, StoreError> {
+        let locks_rows = self.locks_rows();
+        self.transact(async |txn| {
+            let at = now();
+            let mut select = outbox::Entity::find()
+                .filter(outbox::Column::NextAttemptAt.lte(at))
+                .filter(outbox::Column::LeasedUntil.is_null().or(outbox::Column::LeasedUntil.lt(at)))
+                .filter(Expr::cust(
+                    "outbox.id = (SELECT MIN(earlier.id) FROM outbox earlier WHERE earlier.process = outbox.process)",
+                ))
+                .order_by_asc(outbox::Column::Id)
+                .limit(limit);
+            if locks_rows {
+                select = select.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
+            }
+            let mut rows = select.all(txn).await?;
+            if rows.is_empty() {
+                return Ok(rows);
+            }
+            let until = at + lease;
+            outbox::Entity::update_many()
+                .col_expr(outbox::Column::LeasedUntil, Expr::value(until))
+                .filter(outbox::Column::Id.is_in(rows.iter().map(|row| row.id)))
+                .exec(txn)
+                .await?;
+            for row in &mut rows {
+                row.leased_until = Some(until);
+            }
+            Ok(rows)
+        })
+        .await
+    }
+
+    /// Deletes the delivered message `id`, in `txn` with whatever its delivery changes.
+    pub async fn delivered(txn: &DatabaseTransaction, id: i32) -> Result<(), StoreError> {
+        outbox::Entity::delete_by_id(id).exec(txn).await?;
+        Ok(())
+    }
+
+    /// Releases the message `id` after a failed attempt, to be tried again at `next`.
+    pub async fn retry_later(&self, id: i32, next: DateTime<Utc>, error: &str) -> Result<(), StoreError> {
+        outbox::Entity::update_many()
+            .col_expr(outbox::Column::Attempts, Expr::col(outbox::Column::Attempts).add(1))
+            .col_expr(outbox::Column::NextAttemptAt, Expr::value(next))
+            .col_expr(outbox::Column::LeasedUntil, Expr::value(Option::<DateTime<Utc>>::None))
+            .col_expr(outbox::Column::LastError, Expr::value(error.chars().take(500).collect::<String>()))
+            .filter(outbox::Column::Id.eq(id))
+            .exec(&self.db)
+            .await?;
+        Ok(())
+    }
+
+    /// When the next message falls due (or its lease runs out), if any is waiting.
+    pub async fn next_due(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let rows: Vec<(DateTime<Utc>, Option<DateTime<Utc>>)> = outbox::Entity::find()
+            .select_only()
+            .column(outbox::Column::NextAttemptAt)
+            .column(outbox::Column::LeasedUntil)
+            .order_by_asc(outbox::Column::NextAttemptAt)
+            .limit(64)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        Ok(rows.into_iter().map(|(next, leased)| leased.map_or(next, |until| until.max(next))).min())
+    }
+}

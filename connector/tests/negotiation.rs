@@ -1,0 +1,254 @@
+//! Contract negotiation between two of our connectors over real HTTP, with DCP tokens and membership credentials
+//! from a stand-in authority: the agreement reached on both sides, a refusal with its policy explanation, operator
+//! approval, illegal and foreign messages refused, and the live event feed.
+
+mod common;
+
+use std::time::Duration;
+
+use common::Db;
+use common::authority::TestAuthority;
+use common::connector::{Body, DSP_CONTEXT, MEMBERSHIP_CLAIM, TestConnector, start_with};
+use ldt_catalog::LdtKind;
+use ldt_catalog::offer::{DatasetSelector, Offer, offer_iri};
+use ldt_connector::config::{Approval, Config};
+use ldt_identity::trust::{TrustedIssuer, TrustedIssuers};
+use serde_json::{Value, json};
+
+const PURPOSE: &str = "https://w3id.org/ldt-connector/purpose/air-quality-modelling";
+
+/// DCP settings trusting `authority` for membership; retries fast so tests do not wait.
+fn member_of(authority: &TestAuthority, approval: Approval) -> impl FnOnce(&mut Config) {
+    let trusted = TrustedIssuers(vec![TrustedIssuer {
+        issuer: authority.did.clone(),
+        types: vec!["MembershipCredential".into()],
+    }]);
+    move |config: &mut Config| {
+        config.dsp.tokens.clear();
+        config.participant.id = None;
+        config.identity.did_web_https = false;
+        config.identity.trusted_issuers = trusted;
+        config.negotiation.approval = approval;
+        config.negotiation.retry_initial_ms = 20;
+    }
+}
+
+/// A provider with one dataset under a contract policy for members who model air quality.
+async fn provider(db: Db, authority: &TestAuthority, approval: Approval) -> TestConnector {
+    let provider = start_with(db, member_of(authority, approval)).await;
+    provider.seed_products(&[common::product("traffic-prediction", LdtKind::ModelOutput, &["traffic"])]).await;
+    let contract = json!({"@type": "Set", "permission": [{"action": "use", "constraint": [
+        {"leftOperand": MEMBERSHIP_CLAIM, "operator": "eq", "rightOperand": "active"},
+        {"leftOperand": "purpose", "operator": "isA", "rightOperand": PURPOSE}]}],
+        "prohibition": [{"action": "distribute"}]});
+    provider.seed_policy("air-quality-members", contract).await;
+    provider
+        .store()
+        .create_offer(&Offer {
+            id: "modelling".into(),
+            access_policy_id: None,
+            contract_policy_id: "air-quality-members".into(),
+            datasets: DatasetSelector::Ids(vec!["traffic-prediction".into()]),
+        })
+        .await
+        .unwrap();
+    authority.admit(&provider, 0).await;
+    provider
+}
+
+async fn consumer(db: Db, authority: &TestAuthority) -> TestConnector {
+    let consumer = start_with(db, member_of(authority, Approval::Auto)).await;
+    authority.admit(&consumer, 1).await;
+    consumer
+}
+
+/// `consumer` asks `provider` for the prediction with `purpose`; returns the consumer's negotiation.
+async fn request(consumer: &TestConnector, provider: &TestConnector, purpose: &str) -> Value {
+    let answer = consumer
+        .post(
+            "/negotiations",
+            &json!({"counterPartyAddress": provider.url(), "datasetId": "traffic-prediction",
+                "offerId": offer_iri("modelling", "traffic-prediction"), "purpose": purpose}),
+        )
+        .await;
+    assert_eq!(answer.status, 201, "{}", answer.text());
+    answer.json()
+}
+
+/// Waits until `connector`'s negotiation `pid` is in `state` (or fails after 10 s); returns it with its history.
+async fn reaches(connector: &TestConnector, pid: &str, state: &str) -> Value {
+    let path = format!("/negotiations/{}", common::connector::enc(pid));
+    for _ in 0..500 {
+        let negotiation = connector.get(&path).await.json();
+        if negotiation["state"] == state {
+            return negotiation;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("negotiation {pid} did not reach {state}: {}", connector.get(&path).await.text());
+}
+
+/// The provider's negotiation for the consumer's `negotiation`.
+async fn provider_side(provider: &TestConnector, consumer: &TestConnector, negotiation: &Value) -> Value {
+    let pid = reaches(consumer, negotiation["pid"].as_str().unwrap(), "FINALIZED")
+        .await
+        .get("peerPid")
+        .and_then(Value::as_str)
+        .unwrap()
+        .to_owned();
+    provider.get(&format!("/negotiations/{}", common::connector::enc(&pid))).await.json()
+}
+
+async fn two_connectors_agree(db: Db) {
+    let authority = TestAuthority::start().await;
+    let provider = provider(db, &authority, Approval::Auto).await;
+    let consumer = consumer(db, &authority).await;
+    let started = request(&consumer, &provider, PURPOSE).await;
+    assert_eq!((started["state"].as_str(), started["role"].as_str()), (Some("REQUESTED"), Some("consumer")));
+
+    let mine = reaches(&consumer, started["pid"].as_str().unwrap(), "FINALIZED").await;
+    let theirs = provider_side(&provider, &consumer, &started).await;
+    assert_eq!(theirs["state"], "FINALIZED");
+    assert_eq!(mine["agreement"], theirs["agreement"], "both sides hold the same agreement");
+    let agreement = &mine["agreement"];
+    assert_eq!(agreement["assigner"], provider.state().identity.did.as_str());
+    assert_eq!(agreement["assignee"], consumer.state().identity.did.as_str());
+    assert_eq!(agreement["target"], "traffic-prediction");
+    assert_eq!(agreement["prohibition"], json!([{"action": "distribute"}]));
+    let steps = |negotiation: &Value| -> Vec<String> {
+        negotiation["history"].as_array().unwrap().iter().map(|step| step["to"].as_str().unwrap().to_owned()).collect()
+    };
+    assert_eq!(steps(&mine), ["REQUESTED", "AGREED", "VERIFIED", "FINALIZED"]);
+    assert_eq!(steps(&theirs), ["REQUESTED", "AGREED", "VERIFIED", "FINALIZED"]);
+
+    for side in [&consumer, &provider] {
+        let agreements = side.get("/agreements").await.json();
+        assert_eq!(agreements["items"].as_array().unwrap().len(), 1, "{agreements}");
+        assert_eq!(agreements["items"][0]["id"], agreement["@id"]);
+        let one =
+            side.get(&format!("/agreements/{}", common::connector::enc(agreement["@id"].as_str().unwrap()))).await;
+        assert_eq!(one.status, 200);
+    }
+    consumer.stop().await;
+    provider.stop().await;
+}
+
+#[tokio::test]
+async fn two_connectors_agree_on_sqlite() {
+    two_connectors_agree(Db::Sqlite).await;
+}
+
+#[tokio::test]
+async fn two_connectors_agree_on_postgres() {
+    two_connectors_agree(Db::Postgres).await;
+}
+
+#[tokio::test]
+async fn a_request_for_another_purpose_is_terminated_with_the_explanation() {
+    let authority = TestAuthority::start().await;
+    let provider = provider(Db::Sqlite, &authority, Approval::Auto).await;
+    let consumer = consumer(Db::Sqlite, &authority).await;
+    let started = request(&consumer, &provider, "https://w3id.org/ldt-connector/purpose/marketing").await;
+    let mine = reaches(&consumer, started["pid"].as_str().unwrap(), "TERMINATED").await;
+    let reason = mine["explanation"]["reason"].as_str().unwrap();
+    assert!(reason.contains("terminated by the provider") && reason.contains("purpose"), "{reason}");
+    let path = format!("/negotiations/{}", common::connector::enc(mine["peerPid"].as_str().unwrap()));
+    let theirs = provider.get(&path).await.json();
+    assert_eq!(theirs["state"], "TERMINATED");
+    assert_eq!(theirs["explanation"]["decision"]["outcome"], "deny", "{theirs}");
+    assert!(consumer.get("/agreements").await.json()["items"].as_array().unwrap().is_empty());
+    consumer.stop().await;
+    provider.stop().await;
+}
+
+#[tokio::test]
+async fn in_operator_approval_mode_a_request_waits_for_the_operator() {
+    let authority = TestAuthority::start().await;
+    let provider = provider(Db::Sqlite, &authority, Approval::Operator).await;
+    let consumer = consumer(Db::Sqlite, &authority).await;
+    let mut feed = provider
+        .http()
+        .get(format!("{}/management/v1/events", provider.url()))
+        .header("x-api-key", common::connector::API_KEY)
+        .send()
+        .await
+        .unwrap();
+    let started = request(&consumer, &provider, PURPOSE).await;
+    let waiting = loop {
+        let listing = provider.get("/negotiations").await.json();
+        if let Some(found) = listing["items"].as_array().unwrap().iter().find(|n| n["awaitingOperator"] == true) {
+            break found.clone();
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert_eq!(waiting["state"], "REQUESTED");
+    let path = format!("/negotiations/{}", common::connector::enc(waiting["pid"].as_str().unwrap()));
+    assert_eq!(provider.post(&format!("{path}/accept"), &json!({})).await.status, 409, "a provider does not accept");
+    let approved = provider.post(&format!("{path}/approve"), &json!({})).await;
+    assert_eq!(approved.status, 200, "{}", approved.text());
+    reaches(&consumer, started["pid"].as_str().unwrap(), "FINALIZED").await;
+    assert_eq!(provider.post(&format!("{path}/approve"), &json!({})).await.status, 409, "only once");
+
+    // The feed reported the provider's steps as they were committed.
+    let mut seen = String::new();
+    while !seen.contains("FINALIZED") {
+        let chunk = tokio::time::timeout(Duration::from_secs(5), feed.chunk()).await.unwrap().unwrap().unwrap();
+        seen.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    assert!(seen.contains("event: state") && seen.contains("\"awaitingOperator\":true"), "{seen}");
+    consumer.stop().await;
+    provider.stop().await;
+}
+
+#[tokio::test]
+async fn illegal_unknown_and_foreign_messages_are_refused_without_changing_anything() {
+    let authority = TestAuthority::start().await;
+    let provider = provider(Db::Sqlite, &authority, Approval::Operator).await;
+    let consumer = consumer(Db::Sqlite, &authority).await;
+    request(&consumer, &provider, PURPOSE).await;
+    let waiting = loop {
+        let listing = provider.get("/negotiations").await.json();
+        if let Some(found) = listing["items"].as_array().unwrap().first() {
+            break found.clone();
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    let (provider_pid, consumer_pid) = (waiting["pid"].as_str().unwrap(), waiting["peerPid"].as_str().unwrap());
+    // As the consumer's connector would send it: with its own DCP token.
+    let token = consumer.state().identity.dsp_token(&provider.state().identity.did).unwrap();
+    let verification = json!({"@context": [DSP_CONTEXT], "@type": "ContractAgreementVerificationMessage",
+        "providerPid": provider_pid, "consumerPid": consumer_pid});
+    let url = format!("{}/negotiations/{provider_pid}/agreement/verification", provider.dsp_base());
+    let refused = provider.dsp_post(&url, Some(&token), Body::Json(&verification), false).await;
+    assert_eq!(refused.status, 400, "{}", refused.text());
+    let error = refused.json();
+    assert_eq!(error["@type"], "ContractNegotiationError");
+    assert_eq!(
+        (error["providerPid"].as_str(), error["consumerPid"].as_str()),
+        (Some(provider_pid), Some(consumer_pid))
+    );
+    assert!(error["reason"][0].as_str().unwrap().contains("cannot follow REQUESTED"), "{error}");
+
+    let token = consumer.state().identity.dsp_token(&provider.state().identity.did).unwrap();
+    let unknown = format!("{}/negotiations/urn:uuid:nothing/agreement/verification", provider.dsp_base());
+    let mut body = verification.clone();
+    body["providerPid"] = json!("urn:uuid:nothing");
+    assert_eq!(provider.dsp_post(&unknown, Some(&token), Body::Json(&body), false).await.status, 404);
+
+    // Another member is not this negotiation's counter-party: 404, as if it did not exist.
+    let stranger = start_with(Db::Sqlite, member_of(&authority, Approval::Auto)).await;
+    authority.admit(&stranger, 2).await;
+    let token = stranger.state().identity.dsp_token(&provider.state().identity.did).unwrap();
+    let foreign = provider.dsp_post(&url, Some(&token), Body::Json(&verification), false).await;
+    assert_eq!(foreign.status, 404, "{}", foreign.text());
+    let token = stranger.state().identity.dsp_token(&provider.state().identity.did).unwrap();
+    let peek = provider.dsp_get(&format!("/negotiations/{provider_pid}"), Some(&token)).await;
+    assert_eq!(peek.status, 404);
+
+    let unchanged = provider.get(&format!("/negotiations/{}", common::connector::enc(provider_pid))).await.json();
+    assert_eq!(unchanged["state"], "REQUESTED");
+    assert_eq!(unchanged["history"].as_array().unwrap().len(), 1);
+    for connector in [stranger, consumer, provider] {
+        connector.stop().await;
+    }
+}
