@@ -1,13 +1,36 @@
-//! The demo runs to its end: the authority onboards both LDTs, the air-quality LDT reads the traffic LDT's
-//! catalogue with DCP tokens, and the unknown connector is refused (the demo fails if it is served).
+//! The demo runs to its end as the `ldt-connector demo` command: the authority onboards both LDTs, the air-quality
+//! LDT reads the traffic LDT's catalogue with DCP tokens, the unknown connector is refused (the demo fails if it is
+//! served), the air-quality LDT gets a contract for the traffic prediction and is refused one for the roadworks
+//! scenarios, with the traffic LDT's explanation.
 
-use ldt_connector::demo::{DemoArgs, run};
+use std::process::Command;
 
-#[tokio::test]
-async fn the_demo_runs_to_its_end() {
+#[test]
+fn the_demo_runs_to_its_end() {
     let data = tempfile::tempdir().unwrap();
-    run(DemoArgs { keep_running: false, data_dir: Some(data.path().to_owned()) }).await.expect("the demo succeeds");
+    let output = Command::new(env!("CARGO_BIN_EXE_ldt-connector"))
+        .arg("demo")
+        .arg("--data-dir")
+        .arg(data.path())
+        .output()
+        .expect("the demo starts");
+    let printed = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "the demo fails: {}\n{printed}", String::from_utf8_lossy(&output.stderr));
     for connector in ["authority", "traffic", "air-quality", "stranger"] {
         assert!(data.path().join(connector).join("keys.json").is_file(), "{connector} has its key store");
+    }
+    for shown in [
+        // The agreement on the prediction, with its rules.
+        "Agreement urn:uuid:",
+        "data product traffic-prediction-24h",
+        "permits      use if membership eq active and purpose isA air-quality-modelling and elapsedTime lteq P30D",
+        "prohibits    distribute",
+        "agreed at    ",
+        // The refusal of the roadworks scenarios, with the traffic LDT's explanation.
+        "The traffic LDT refused",
+        "terminated by the provider: the request does not meet the contract policy",
+        "purpose `air-quality-modelling` is not a kind of `traffic-management`",
+    ] {
+        assert!(printed.contains(shown), "the demo shows `{shown}`:\n{printed}");
     }
 }

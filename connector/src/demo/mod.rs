@@ -1,9 +1,13 @@
 //! `ldt-connector demo`: a small data space in one process, on embedded SQLite — the data-space authority, the
-//! traffic LDT and the air-quality LDT of one city, and an unknown connector that is refused. Each step is a function that prints what it did; later capabilities add steps.
+//! traffic LDT and the air-quality LDT of one city, and an unknown connector that is refused. The air-quality LDT
+//! finds the traffic LDT, reads its catalogue and negotiates a contract for the traffic prediction; it is refused one
+//! for data it may not use for its purpose. Each step is a function that prints what it did; later capabilities add
+//! steps.
 
 mod print;
 
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, bail};
 use ldt_identity::trust::{TrustedIssuer, TrustedIssuers};
@@ -28,6 +32,18 @@ const TRAFFIC_SEED: &str = include_str!("traffic-ldt.json");
 
 /// The left operand the demo's policies read from a caller's `membership.status` claim.
 const MEMBERSHIP_CLAIM: &str = "https://w3id.org/ldt-connector/claims/membership";
+
+/// The purpose the air-quality LDT declares when it asks for a contract.
+const AIR_QUALITY_MODELLING: &str = "https://w3id.org/ldt-connector/purpose/air-quality-modelling";
+
+/// The traffic LDT's prediction, offered to members for air-quality modelling.
+const PREDICTION: &str = "traffic-prediction-24h";
+
+/// The traffic LDT's roadworks scenarios, offered to members for traffic management only.
+const ROADWORKS_SCENARIOS: &str = "traffic-roadworks-scenarios";
+
+/// How long the demo waits for a negotiation to end.
+const NEGOTIATION_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Runs the demo.
 pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
@@ -64,9 +80,11 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     onboard(&authority, &[("Traffic LDT of Eindhoven", &traffic), ("Air-quality LDT of Eindhoven", &air_quality)])
         .await?;
     seed_traffic_ldt(&traffic).await?;
-    let traffic_address = find_in_registry(&air_quality, &authority, "Traffic LDT of Eindhoven").await?;
-    show_traffic_catalog(&air_quality, &traffic_address).await?;
+    let traffic_ldt = find_in_registry(&air_quality, &authority, "Traffic LDT of Eindhoven").await?;
+    let catalog = show_traffic_catalog(&air_quality, &traffic_ldt.address).await?;
     show_refusal(&stranger, &traffic).await?;
+    negotiate_prediction(&air_quality, &traffic_ldt, &catalog).await?;
+    show_contract_refusal(&air_quality, &traffic_ldt, &catalog).await?;
 
     let connectors = [("authority", &authority), ("traffic LDT", &traffic), ("air-quality LDT", &air_quality)];
     if args.keep_running {
@@ -88,12 +106,24 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
 
 /// A management API call to `connector`; the answer's JSON, or an error with what it said.
 async fn manage(connector: &RunningConnector, path: &str, body: &Value) -> anyhow::Result<Value> {
-    let response = reqwest::Client::new()
-        .post(format!("{}/management/v1{path}", connector.url()))
+    answer(path, request(connector, reqwest::Method::POST, path).json(body)).await
+}
+
+/// A management API read from `connector`; the answer's JSON, or an error with what it said.
+async fn look_up(connector: &RunningConnector, path: &str) -> anyhow::Result<Value> {
+    answer(path, request(connector, reqwest::Method::GET, path)).await
+}
+
+/// A management API request to `connector`, with its key.
+fn request(connector: &RunningConnector, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+    reqwest::Client::new()
+        .request(method, format!("{}/management/v1{path}", connector.url()))
         .header("x-api-key", &*connector.state.management_key)
-        .json(body)
-        .send()
-        .await?;
+}
+
+/// Sends `request` (to `path`); the answer's JSON, or an error with what it said.
+async fn answer(path: &str, request: reqwest::RequestBuilder) -> anyhow::Result<Value> {
+    let response = request.send().await?;
     let status = response.status();
     let answer: Value = response.json().await.unwrap_or(Value::Null);
     if !status.is_success() {
@@ -157,33 +187,109 @@ async fn seed_traffic_ldt(traffic: &RunningConnector) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Step: the air-quality LDT looks the LDT `ldt` up in the authority's participant registry; its address.
+/// A member of the data space, as the authority's registry lists it.
+struct Member {
+    /// Its participant id.
+    did: String,
+    /// Its DSP address.
+    address: String,
+}
+
+/// Step: the air-quality LDT looks the LDT `ldt` up in the authority's participant registry.
 async fn find_in_registry(
     air_quality: &RunningConnector,
     authority: &RunningConnector,
     ldt: &str,
-) -> anyhow::Result<String> {
+) -> anyhow::Result<Member> {
     print::heading("The air-quality LDT looks up the data space's members in the authority's registry");
     let members = manage(air_quality, "/participants/request", &json!({"authorityAddress": authority.url()})).await?;
-    let mut address = None;
+    let mut found = None;
     for member in members.as_array().into_iter().flatten() {
         let text = |key: &str| member[key].as_str().unwrap_or_default().to_owned();
         println!("  {:<30} {}  {}", text("ldt"), text("did"), text("dspAddress"));
         if text("ldt") == ldt {
-            address = Some(text("dspAddress"));
+            found = Some(Member { did: text("did"), address: text("dspAddress") });
         }
     }
-    address.with_context(|| format!("{ldt} is not in the registry"))
+    found.with_context(|| format!("{ldt} is not in the registry"))
 }
 
-/// Step: the air-quality LDT reads the traffic LDT's catalogue over DSP and shows it.
-async fn show_traffic_catalog(air_quality: &RunningConnector, traffic: &str) -> anyhow::Result<()> {
+/// Step: the air-quality LDT reads the traffic LDT's catalogue over DSP and shows it; the catalogue.
+async fn show_traffic_catalog(air_quality: &RunningConnector, traffic: &str) -> anyhow::Result<Value> {
     print::heading("The air-quality LDT reads the traffic LDT's catalogue over the Dataspace Protocol (DCP tokens)");
     let catalog = manage(air_quality, "/catalog/request", &json!({"counterPartyAddress": traffic}))
         .await
         .context("reading the traffic LDT's catalogue")?;
     print!("{}", print::catalog(&catalog));
+    Ok(catalog)
+}
+
+/// Step: the air-quality LDT negotiates a contract for the traffic prediction, declaring air-quality modelling; it
+/// meets the policy (member, that purpose) and gets the agreement.
+async fn negotiate_prediction(air_quality: &RunningConnector, traffic: &Member, catalog: &Value) -> anyhow::Result<()> {
+    print::heading("The air-quality LDT negotiates a contract for the traffic prediction, for air-quality modelling");
+    let negotiation = negotiate(air_quality, traffic, catalog, PREDICTION).await?;
+    if negotiation["state"] != "FINALIZED" {
+        bail!("the traffic LDT did not agree to the prediction: {}", negotiation["explanation"]["reason"]);
+    }
+    println!("  The traffic LDT agreed: it checked membership and purpose now; the 30 days run from the agreement's");
+    println!("  timestamp and are checked whenever data is transferred under it.\n");
+    print!("{}", print::agreement(&negotiation["agreement"]));
     Ok(())
+}
+
+/// Step: the air-quality LDT asks for the roadworks scenarios, which the traffic LDT shares for traffic management
+/// only; the traffic LDT refuses and says why.
+async fn show_contract_refusal(
+    air_quality: &RunningConnector,
+    traffic: &Member,
+    catalog: &Value,
+) -> anyhow::Result<()> {
+    print::heading(
+        "The air-quality LDT asks for the roadworks scenarios, which are shared for traffic management only",
+    );
+    let negotiation = negotiate(air_quality, traffic, catalog, ROADWORKS_SCENARIOS).await?;
+    if negotiation["state"] != "TERMINATED" {
+        bail!("the traffic LDT agreed to the roadworks scenarios; it should have refused");
+    }
+    println!("  The traffic LDT refused: detours the city has not decided on yet may only be used to manage traffic,");
+    println!("  and the air-quality LDT declared air-quality modelling. Its explanation:");
+    print!("{}", print::refusal(negotiation["explanation"]["reason"].as_str().unwrap_or("no reason given")));
+    Ok(())
+}
+
+/// The air-quality LDT asks `traffic` for a contract on `dataset` under the offer `catalog` shows for it, declaring
+/// air-quality modelling; the negotiation once it has ended, as the air-quality LDT's management API shows it.
+async fn negotiate(
+    air_quality: &RunningConnector,
+    traffic: &Member,
+    catalog: &Value,
+    dataset: &str,
+) -> anyhow::Result<Value> {
+    let offer =
+        print::offer_of(catalog, dataset).with_context(|| format!("the catalogue has no offer for {dataset}"))?;
+    let request = json!({"counterPartyAddress": traffic.address, "counterPartyId": traffic.did, "datasetId": dataset,
+        "offerId": offer, "purpose": AIR_QUALITY_MODELLING});
+    let started = manage(air_quality, "/negotiations", &request).await?;
+    println!("  asks for     {dataset}, for air-quality-modelling\n  under offer  {offer}");
+    let pid = started["pid"].as_str().context("the started negotiation has no pid")?;
+    until_ended(air_quality, pid).await
+}
+
+/// `connector`'s negotiation `pid` once it is finalized or terminated, or an error after [`NEGOTIATION_TIMEOUT`].
+async fn until_ended(connector: &RunningConnector, pid: &str) -> anyhow::Result<Value> {
+    let path = format!("/negotiations/{}", url::form_urlencoded::byte_serialize(pid.as_bytes()).collect::<String>());
+    let deadline = Instant::now() + NEGOTIATION_TIMEOUT;
+    loop {
+        let negotiation = look_up(connector, &path).await?;
+        if matches!(negotiation["state"].as_str(), Some("FINALIZED" | "TERMINATED")) {
+            return Ok(negotiation);
+        }
+        if Instant::now() > deadline {
+            bail!("negotiation {pid} has not ended after {NEGOTIATION_TIMEOUT:?}: it is {}", negotiation["state"]);
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }
 
 /// A connector on a free local port with its data in `data_dir`, speaking DCP over plain HTTP (local demo).
@@ -201,7 +307,7 @@ fn ldt_config(data_dir: &std::path::Path, name: &str) -> Config {
     config.catalog.title = [("en".to_owned(), format!("Data products of the {name}"))].into();
     config.policy.claims.insert(MEMBERSHIP_CLAIM.into(), "/membership/status".into());
     config.policy.purposes.insert(
-        "https://w3id.org/ldt-connector/purpose/air-quality-modelling".into(),
+        AIR_QUALITY_MODELLING.into(),
         vec!["https://w3id.org/ldt-connector/purpose/environmental-research".into()],
     );
     config

@@ -1,8 +1,12 @@
-//! Readable rendering of what the demo shows.
+//! Readable rendering of what the demo shows (catalogues, agreements, refusals), and reading offers out of a
+//! catalogue.
 
 use std::fmt::Write as _;
 
 use serde_json::Value;
+
+/// The IRI prefixes of the demo's purposes and claims, left out where IRIs are shown in running text.
+const VOCABULARIES: [&str; 2] = ["https://w3id.org/ldt-connector/purpose/", "https://w3id.org/ldt-connector/claims/"];
 
 /// Prints a section heading.
 pub fn heading(text: &str) {
@@ -48,16 +52,52 @@ pub fn catalog(catalog: &Value) -> String {
 
 /// The rules of an offer in one line: `permits use if …; prohibits distribute`.
 fn rules(offer: &Value) -> String {
-    let mut parts = Vec::new();
+    rule_lines(offer).into_iter().map(|(verb, rule)| format!("{verb} {rule}")).collect::<Vec<_>>().join("; ")
+}
+
+/// Each rule of a policy with its verb: `("permits", "use if …")`, `("prohibits", "distribute")`.
+fn rule_lines(policy: &Value) -> Vec<(&'static str, String)> {
+    let mut lines = Vec::new();
     for (key, verb) in [("permission", "permits"), ("prohibition", "prohibits"), ("obligation", "requires")] {
-        for rule in many(&offer[key]) {
+        for rule in many(&policy[key]) {
             let constraints: Vec<String> = many(&rule["constraint"]).map(constraint).collect();
             let condition =
                 if constraints.is_empty() { String::new() } else { format!(" if {}", constraints.join(" and ")) };
-            parts.push(format!("{verb} {}{condition}", text(&rule["action"])));
+            lines.push((verb, format!("{}{condition}", text(&rule["action"]))));
         }
     }
-    parts.join("; ")
+    lines
+}
+
+/// A contract agreement as text: its id, the parties, the data product, each rule and when it was made.
+pub fn agreement(agreement: &Value) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "  Agreement {}", text(&agreement["@id"]));
+    let _ = writeln!(out, "      provider     {} (assigner)", text(&agreement["assigner"]));
+    let _ = writeln!(out, "      consumer     {} (assignee)", text(&agreement["assignee"]));
+    let _ = writeln!(out, "      data product {}", text(&agreement["target"]));
+    for (verb, rule) in rule_lines(agreement) {
+        let _ = writeln!(out, "      {verb:<12} {rule}");
+    }
+    let _ = writeln!(out, "      agreed at    {}", text(&agreement["timestamp"]));
+    out
+}
+
+/// Why a negotiation was refused, as its `explanation.reason` says it: line by line, indented, with the demo's
+/// purpose and claim IRIs shortened to their names.
+pub fn refusal(reason: &str) -> String {
+    let mut out = String::new();
+    for line in reason.lines().filter(|line| !line.trim().is_empty()) {
+        let line = VOCABULARIES.iter().fold(line.trim_end().to_owned(), |line, prefix| line.replace(prefix, ""));
+        let _ = writeln!(out, "    {line}");
+    }
+    out
+}
+
+/// The `@id` of the first offer `catalog` shows for the dataset `dataset`.
+pub fn offer_of(catalog: &Value, dataset: &str) -> Option<String> {
+    let dataset = many(&catalog["dataset"]).find(|candidate| candidate["@id"] == dataset)?;
+    many(&dataset["hasPolicy"]).next().map(|offer| text(&offer["@id"]))
 }
 
 fn constraint(constraint: &Value) -> String {
@@ -146,6 +186,39 @@ mod tests {
         assert!(
             text.contains("permits use if purpose isA air-quality and elapsedTime lteq P30D; prohibits distribute"),
             "{text}"
+        );
+        assert_eq!(super::offer_of(&catalog, "counts").as_deref(), Some("o1"));
+        assert_eq!(super::offer_of(&catalog, "other"), None);
+    }
+
+    #[test]
+    fn renders_an_agreement() {
+        let agreement = json!({"@id": "urn:uuid:a", "@type": "Agreement", "target": "counts",
+            "assigner": "did:web:traffic", "assignee": "did:web:air", "timestamp": "2026-11-25T12:00:00Z",
+            "permission": [{"action": "use", "constraint": [{"leftOperand": "purpose", "operator": "isA",
+                "rightOperand": "https://x/purpose/air-quality"}]}],
+            "prohibition": [{"action": "distribute"}]});
+        let text = super::agreement(&agreement);
+        for line in [
+            "Agreement urn:uuid:a",
+            "provider     did:web:traffic (assigner)",
+            "consumer     did:web:air (assignee)",
+            "data product counts",
+            "permits      use if purpose isA air-quality",
+            "prohibits    distribute",
+            "agreed at    2026-11-25T12:00:00Z",
+        ] {
+            assert!(text.contains(line), "{line} in {text}");
+        }
+    }
+
+    #[test]
+    fn a_refusal_is_indented_with_short_purpose_names() {
+        let reason = "DENY `use`\n  ✗ purpose `https://w3id.org/ldt-connector/purpose/air-quality-modelling` is not \
+                      a kind of `https://w3id.org/ldt-connector/purpose/traffic-management`\n\n";
+        assert_eq!(
+            super::refusal(reason),
+            "    DENY `use`\n      ✗ purpose `air-quality-modelling` is not a kind of `traffic-management`\n"
         );
     }
 }

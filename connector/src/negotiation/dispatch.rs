@@ -23,6 +23,12 @@ pub async fn run(state: AppState) {
     tokio::pin!(stopped);
     let lease = Duration::from_secs(state.config.negotiation.lease_secs);
     let mut sending = JoinSet::new();
+    // On SQLite this is the only dispatcher: leases left by a run that crashed need not wait to run out.
+    if !state.store.locks_rows()
+        && let Err(error) = state.store.release_leases().await
+    {
+        tracing::error!(%error, "the outbox leases could not be released");
+    }
     loop {
         match state.store.lease_due(BATCH, lease).await {
             Ok(rows) => {
@@ -62,7 +68,15 @@ async fn deliver(state: &AppState, row: outbox::Model) {
     let outcome = state.dsp_client.post_message(&row.url, &row.audience, &body).await;
     tracing::debug!(process = %row.process, kind = %row.kind, url = %row.url, ?outcome, "outbox delivery");
     match outcome {
-        Ok((status, answer)) if (200..300).contains(&status) => settle(service::delivered(state, &row, &answer).await),
+        Ok((status, answer)) if (200..300).contains(&status) => {
+            #[cfg(feature = "scenarios")]
+            super::crash::point("posted");
+            if let Err(error) = service::delivered(state, &row, &answer).await {
+                // Sent again soon rather than when the lease runs out; the peer recognises the repeat.
+                tracing::warn!(%error, process = %row.process, "a delivery could not be recorded");
+                retry(state, &row, &error.to_string()).await;
+            }
+        }
         Ok((status, answer)) if (400..500).contains(&status) && status != 408 && status != 429 => {
             if peer_has_it(state, &row).await {
                 settle(service::delivered(state, &row, &serde_json::Value::Null).await);

@@ -165,19 +165,14 @@ fn short(name: &str) -> &str {
     name.rsplit([':', '/', '#']).next().unwrap_or(name)
 }
 
-/// A termination's code and reasons as one sentence, if it gave any.
+/// A termination's reasons as one sentence, or its code when it gave no reason.
 fn termination_reason(code: Option<&str>, reason: Option<&Value>) -> Option<String> {
     let texts: Vec<String> = match reason {
         Some(Value::Array(items)) => items.iter().map(text_of).collect(),
         Some(other) => vec![text_of(other)],
         None => Vec::new(),
     };
-    match (code, texts.is_empty()) {
-        (None, true) => None,
-        (Some(code), true) => Some(format!("code {code}")),
-        (None, false) => Some(texts.join("; ")),
-        (Some(code), false) => Some(format!("{} (code {code})", texts.join("; "))),
-    }
+    if texts.is_empty() { code.map(|code| format!("code {code}")) } else { Some(texts.join("; ")) }
 }
 
 fn text_of(value: &Value) -> String {
@@ -319,7 +314,7 @@ mod tests {
         let termination = wire(json!({"@type": "ContractNegotiationTerminationMessage", "consumerPid": "c",
             "providerPid": "p", "code": "42", "reason": ["no budget", {"@value": "try later"}]}));
         let read = termination.read(Expected::Termination).unwrap();
-        assert_eq!(read.reason.as_deref(), Some("no budget; try later (code 42)"));
+        assert_eq!(read.reason.as_deref(), Some("no budget; try later"));
     }
 
     #[test]

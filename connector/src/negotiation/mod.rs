@@ -4,6 +4,8 @@
 //! step, with the outbox) and [`dispatch`] (delivering the outbox). The HTTP endpoints are in
 //! [`crate::dsp::negotiation`] and [`crate::management::negotiations`].
 
+#[cfg(feature = "scenarios")]
+pub mod crash;
 pub mod dispatch;
 pub mod error;
 pub mod machine;

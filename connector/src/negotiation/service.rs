@@ -117,7 +117,9 @@ async fn apply(
                 let next = match (&terms.verdict, &terms.matched) {
                     (Verdict::Refuse { explanation, decision }, _) => {
                         record.explanation = Some(json!({"reason": explanation, "decision": decision}));
-                        terminate(format!("the request does not meet the contract policy: {explanation}"))
+                        // The peer is told which conditions failed, not the whole evaluation of our policy.
+                        let failed = ldt_policy::explain::reasons(decision).join("; ");
+                        terminate(format!("the request does not meet the contract policy: {failed}"))
                     }
                     (Verdict::Agree, Err(_)) => {
                         record.negotiation.offer = terms.offered.clone();
@@ -220,14 +222,20 @@ async fn change(
     state: &AppState,
     work: impl AsyncFnOnce(&DatabaseTransaction) -> Result<Option<Record>, StoreError>,
 ) -> Result<(), StoreError> {
-    if let Some(record) = state.store.transact(work).await? {
-        committed(state, &record);
+    match state.store.transact(work).await? {
+        Some(record) => committed(state, &record),
+        None => {
+            #[cfg(feature = "scenarios")]
+            super::crash::point("commit");
+        }
     }
     Ok(())
 }
 
 /// After a commit: wake the dispatcher and tell the event feed.
 fn committed(state: &AppState, record: &Record) {
+    #[cfg(feature = "scenarios")]
+    super::crash::point("commit");
     state.processes.wake.notify_one();
     state.processes.publish(record);
 }
@@ -599,14 +607,13 @@ pub async fn operate(state: &AppState, pid: &str, action: OperatorAction) -> Res
 pub async fn delivered(state: &AppState, row: &outbox_row::Model, answer: &Value) -> Result<(), StoreError> {
     let lock = state.store.locks_rows();
     change(state, async |txn| {
+        // The process row first, then its outbox row: the order every transaction of a process takes its locks in.
+        let record = negotiations::load_any(txn, &row.process, lock).await?;
         Store::delivered(txn, row.id).await?;
-        if row.kind != Kind::Request.as_str() {
-            return Ok(None);
-        }
-        let Some(mut record) = negotiations::load(txn, Role::Consumer, &row.process, lock).await? else {
+        let Some(mut record) = record.filter(|record| record.negotiation.role == Role::Consumer) else {
             return Ok(None);
         };
-        if record.negotiation.peer_pid.is_some() {
+        if row.kind != Kind::Request.as_str() || record.negotiation.peer_pid.is_some() {
             return Ok(None);
         }
         let Some(provider_pid) = answer.get("providerPid").and_then(Value::as_str) else {

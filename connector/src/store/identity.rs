@@ -24,12 +24,14 @@ impl Store {
             jti: Set(jti.to_owned()),
             expires_at: Set(expires_at),
         };
+        let turn = self.sqlite_turn().await;
         let inserted = seen_token::Entity::insert(row)
             .on_conflict(
                 OnConflict::columns([seen_token::Column::Issuer, seen_token::Column::Jti]).do_nothing().to_owned(),
             )
             .exec_without_returning(&self.db)
             .await?;
+        drop(turn);
         if inserted > 0 && rand::random_ratio(1, 100) {
             self.forget_expired_tokens().await?;
         }
@@ -38,6 +40,7 @@ impl Store {
 
     /// Forgets accepted tokens that have expired (they would be refused for their expiry anyway).
     pub async fn forget_expired_tokens(&self) -> Result<u64, StoreError> {
+        let _turn = self.sqlite_turn().await;
         let deleted =
             seen_token::Entity::delete_many().filter(seen_token::Column::ExpiresAt.lt(now())).exec(&self.db).await?;
         Ok(deleted.rows_affected)

@@ -174,11 +174,18 @@ impl Store {
         &self,
         work: impl AsyncFnOnce(&DatabaseTransaction) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let _writer = match self.db.get_database_backend() {
+        let _writer = self.sqlite_turn().await;
+        self.in_transaction(work).await
+    }
+
+    /// On SQLite, the in-process writer's turn, for a write outside [`Store::transact`]: SQLite has one writer, and a
+    /// write from outside the turn would make a transaction that began by reading fail to upgrade (`BUSY_SNAPSHOT`).
+    /// `None` on PostgreSQL, where writers do not wait for one another.
+    pub(crate) async fn sqlite_turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        match self.db.get_database_backend() {
             DatabaseBackend::Postgres => None,
             _ => Some(self.writer.lock().await),
-        };
-        self.in_transaction(work).await
+        }
     }
 
     /// Whether row locks (`FOR UPDATE`) are needed and available: on PostgreSQL.

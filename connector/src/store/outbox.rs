@@ -103,6 +103,17 @@ impl Store {
         .await
     }
 
+    /// Releases every lease: at start, when this process is the only one using the database (SQLite), whatever is
+    /// leased was leased by an earlier run of it that did not finish.
+    pub async fn release_leases(&self) -> Result<(), StoreError> {
+        let _turn = self.sqlite_turn().await;
+        outbox::Entity::update_many()
+            .col_expr(outbox::Column::LeasedUntil, Expr::value(Option::<DateTime<Utc>>::None))
+            .exec(&self.db)
+            .await?;
+        Ok(())
+    }
+
     /// Deletes the delivered message `id`, in `txn` with whatever its delivery changes.
     pub async fn delivered(txn: &DatabaseTransaction, id: i32) -> Result<(), StoreError> {
         outbox::Entity::delete_by_id(id).exec(txn).await?;
@@ -111,6 +122,7 @@ impl Store {
 
     /// Releases the message `id` after a failed attempt, to be tried again at `next`.
     pub async fn retry_later(&self, id: i32, next: DateTime<Utc>, error: &str) -> Result<(), StoreError> {
+        let _turn = self.sqlite_turn().await;
         outbox::Entity::update_many()
             .col_expr(outbox::Column::Attempts, Expr::col(outbox::Column::Attempts).add(1))
             .col_expr(outbox::Column::NextAttemptAt, Expr::value(next))
