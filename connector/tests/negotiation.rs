@@ -252,3 +252,60 @@ async fn illegal_unknown_and_foreign_messages_are_refused_without_changing_anyth
         connector.stop().await;
     }
 }
+
+/// Static tokens between a provider participant and a consumer participant (no authority needed).
+fn statically(own: &'static str, peer: &'static str) -> impl Fn(&mut Config) {
+    move |config: &mut Config| {
+        config.participant.id = Some(own.into());
+        config.dsp.outbound_token = Some(format!("{own}-token-0123456789"));
+        config.dsp.tokens = vec![ldt_connector::config::StaticToken {
+            token: format!("{peer}-token-0123456789"),
+            participant: peer.into(),
+            claims: Value::Null,
+        }];
+        config.negotiation.retry_initial_ms = 20;
+    }
+}
+
+/// Two replicas of one provider share a PostgreSQL schema (and so one outbox); consumers' requests reach either.
+/// Every negotiation finalizes with exactly one agreement per side: the replicas' dispatchers never send the same
+/// message twice, and a process's messages keep their order whichever replica sends them.
+#[tokio::test]
+async fn two_provider_replicas_on_postgres_share_the_work() {
+    const PROVIDER: &str = "did:web:provider.replicated";
+    const CONSUMER: &str = "did:web:consumer.replicated";
+    let first = start_with(Db::Postgres, statically(PROVIDER, CONSUMER)).await;
+    first.seed_products(&[common::product("traffic-prediction", LdtKind::ModelOutput, &["traffic"])]).await;
+    first.seed_policy("open", json!({"@type": "Set", "permission": [{"action": "use"}]})).await;
+    first.seed_offer("modelling", "open", DatasetSelector::Ids(vec!["traffic-prediction".into()])).await;
+    let schema = first.state().config.database.schema.clone();
+    let second = start_with(Db::Postgres, move |config| {
+        statically(PROVIDER, CONSUMER)(config);
+        config.database.schema = schema;
+    })
+    .await;
+    let consumer = start_with(Db::Sqlite, statically(CONSUMER, PROVIDER)).await;
+    let mut pids = Vec::new();
+    for round in 0..20 {
+        let replica = if round % 2 == 0 { &first } else { &second };
+        let answer = consumer
+            .post(
+                "/negotiations",
+                &json!({"counterPartyAddress": replica.url(), "counterPartyId": PROVIDER,
+                    "datasetId": "traffic-prediction", "offerId": offer_iri("modelling", "traffic-prediction")}),
+            )
+            .await;
+        assert_eq!(answer.status, 201, "{}", answer.text());
+        pids.push(answer.json()["pid"].as_str().unwrap().to_owned());
+    }
+    for pid in &pids {
+        reaches(&consumer, pid, "FINALIZED").await;
+    }
+    let count = |listing: Value| listing["items"].as_array().unwrap().len();
+    assert_eq!(count(consumer.get("/agreements?limit=100").await.json()), 20);
+    assert_eq!(count(first.get("/agreements?limit=100").await.json()), 20, "one agreement per negotiation");
+    assert_eq!(count(second.get("/negotiations?limit=100").await.json()), 20, "both replicas see every process");
+    for connector in [consumer, second, first] {
+        connector.stop().await;
+    }
+}
