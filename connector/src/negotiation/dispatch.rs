@@ -59,6 +59,13 @@ pub async fn run(state: AppState) {
     sending.shutdown().await;
 }
 
+/// Sends a message leased when it was queued (see [`crate::store::outbox::enqueue`]), then lets the dispatcher look
+/// for the process's next one.
+pub async fn send_now(state: AppState, row: outbox::Model) {
+    deliver(&state, row).await;
+    state.processes.wake.notify_one();
+}
+
 /// Sends one message and records what came of it.
 async fn deliver(state: &AppState, row: outbox::Model) {
     let body: serde_json::Value = match serde_json::from_str(&row.body) {

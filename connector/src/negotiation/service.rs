@@ -199,13 +199,19 @@ async fn send(
         body: &envelope.body,
         target: envelope.target.as_str(),
     };
-    outbox::enqueue(txn, message, give_up_after(state)).await?;
+    if let Some(row) = outbox::enqueue(txn, message, give_up_after(state), lease(state)).await? {
+        record.claimed.push(row);
+    }
     negotiations::record_step(txn, &pid, Some(from), envelope.target, kind, by, reason).await?;
     if envelope.target == State::Finalized {
         negotiations::keep_agreement(txn, record).await?;
     }
     record.awaiting = None;
     Ok(())
+}
+
+fn lease(state: &AppState) -> std::time::Duration {
+    std::time::Duration::from_secs(state.config.negotiation.lease_secs)
 }
 
 fn give_up_after(state: &AppState) -> std::time::Duration {
@@ -223,7 +229,7 @@ async fn change(
     work: impl AsyncFnOnce(&DatabaseTransaction) -> Result<Option<Record>, StoreError>,
 ) -> Result<(), StoreError> {
     match state.store.transact(work).await? {
-        Some(record) => committed(state, &record),
+        Some(mut record) => committed(state, &mut record),
         None => {
             #[cfg(feature = "scenarios")]
             super::crash::point("commit");
@@ -233,9 +239,12 @@ async fn change(
 }
 
 /// After a commit: wake the dispatcher and tell the event feed.
-fn committed(state: &AppState, record: &Record) {
+fn committed(state: &AppState, record: &mut Record) {
     #[cfg(feature = "scenarios")]
     super::crash::point("commit");
+    for row in record.claimed.drain(..) {
+        tokio::spawn(super::dispatch::send_now(state.clone(), row));
+    }
     state.processes.wake.notify_one();
     state.processes.publish(record);
 }
@@ -334,9 +343,9 @@ async fn begin(
         })
         .await
         .map_err(|error| refuse(error.into()))?;
-    let (record, created) = record;
+    let (mut record, created) = record;
     if created {
-        committed(state, &record);
+        committed(state, &mut record);
     }
     let first_state = transition(None, role.peer(), message.kind).unwrap_or(State::Requested);
     let negotiation = &record.negotiation;
@@ -416,8 +425,8 @@ async fn continue_process(
         })
         .await
         .map_err(|error| refuse(error.into()))?;
-    let (record, to) = outcome.map_err(|error| if error.consumer_pid.is_none() { refuse(error) } else { error })?;
-    committed(state, &record);
+    let (mut record, to) = outcome.map_err(|error| if error.consumer_pid.is_none() { refuse(error) } else { error })?;
+    committed(state, &mut record);
     let negotiation = &record.negotiation;
     let ack = negotiation_object(
         negotiation.consumer_pid().unwrap_or_default(),
@@ -494,7 +503,7 @@ pub async fn start(state: &AppState, start: Start) -> Result<Record, StartError>
         purpose: start.purpose,
     });
     let callback = callback_address(state);
-    let record = state
+    let mut record = state
         .store
         .transact(async |txn| {
             let envelope = record.negotiation.first_request(&callback);
@@ -508,12 +517,14 @@ pub async fn start(state: &AppState, start: Start) -> Result<Record, StartError>
                 body: &envelope.body,
                 target: State::Requested.as_str(),
             };
-            outbox::enqueue(txn, message, give_up_after(state)).await?;
+            if let Some(row) = outbox::enqueue(txn, message, give_up_after(state), lease(state)).await? {
+                record.claimed.push(row);
+            }
             negotiations::record_step(txn, &pid, None, State::Requested, Kind::Request, BY_US, None).await?;
             Ok(record)
         })
         .await?;
-    committed(state, &record);
+    committed(state, &mut record);
     Ok(record)
 }
 
@@ -579,7 +590,7 @@ pub async fn operate(state: &AppState, pid: &str, action: OperatorAction) -> Res
         }
     };
     let lock = state.store.locks_rows();
-    let record = state
+    let mut record = state
         .store
         .transact(async |txn| {
             let mut record = negotiations::load(txn, role, pid, lock)
@@ -598,7 +609,7 @@ pub async fn operate(state: &AppState, pid: &str, action: OperatorAction) -> Res
         })
         .await?
         .map_err(OperatorError::Conflict)?;
-    committed(state, &record);
+    committed(state, &mut record);
     Ok(record)
 }
 

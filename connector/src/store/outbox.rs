@@ -7,7 +7,8 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, LockBehavior, LockType};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 
 use super::entity::outbox;
@@ -30,13 +31,17 @@ pub struct Message<'a> {
     pub target: &'a str,
 }
 
-/// Queues `message` in `txn`, to be given up on after `give_up_after`.
+/// Queues `message` in `txn`, to be given up on after `give_up_after`. When nothing else of its process waits, the
+/// message is leased to this process for `lease` and returned: the caller sends it right after the commit instead
+/// of waiting for the dispatcher's next round (a crash in between leaves it to the dispatcher once the lease ends).
 pub async fn enqueue(
     txn: &DatabaseTransaction,
     message: Message<'_>,
     give_up_after: Duration,
-) -> Result<(), StoreError> {
+    lease: Duration,
+) -> Result<Option<outbox::Model>, StoreError> {
     let at = now();
+    let claim = !has_pending(txn, message.process).await?;
     let row = outbox::ActiveModel {
         process: Set(message.process.to_owned()),
         kind: Set(message.kind.to_owned()),
@@ -47,13 +52,13 @@ pub async fn enqueue(
         attempts: Set(0),
         next_attempt_at: Set(at),
         deadline: Set(at + give_up_after),
-        leased_until: Set(None),
+        leased_until: Set(claim.then(|| at + lease)),
         last_error: Set(None),
         created_at: Set(at),
         ..Default::default()
     };
-    outbox::Entity::insert(row).exec_without_returning(txn).await?;
-    Ok(())
+    let row = row.insert(txn).await?;
+    Ok(claim.then_some(row))
 }
 
 /// Forgets every message of `process` not yet delivered (it was terminated; nothing more needs saying).
