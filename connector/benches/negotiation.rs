@@ -11,7 +11,8 @@
 //!
 //! - latency: `LDT_BENCH_COUNT` (300) negotiations one after another, after 30 to warm up — start to FINALIZED,
 //!   the protocol part alone (request committed to FINALIZED), and the median of each hop, taken from the commit
-//!   times the two event feeds report; with, for scale, one version discovery and one dataset read on their own;
+//!   times the two event feeds report; with, for scale, a version discovery, a dataset read and the consumer's
+//!   JSON-LD normalisation of that dataset, each on its own;
 //! - throughput: `LDT_BENCH_TOTAL` (2,000) negotiations with `LDT_BENCH_CONCURRENCY` (100) in flight, after one
 //!   round to warm up: finalized per second, and the latency of each under that load;
 //! - commits per negotiation and side, over the sequential run (one negotiation active at a time; counters read
@@ -20,7 +21,6 @@
 //!   database of its own (created here, dropped at the end) so that `pg_stat_database` tells the sides apart,
 //!   every transaction committed — each statement outside a transaction counts as one — and the rows inserted,
 //!   updated and deleted; backends publish these counters up to 10 s after going idle, so each reading waits 11 s.
-//!   The expected write commits, from the code, are printed beside them.
 //!
 //! PostgreSQL comes from `LDT_TEST_POSTGRES_URL` (default `postgres://postgres@127.0.0.1:5432/test`; the role must
 //! be allowed to create databases); `LDT_BENCH_BACKENDS=sqlite` or `=postgres` runs one backend.
@@ -55,14 +55,6 @@ const PROVIDER_TOKEN: &str = "provider-token";
 const DATASET: &str = "traffic-counts";
 const OFFER: &str = "open-use";
 const WARM_UP: usize = 30;
-/// Write commits per negotiation as the code makes them. Consumer: the start (process, history, outbox), the lease
-/// of the request, its delivery (outbox row deleted, provider pid kept), the agreement received (verification
-/// queued), the lease of the verification, its delivery, the finalized message received (agreement kept).
-/// Provider: the request received and decided (process, history, agreement queued), the lease of the agreement, its
-/// delivery, the verification received (finalized queued, agreement kept), the lease of the finalized message, its
-/// delivery. Static tokens write nothing (a DCP token would add one `seen_token` insert per request received).
-const EXPECTED_WRITES: [(&str, u64); 2] = [("consumer", 7), ("provider", 6)];
-
 /// What to run, from the environment.
 struct Settings {
     backends: String,
@@ -515,19 +507,39 @@ async fn run_backend(backend: &'static str, settings: &Settings) -> Report {
         client.dataset(&base, PROVIDER, DATASET).await.expect("dataset");
         dataset.push(began.elapsed());
     }
+    // Of the dataset read: the consumer's JSON-LD normalisation of the provider's answer.
+    let url = format!("{}/dsp/catalog/datasets/{DATASET}", start.address);
+    let raw: serde_json::Value = client
+        .http()
+        .get(&url)
+        .bearer_auth(CONSUMER_TOKEN)
+        .send()
+        .await
+        .and_then(|response| response.error_for_status())
+        .expect("dataset")
+        .json()
+        .await
+        .expect("a JSON dataset");
+    let mut normalising = Vec::new();
+    for _ in 0..100 {
+        let began = Instant::now();
+        consumer.state().normaliser.normalise(raw.clone()).await.expect("a DSP dataset");
+        normalising.push(began.elapsed());
+    }
     report.latency.push(("  alone: version discovery (GET)".into(), summarise(discovery)));
     report.latency.push(("  alone: dataset read (GET, authenticated)".into(), summarise(dataset)));
+    report.latency.push(("  alone: of which normalising it (JSON-LD)".into(), summarise(normalising)));
 
-    for ((side, expected), (before, after)) in EXPECTED_WRITES.iter().zip(before.into_iter().zip(after)) {
+    for ((side, before), after) in ["consumer", "provider"].into_iter().zip(before).zip(after) {
         let per = |delta: i64| delta as f64 / settings.count as f64;
         report.commits.push(match (before, after) {
             (Commits::Sqlite(before), Commits::Sqlite(after)) => format!(
-                "{side:<9} {:>6.2} write commits (WAL index counter)                    expected {expected} writes",
+                "{side:<9} {:>6.2} write transactions committed (WAL index counter)",
                 per(i64::from(after.wrapping_sub(before)))
             ),
             (Commits::Postgres(before), Commits::Postgres(after)) => format!(
-                "{side:<9} {:>6.2} commits incl. read-only, {:.2} rollbacks; rows {:.2} ins {:.2} upd {:.2} del   \
-                 expected {expected} writes",
+                "{side:<9} {:>6.2} transactions committed, read-only ones included; {:.2} rolled back; rows: \
+                 {:.2} inserted, {:.2} updated, {:.2} deleted",
                 per(after.commits - before.commits),
                 per(after.rollbacks - before.rollbacks),
                 per(after.inserted - before.inserted),
