@@ -68,8 +68,8 @@ async fn get_process(
     role: Role,
     pid: &str,
 ) -> Result<Response, NegotiationError> {
-    let record = match state.store.negotiation(pid).await {
-        Ok((record, _)) => record,
+    let record = match state.store.negotiation_record(pid).await {
+        Ok(record) => record,
         Err(StoreError::NotFound { .. }) => return Err(NegotiationError::not_found(pid)),
         Err(other) => return Err(other.into()),
     };

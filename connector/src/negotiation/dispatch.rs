@@ -33,12 +33,7 @@ pub async fn run(state: AppState) {
         match state.store.lease_due(BATCH, lease).await {
             Ok(rows) => {
                 for row in rows {
-                    let state = state.clone();
-                    sending.spawn(async move {
-                        deliver(&state, row).await;
-                        // The process's next message may now go.
-                        state.processes.wake.notify_one();
-                    });
+                    sending.spawn(send_now(state.clone(), row));
                 }
             }
             Err(error) => tracing::error!(%error, "the outbox could not be read"),
@@ -59,8 +54,8 @@ pub async fn run(state: AppState) {
     sending.shutdown().await;
 }
 
-/// Sends a message leased when it was queued (see [`crate::store::outbox::enqueue`]), then lets the dispatcher look
-/// for the process's next one.
+/// Sends a leased message — by the dispatcher, or right after the commit that queued it (see
+/// [`crate::store::outbox::enqueue`]) — then lets the dispatcher look for the process's next one.
 pub async fn send_now(state: AppState, row: outbox::Model) {
     deliver(&state, row).await;
     state.processes.wake.notify_one();
@@ -103,10 +98,7 @@ async fn deliver(state: &AppState, row: outbox::Model) {
 /// Whether the peer already holds the state this message leads to: a message delivered before a crash, sent again.
 async fn peer_has_it(state: &AppState, row: &outbox::Model) -> bool {
     let Some(target) = State::parse(&row.target) else { return false };
-    let record = match state.store.negotiation(&row.process).await {
-        Ok((record, _)) => record,
-        Err(_) => return false,
-    };
+    let Ok(record) = state.store.negotiation_record(&row.process).await else { return false };
     let Some(peer_pid) = record.negotiation.peer_pid.as_deref() else { return false };
     let url = join_segments(&record.negotiation.peer_address, &["negotiations", peer_pid]);
     match state.dsp_client.get_object(&url, &row.audience).await {

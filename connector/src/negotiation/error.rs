@@ -45,10 +45,10 @@ impl NegotiationError {
         }
     }
 
-    /// The same error naming the two processes.
+    /// The same error naming the two processes; pids it already names are kept.
     pub fn with_pids(mut self, consumer_pid: Option<&str>, provider_pid: Option<&str>) -> NegotiationError {
-        self.consumer_pid = consumer_pid.map(str::to_owned);
-        self.provider_pid = provider_pid.map(str::to_owned);
+        self.consumer_pid = self.consumer_pid.or_else(|| consumer_pid.map(str::to_owned));
+        self.provider_pid = self.provider_pid.or_else(|| provider_pid.map(str::to_owned));
         self
     }
 }

@@ -121,38 +121,30 @@ impl Negotiation {
     /// first request): moves the process and returns the message and where it goes.
     pub fn send(&mut self, kind: Kind, reason: Option<&str>, callback: Option<&str>) -> Result<Envelope, Illegal> {
         let target = transition(Some(self.state), self.role, kind)?;
-        let first_request = kind == Kind::Request && self.peer_pid.is_none();
+        let envelope = self.envelope(kind, target, reason, callback);
+        self.state = target;
+        Ok(envelope)
+    }
+
+    /// The first request of a consumer's new negotiation: the process in REQUESTED and the message that asks.
+    pub fn first_request(&mut self, callback: &str) -> Envelope {
+        self.state = State::Requested;
+        self.envelope(Kind::Request, State::Requested, None, Some(callback))
+    }
+
+    /// The message of `kind` that brings both sides to `target`.
+    fn envelope(&self, kind: Kind, target: State, reason: Option<&str>, callback: Option<&str>) -> Envelope {
         let fields = Outgoing {
             consumer_pid: self.consumer_pid().unwrap_or_default(),
             provider_pid: self.provider_pid(),
             offer: matches!(kind, Kind::Request | Kind::Offer).then_some(&self.offer),
             agreement: self.agreement.as_ref().filter(|_| kind == Kind::Agreement),
-            callback_address: callback.filter(|_| first_request),
+            // Only the first request, sent before the peer named its process, says where to answer.
+            callback_address: callback.filter(|_| kind == Kind::Request && self.peer_pid.is_none()),
             purpose: self.purpose.as_deref(),
             reason,
         };
-        let body = fields.render(kind);
-        let url = self.url_for(kind);
-        self.state = target;
-        Ok(Envelope { kind, url, body, target })
-    }
-
-    /// The first request of a consumer's new negotiation: the process in REQUESTED and the message that asks.
-    pub fn first_request(&mut self, callback: &str) -> Envelope {
-        let fields = Outgoing {
-            consumer_pid: &self.pid,
-            offer: Some(&self.offer),
-            callback_address: Some(callback),
-            purpose: self.purpose.as_deref(),
-            ..Outgoing::default()
-        };
-        self.state = State::Requested;
-        Envelope {
-            kind: Kind::Request,
-            url: self.url_for(Kind::Request),
-            body: fields.render(Kind::Request),
-            target: State::Requested,
-        }
+        Envelope { kind, url: self.url_for(kind), body: fields.render(kind), target }
     }
 
     /// The peer endpoint a message of `kind` goes to.

@@ -2,6 +2,8 @@
 //! transaction that moves the process, records the step, and queues what is to be sent; the dispatcher is woken
 //! after the commit.
 
+use std::time::Duration;
+
 use axum::http::StatusCode;
 use chrono::Utc;
 use ldt_catalog::offer::parse_offer_iri;
@@ -14,7 +16,7 @@ use serde_json::{Value, json};
 use super::error::NegotiationError;
 use super::machine::{Kind, Role, State, transition};
 use super::message::{Incoming, negotiation_object};
-use super::process::Negotiation;
+use super::process::{Envelope, Negotiation};
 use super::react::{Reaction, react, terminate};
 use super::terms::{Verdict, agreement_document, check_request, decide};
 use crate::access::visible_access_policies;
@@ -184,25 +186,14 @@ async fn send(
             return Ok(());
         }
     };
-    let pid = record.negotiation.pid.clone();
-    // Messages queued before a termination still go first, in order: the peer sees the whole conversation.
+    // Messages queued before a termination are not forgotten: they still go first, so the peer sees it all.
     if kind == Kind::Termination
         && let Some(reason) = reason
     {
         record.explanation.get_or_insert_with(|| json!({"reason": reason}));
     }
-    let message = Message {
-        process: &pid,
-        kind: kind.as_str(),
-        url: &envelope.url,
-        audience: &record.negotiation.counter_party,
-        body: &envelope.body,
-        target: envelope.target.as_str(),
-    };
-    if let Some(row) = outbox::enqueue(txn, message, give_up_after(state), lease(state)).await? {
-        record.claimed.push(row);
-    }
-    negotiations::record_step(txn, &pid, Some(from), envelope.target, kind, by, reason).await?;
+    queue(state, txn, record, &envelope).await?;
+    negotiations::record_step(txn, &record.negotiation.pid, Some(from), envelope.target, kind, by, reason).await?;
     if envelope.target == State::Finalized {
         negotiations::keep_agreement(txn, record).await?;
     }
@@ -210,12 +201,28 @@ async fn send(
     Ok(())
 }
 
-fn lease(state: &AppState) -> std::time::Duration {
-    std::time::Duration::from_secs(state.config.negotiation.lease_secs)
-}
-
-fn give_up_after(state: &AppState) -> std::time::Duration {
-    std::time::Duration::from_secs(state.config.negotiation.give_up_secs)
+/// Writes `envelope` to the outbox of `record`'s process; a message claimed for sending at once is kept on the
+/// record until the commit.
+async fn queue(
+    state: &AppState,
+    txn: &DatabaseTransaction,
+    record: &mut Record,
+    envelope: &Envelope,
+) -> Result<(), StoreError> {
+    let message = Message {
+        process: &record.negotiation.pid,
+        kind: envelope.kind.as_str(),
+        url: &envelope.url,
+        audience: &record.negotiation.counter_party,
+        body: &envelope.body,
+        target: envelope.target.as_str(),
+    };
+    let config = &state.config.negotiation;
+    let (give_up_after, lease) = (Duration::from_secs(config.give_up_secs), Duration::from_secs(config.lease_secs));
+    if let Some(row) = outbox::enqueue(txn, message, give_up_after, lease).await? {
+        record.claimed.push(row);
+    }
+    Ok(())
 }
 
 /// Our callback address: where providers send us messages of the negotiations we consume.
@@ -273,16 +280,13 @@ async fn begin(
 ) -> Result<(StatusCode, Value), NegotiationError> {
     let pids = (Some(message.consumer_pid.clone()), message.provider_pid.clone());
     let refuse = |error: NegotiationError| error.with_pids(pids.0.as_deref(), pids.1.as_deref());
-    let expected = match role {
-        Role::Provider => Kind::Request,
-        Role::Consumer => Kind::Offer,
-    };
-    if message.kind != expected || (role == Role::Provider && message.provider_pid.is_some()) {
-        let illegal = transition(None, role.peer(), message.kind).err().map_or_else(
-            || format!("a process is begun at this endpoint with a first {} message", expected.as_str()),
-            |illegal| illegal.to_string(),
-        );
-        return Err(refuse(NegotiationError::bad_request("IllegalTransition", illegal)));
+    let first_state = transition(None, role.peer(), message.kind)
+        .map_err(|illegal| refuse(NegotiationError::bad_request("IllegalTransition", illegal.to_string())))?;
+    if role == Role::Provider && message.provider_pid.is_some() {
+        return Err(refuse(NegotiationError::bad_request(
+            "IllegalTransition",
+            "a request naming a providerPid continues a negotiation; it is not sent here",
+        )));
     }
     let callback = message
         .callback_address
@@ -324,7 +328,7 @@ async fn begin(
                 pid: new_pid(),
                 peer_pid: Some(peer_pid.clone()),
                 role,
-                state: transition(None, role.peer(), message.kind).unwrap_or(State::Requested),
+                state: first_state,
                 counter_party: caller.participant_id.clone(),
                 peer_address: callback,
                 dataset_id,
@@ -333,12 +337,12 @@ async fn begin(
                 purpose: message.purpose.clone(),
             };
             let mut record = Record::new(negotiation);
-            let to = record.negotiation.state;
-            negotiations::save(txn, &mut record, true).await?;
-            negotiations::record_step(txn, &record.negotiation.pid, None, to, message.kind, BY_PEER, None).await?;
+            let pid = record.negotiation.pid.clone();
+            negotiations::record_step(txn, &pid, None, first_state, message.kind, BY_PEER, None).await?;
             let reactions = reactions_to(state, &record.negotiation, message.kind, &offer, true);
             apply(state, txn, &mut record, reactions, terms.as_ref(), BY_US).await?;
-            negotiations::save(txn, &mut record, false).await?;
+            // Written once, with whatever its reactions changed.
+            negotiations::save(txn, &mut record, true).await?;
             Ok((record, true))
         })
         .await
@@ -347,7 +351,6 @@ async fn begin(
     if created {
         committed(state, &mut record);
     }
-    let first_state = transition(None, role.peer(), message.kind).unwrap_or(State::Requested);
     let negotiation = &record.negotiation;
     let ack = negotiation_object(
         negotiation.consumer_pid().unwrap_or_default(),
@@ -425,7 +428,7 @@ async fn continue_process(
         })
         .await
         .map_err(|error| refuse(error.into()))?;
-    let (mut record, to) = outcome.map_err(|error| if error.consumer_pid.is_none() { refuse(error) } else { error })?;
+    let (mut record, to) = outcome.map_err(refuse)?;
     committed(state, &mut record);
     let negotiation = &record.negotiation;
     let ack = negotiation_object(
@@ -507,20 +510,10 @@ pub async fn start(state: &AppState, start: Start) -> Result<Record, StartError>
         .store
         .transact(async |txn| {
             let envelope = record.negotiation.first_request(&callback);
-            let pid = record.negotiation.pid.clone();
             negotiations::save(txn, &mut record, true).await?;
-            let message = Message {
-                process: &pid,
-                kind: Kind::Request.as_str(),
-                url: &envelope.url,
-                audience: &record.negotiation.counter_party,
-                body: &envelope.body,
-                target: State::Requested.as_str(),
-            };
-            if let Some(row) = outbox::enqueue(txn, message, give_up_after(state), lease(state)).await? {
-                record.claimed.push(row);
-            }
-            negotiations::record_step(txn, &pid, None, State::Requested, Kind::Request, BY_US, None).await?;
+            queue(state, txn, &mut record, &envelope).await?;
+            let pid = &record.negotiation.pid;
+            negotiations::record_step(txn, pid, None, envelope.target, Kind::Request, BY_US, None).await?;
             Ok(record)
         })
         .await?;
@@ -555,62 +548,54 @@ pub enum OperatorError {
     Store(#[from] StoreError),
 }
 
-/// Carries out `action` on the negotiation `pid`.
+/// Carries out `action` on the negotiation `pid`, decided on the process as locked in the same transaction.
 pub async fn operate(state: &AppState, pid: &str, action: OperatorAction) -> Result<Record, OperatorError> {
-    let (current, _) = match state.store.negotiation(pid).await {
-        Err(StoreError::NotFound { .. }) => return Err(OperatorError::NotFound(pid.to_owned())),
-        other => other?,
-    };
-    let awaiting = current.awaiting.as_deref() == Some(BY_OPERATOR);
-    let role = current.negotiation.role;
-    // The request that waits matched the offer when it came; the agreement is made on it.
-    let terms = match (&action, role) {
-        (OperatorAction::Approve, Role::Provider) if awaiting => {
-            ldt_policy::read_policy(&current.negotiation.offer).ok()
-        }
-        _ => None,
-    };
-    let reaction = match (action, role) {
-        (OperatorAction::Terminate(reason), _) => {
-            terminate(reason.unwrap_or_else(|| "terminated by the operator".into()))
-        }
-        (OperatorAction::Reject(reason), Role::Provider) if awaiting => {
-            terminate(reason.unwrap_or_else(|| "the provider's operator rejected the request".into()))
-        }
-        (OperatorAction::Approve, Role::Provider) if awaiting && terms.is_some() => {
-            Reaction::Send(Kind::Agreement, None)
-        }
-        (OperatorAction::Accept, Role::Consumer) if awaiting => Reaction::Send(Kind::Accepted, None),
-        (action, _) => {
-            return Err(OperatorError::Conflict(format!(
-                "cannot {action:?} this negotiation: it is {} and {}",
-                current.negotiation.state,
-                if awaiting { "waits for the operator" } else { "does not wait for the operator" }
-            )));
-        }
-    };
     let lock = state.store.locks_rows();
     let mut record = state
         .store
         .transact(async |txn| {
-            let mut record = negotiations::load(txn, role, pid, lock)
-                .await?
-                .ok_or_else(|| StoreError::not_found("negotiation", pid))?;
+            let Some(mut record) = negotiations::load_any(txn, pid, lock).await? else {
+                return Ok(Err(OperatorError::NotFound(pid.to_owned())));
+            };
+            let reaction = match operator_reaction(&record, action.clone()) {
+                Ok(reaction) => reaction,
+                Err(conflict) => return Ok(Err(OperatorError::Conflict(conflict))),
+            };
             let before = record.negotiation.state;
-            if let Some(policy) = &terms {
-                agree(state, &mut record, policy);
-            }
-            apply(state, txn, &mut record, vec![reaction.clone()], None, BY_OPERATOR).await?;
+            // An approved request matched the offer when it came: `Send(Agreement)` makes the agreement on it.
+            apply(state, txn, &mut record, vec![reaction], None, BY_OPERATOR).await?;
             if record.negotiation.state == before {
-                return Ok(Err(format!("the negotiation is {before}; that cannot be done now")));
+                return Ok(Err(OperatorError::Conflict(format!(
+                    "the negotiation is {before}; that cannot be done now"
+                ))));
             }
             negotiations::save(txn, &mut record, false).await?;
             Ok(Ok(record))
         })
-        .await?
-        .map_err(OperatorError::Conflict)?;
+        .await??;
     committed(state, &mut record);
     Ok(record)
+}
+
+/// What `action` means for `record`, or why it does not fit it.
+fn operator_reaction(record: &Record, action: OperatorAction) -> Result<Reaction, String> {
+    let awaiting = record.awaiting.as_deref() == Some(BY_OPERATOR);
+    let role = record.negotiation.role;
+    match (action, role) {
+        (OperatorAction::Terminate(reason), _) => {
+            Ok(terminate(reason.unwrap_or_else(|| "terminated by the operator".into())))
+        }
+        (OperatorAction::Reject(reason), Role::Provider) if awaiting => {
+            Ok(terminate(reason.unwrap_or_else(|| "the provider's operator rejected the request".into())))
+        }
+        (OperatorAction::Approve, Role::Provider) if awaiting => Ok(Reaction::Send(Kind::Agreement, None)),
+        (OperatorAction::Accept, Role::Consumer) if awaiting => Ok(Reaction::Send(Kind::Accepted, None)),
+        (action, _) => Err(format!(
+            "cannot {action:?} this negotiation: it is {} and {}",
+            record.negotiation.state,
+            if awaiting { "waits for the operator" } else { "does not wait for the operator" }
+        )),
+    }
 }
 
 /// After the outbox message `row` was delivered (answered 2xx with `answer`): forget it and take what the answer
@@ -646,8 +631,10 @@ pub async fn delivered(state: &AppState, row: &outbox_row::Model, answer: &Value
 pub async fn give_up(state: &AppState, row: &outbox_row::Model, reason: &str) -> Result<(), StoreError> {
     let lock = state.store.locks_rows();
     change(state, async |txn| {
+        // The process row first, then its outbox rows (see `delivered`).
+        let record = negotiations::load_any(txn, &row.process, lock).await?;
         outbox::forget_process(txn, &row.process).await?;
-        let Some(mut record) = negotiations::load_any(txn, &row.process, lock).await? else {
+        let Some(mut record) = record else {
             return Ok(None);
         };
         if record.negotiation.state.is_terminal() || row.kind == Kind::Termination.as_str() {

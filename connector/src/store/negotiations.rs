@@ -256,11 +256,16 @@ fn agreement_from_row(row: agreement::Model) -> Result<StoredAgreement, StoreErr
 }
 
 impl Store {
-    /// The negotiation `pid` (in either role) and its history, oldest step first.
-    pub async fn negotiation(&self, pid: &str) -> Result<(Record, Vec<Step>), StoreError> {
+    /// The negotiation `pid`, in either role.
+    pub async fn negotiation_record(&self, pid: &str) -> Result<Record, StoreError> {
         StoreError::unless_storable("negotiation", pid)?;
         let row = negotiation::Entity::find_by_id(pid).one(&self.db).await?;
-        let record = from_row(row.ok_or_else(|| StoreError::not_found("negotiation", pid))?)?;
+        from_row(row.ok_or_else(|| StoreError::not_found("negotiation", pid))?)
+    }
+
+    /// The negotiation `pid` (in either role) and its history, oldest step first.
+    pub async fn negotiation(&self, pid: &str) -> Result<(Record, Vec<Step>), StoreError> {
+        let record = self.negotiation_record(pid).await?;
         let steps = negotiation_event::Entity::find()
             .filter(negotiation_event::Column::Pid.eq(pid))
             .order_by_asc(negotiation_event::Column::Id)
@@ -303,17 +308,5 @@ impl Store {
         StoreError::unless_storable("agreement", id)?;
         let row = agreement::Entity::find_by_id(id).one(&self.db).await?;
         agreement_from_row(row.ok_or_else(|| StoreError::not_found("agreement", id))?)
-    }
-
-    /// How many negotiations are in each state (for tests and the demo).
-    pub async fn negotiation_states(&self) -> Result<Vec<(String, i64)>, StoreError> {
-        Ok(negotiation::Entity::find()
-            .select_only()
-            .column(negotiation::Column::State)
-            .column_as(negotiation::Column::Pid.count(), "count")
-            .group_by(negotiation::Column::State)
-            .into_tuple()
-            .all(&self.db)
-            .await?)
     }
 }

@@ -68,7 +68,7 @@ pub async fn forget_process(txn: &DatabaseTransaction, process: &str) -> Result<
 }
 
 /// Whether `process` has messages not yet delivered.
-pub async fn has_pending(connection: &impl ConnectionTrait, process: &str) -> Result<bool, StoreError> {
+async fn has_pending(connection: &impl ConnectionTrait, process: &str) -> Result<bool, StoreError> {
     Ok(outbox::Entity::find().filter(outbox::Column::Process.eq(process)).one(connection).await?.is_some())
 }
 
