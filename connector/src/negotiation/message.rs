@@ -87,14 +87,26 @@ pub enum Expected {
 
 impl Expected {
     fn message_type(self) -> &'static str {
-        match self {
-            Expected::Request => "ContractRequestMessage",
-            Expected::Offer => "ContractOfferMessage",
-            Expected::Event => "ContractNegotiationEventMessage",
-            Expected::Agreement => "ContractAgreementMessage",
-            Expected::Verification => "ContractAgreementVerificationMessage",
-            Expected::Termination => "ContractNegotiationTerminationMessage",
-        }
+        message_type(match self {
+            Expected::Request => Kind::Request,
+            Expected::Offer => Kind::Offer,
+            Expected::Event => Kind::Accepted,
+            Expected::Agreement => Kind::Agreement,
+            Expected::Verification => Kind::Verification,
+            Expected::Termination => Kind::Termination,
+        })
+    }
+}
+
+/// The DSP message type that carries a message of `kind`.
+fn message_type(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Request => "ContractRequestMessage",
+        Kind::Offer => "ContractOfferMessage",
+        Kind::Accepted | Kind::Finalized => "ContractNegotiationEventMessage",
+        Kind::Agreement => "ContractAgreementMessage",
+        Kind::Verification => "ContractAgreementVerificationMessage",
+        Kind::Termination => "ContractNegotiationTerminationMessage",
     }
 }
 
@@ -207,15 +219,7 @@ impl Outgoing<'_> {
     pub fn render(&self, kind: Kind) -> Value {
         let mut message = Map::new();
         message.insert("@context".into(), json!([DSP_CONTEXT]));
-        let message_type = match kind {
-            Kind::Request => "ContractRequestMessage",
-            Kind::Offer => "ContractOfferMessage",
-            Kind::Accepted | Kind::Finalized => "ContractNegotiationEventMessage",
-            Kind::Agreement => "ContractAgreementMessage",
-            Kind::Verification => "ContractAgreementVerificationMessage",
-            Kind::Termination => "ContractNegotiationTerminationMessage",
-        };
-        message.insert("@type".into(), message_type.into());
+        message.insert("@type".into(), message_type(kind).into());
         if let Some(provider_pid) = self.provider_pid {
             message.insert("providerPid".into(), provider_pid.into());
         }
