@@ -103,8 +103,7 @@ pub async fn apply(
     State(state): State<AppState>,
     ApiJson(request): ApiJson<MembershipRequest>,
 ) -> Result<(StatusCode, Json<Value>), Problem> {
-    let base = url::Url::parse(&request.authority_address)
-        .map_err(|_| Problem::invalid_field("/authorityAddress", "must be an http(s) URL"))?;
+    let base = authority_url(&request.authority_address)?;
     let base = base.as_str().trim_end_matches('/');
     let http = state.dsp_client.http();
     let failed = |error: String| Problem::new(StatusCode::FAILED_DEPENDENCY, error);
@@ -198,14 +197,18 @@ pub async fn registry(
 
 /// The authority at `address`, and its DID: `id`, or the `did:web` DID of `address`.
 fn authority_of(address: &str, id: Option<String>) -> Result<(url::Url, String), Problem> {
-    let base =
-        url::Url::parse(address).map_err(|_| Problem::invalid_field("/authorityAddress", "must be an http(s) URL"))?;
+    let base = authority_url(address)?;
     let did = match id {
         Some(did) => did,
         None => ldt_identity::did::did_web(&base)
             .map_err(|error| Problem::invalid_field("/authorityAddress", error.to_string()))?,
     };
     Ok((base, did))
+}
+
+/// The authority's address as a URL, or a problem naming the field.
+fn authority_url(address: &str) -> Result<url::Url, Problem> {
+    url::Url::parse(address).map_err(|_| Problem::invalid_field("/authorityAddress", "must be an http(s) URL"))
 }
 
 /// A request for credentials to an authority's issuer service.
