@@ -16,6 +16,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -63,6 +64,14 @@ pub struct AppState {
     pub processes: Arc<Processes>,
 }
 
+/// gzip for answers worth it: small DSP acknowledgements cost more to compress than to send; event streams and
+/// images are never compressed.
+fn compression() -> CompressionLayer<impl Predicate> {
+    let worth_it =
+        SizeAbove::new(1024).and(NotForContentType::GRPC).and(NotForContentType::IMAGES).and(NotForContentType::SSE);
+    CompressionLayer::new().gzip(true).compress_when(worth_it)
+}
+
 /// The connector's HTTP routes.
 pub fn router(state: AppState) -> Router {
     Router::new()
@@ -72,7 +81,7 @@ pub fn router(state: AppState) -> Router {
         .nest(DSP_PATH, dsp::routes(state.clone()))
         .nest(MANAGEMENT_PATH, management::routes(state.clone()))
         .layer(DefaultBodyLimit::max(state.config.server.max_body_bytes))
-        .layer(CompressionLayer::new().gzip(true))
+        .layer(compression())
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(60)))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

@@ -15,3 +15,4 @@ pub mod negotiation;
 pub mod policy_tools;
 pub mod secrets;
 pub mod store;
+pub mod transfer;

@@ -170,9 +170,9 @@ impl DspClient {
         Ok(catalog)
     }
 
-    /// The dataset `id` of the connector whose DSP base is `base` (`GET <base>/catalog/datasets/:id`), normalised;
-    /// `peer` is its participant id.
-    pub async fn dataset(&self, base: &Url, peer: &str, id: &str) -> Result<Value, ClientError> {
+    /// The offers (`hasPolicy`) of the dataset `id` of the connector whose DSP base is `base`
+    /// (`GET <base>/catalog/datasets/:id`), normalised; `peer` is its participant id.
+    pub async fn dataset_offers(&self, base: &Url, peer: &str, id: &str) -> Result<Vec<Value>, ClientError> {
         let mut url = base.clone();
         url.path_segments_mut()
             .map_err(|_| ClientError::BadAddress(base.to_string()))?
@@ -184,7 +184,16 @@ impl DspClient {
             .await
             .map_err(|error| unreachable(&url, error))?;
         let dataset = read_json(response, &url, "Dataset").await?;
-        self.normaliser.normalise(dataset).await.map_err(|error| invalid(&url, "Dataset", error))
+        let mut dataset = self
+            .normaliser
+            .normalise_terms(dataset, &["hasPolicy"])
+            .await
+            .map_err(|error| invalid(&url, "Dataset", error))?;
+        Ok(match dataset.as_object_mut().and_then(|dataset| dataset.remove("hasPolicy")) {
+            Some(Value::Array(offers)) => offers,
+            Some(offer) => vec![offer],
+            None => Vec::new(),
+        })
     }
 
     /// POSTs the DSP message `body` to `url` with a token for `peer`: the status and, if it is JSON, the answer.

@@ -132,17 +132,17 @@ impl Normaliser {
     ///   (`"HttpData-PULL"`, `"spatial"`: the DSP context has no `@vocab`, so they
     ///   expand to relative IRIs and compact back unchanged);
     /// - values of properties outside the contexts keep full IRIs as keys.
-    pub async fn normalise(&self, doc: Value) -> Result<Value, NormaliseError> {
+    pub async fn normalise(&self, mut doc: Value) -> Result<Value, NormaliseError> {
         // A top-level array is how the expanded form comes; scalars are never DSP messages.
         if !(doc.is_object() || doc.is_array()) {
             return Err(NormaliseError::NotAnObject);
         }
-        if is_dsp_compact(&doc) {
-            let mut doc = doc;
-            if let Some(context @ Value::String(_)) = doc.get_mut("@context") {
-                *context = Value::Array(vec![context.take()]);
+        if let Value::Object(mut map) = doc {
+            if is_dsp_compact(&map) {
+                context_as_array(&mut map);
+                return Ok(Value::Object(map));
             }
-            return Ok(doc);
+            doc = Value::Object(map);
         }
         let expanded = self.expand_doc(doc).await?;
         match expanded.len() {
@@ -165,6 +165,23 @@ impl Normaliser {
             return Err(NormaliseError::Invalid(format!("@type `{ty}` is not defined by the message's @context")));
         }
         self.compact(&expanded).await
+    }
+
+    /// The document reduced to its `terms` (besides `@context`, `@id` and `@type`), in DSP compact form — for a
+    /// reader that needs part of a large document, such as a dataset's offers. When the document has only the DSP
+    /// context, spells none of `terms` another way (`odrl:hasPolicy`, a full IRI) and the reduced document is
+    /// already compact, no JSON-LD processing is done; otherwise the whole document is normalised, then reduced.
+    pub async fn normalise_terms(&self, doc: Value, terms: &[&str]) -> Result<Value, NormaliseError> {
+        let wanted = |key: &str| key.starts_with('@') || terms.contains(&key);
+        let doc = match split_terms(doc, terms) {
+            Ok(reduced) => return Ok(reduced),
+            Err(doc) => doc,
+        };
+        let mut normalised = self.normalise(doc).await?;
+        if let Value::Object(map) = &mut normalised {
+            map.retain(|key, _| wanted(key));
+        }
+        Ok(normalised)
     }
 
     /// Expands a document (bundled contexts only) — used by tests and by checks.
@@ -215,12 +232,9 @@ impl Normaliser {
     }
 }
 
-/// Whether `doc` already is in DSP compact form, i.e. the slow path would return it unchanged
+/// Whether the object `map` already is in DSP compact form, i.e. the slow path would return it unchanged
 /// (up to the `@context` string/array form and the dropping of undefined terms).
-fn is_dsp_compact(doc: &Value) -> bool {
-    let Value::Object(map) = doc else {
-        return false;
-    };
+fn is_dsp_compact(map: &Map<String, Value>) -> bool {
     let context_ok = match map.get("@context") {
         Some(Value::String(s)) => s == DSP_CONTEXT,
         Some(Value::Array(a)) => matches!(a.as_slice(), [Value::String(s)] if s == DSP_CONTEXT),
@@ -250,6 +264,36 @@ fn plain_value(value: &Value) -> bool {
         Value::Array(a) => a.iter().all(plain_value),
         Value::Object(o) => !o.contains_key("@context") && plain_node(o),
         Value::Null | Value::Bool(_) | Value::Number(_) => true,
+    }
+}
+
+/// `doc` reduced to `terms` and its keywords when that is already DSP compact form (see
+/// [`Normaliser::normalise_terms`]), else `doc` back untouched.
+fn split_terms(doc: Value, terms: &[&str]) -> Result<Value, Value> {
+    let Value::Object(map) = doc else {
+        return Err(doc);
+    };
+    let respelled = |key: &str| {
+        key.contains(':')
+            && terms.iter().any(|term| key.strip_suffix(term).is_some_and(|head| head.ends_with([':', '/', '#'])))
+    };
+    if map.keys().any(|key| respelled(key)) {
+        return Err(Value::Object(map));
+    }
+    let (mut reduced, rest): (Map<String, Value>, Map<String, Value>) =
+        map.into_iter().partition(|(key, _)| key.starts_with('@') || terms.contains(&key.as_str()));
+    if !is_dsp_compact(&reduced) {
+        reduced.extend(rest);
+        return Err(Value::Object(reduced));
+    }
+    context_as_array(&mut reduced);
+    Ok(Value::Object(reduced))
+}
+
+/// Turns a string `@context` into the one-element array DSP compact form always has.
+fn context_as_array(map: &mut Map<String, Value>) {
+    if let Some(context @ Value::String(_)) = map.get_mut("@context") {
+        *context = Value::Array(vec![context.take()]);
     }
 }
 
@@ -378,7 +422,7 @@ mod tests {
     async fn examples_take_fast_path_and_round_trip_through_expanded_form() {
         let n = Normaliser::new();
         for (name, doc) in examples() {
-            assert!(is_dsp_compact(&doc), "{name}: not on the fast path");
+            assert!(is_dsp_compact(doc.as_object().unwrap()), "{name}: not on the fast path");
             assert_eq!(n.normalise(doc.clone()).await.unwrap(), doc, "{name}: fast path");
             let expanded = n.expand(&doc).await.unwrap();
             // Same expansion when the DSP context is loaded and processed per call
@@ -390,6 +434,48 @@ mod tests {
             let back = n.normalise(expanded).await.unwrap();
             assert_eq!(back, doc, "{name}: expanded form did not compact back");
         }
+    }
+
+    /// A dataset as catalogues write it: DCAT terms prefixed (so the whole takes the slow path), offers compact.
+    fn dataset(offer_key: &str) -> Value {
+        json!({
+            "@context": [DSP_CONTEXT],
+            "@id": "traffic-prediction-24h",
+            "@type": "Dataset",
+            "dct:title": {"@value": "Traffic prediction", "@language": "en"},
+            "dcat:keyword": ["traffic", "prediction"],
+            offer_key: [{
+                "@id": "offer-1",
+                "@type": "Offer",
+                "permission": [{
+                    "action": "use",
+                    "constraint": [{"leftOperand": "purpose", "operator": "eq", "rightOperand": "research"}]
+                }]
+            }],
+            "distribution": [{"@type": "Distribution", "format": "HttpData-PULL"}]
+        })
+    }
+
+    #[tokio::test]
+    async fn normalised_terms_equal_the_whole_normalised_and_reduced() {
+        let n = Normaliser::new();
+        let whole = n.normalise(dataset("hasPolicy")).await.unwrap();
+        let reduced = n.normalise_terms(dataset("hasPolicy"), &["hasPolicy"]).await.unwrap();
+        let expected: Map<String, Value> = whole
+            .as_object()
+            .unwrap()
+            .iter()
+            .filter(|(key, _)| key.starts_with('@') || *key == "hasPolicy")
+            .map(|(key, value)| (key.clone(), value.clone()))
+            .collect();
+        assert_eq!(reduced, Value::Object(expected));
+        assert_eq!(reduced["hasPolicy"][0]["permission"][0]["action"], "use");
+        // Taken without JSON-LD processing: the reduced document is compact as it stands.
+        assert!(split_terms(dataset("hasPolicy"), &["hasPolicy"]).is_ok());
+        // Another spelling of the term takes the slow path, and is found.
+        assert!(split_terms(dataset("odrl:hasPolicy"), &["hasPolicy"]).is_err());
+        let respelled = n.normalise_terms(dataset("odrl:hasPolicy"), &["hasPolicy"]).await.unwrap();
+        assert_eq!(respelled, reduced);
     }
 
     #[tokio::test]
@@ -422,7 +508,7 @@ mod tests {
                 "permission": {"action": "odrl:use"}
             }
         });
-        assert!(!is_dsp_compact(&doc));
+        assert!(!is_dsp_compact(doc.as_object().unwrap()));
         let expected = json!({
             "@context": [DSP_CONTEXT],
             "@type": "ContractRequestMessage",
@@ -479,12 +565,12 @@ mod tests {
     async fn single_valued_set_term_becomes_array() {
         let n = Normaliser::new();
         let doc = json!({"@context": [DSP_CONTEXT], "@type": "CatalogError", "code": "1", "reason": "no"});
-        assert!(!is_dsp_compact(&doc));
+        assert!(!is_dsp_compact(doc.as_object().unwrap()));
         let out = n.normalise(doc).await.unwrap();
         assert_eq!(out["reason"], json!(["no"]));
         // `dataset` is a plain term in DatasetRequestMessage: a string stays a string.
         let doc = json!({"@context": [DSP_CONTEXT], "@type": "DatasetRequestMessage", "dataset": "urn:d"});
-        assert!(is_dsp_compact(&doc));
+        assert!(is_dsp_compact(doc.as_object().unwrap()));
     }
 
     #[tokio::test]

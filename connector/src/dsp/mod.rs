@@ -1,6 +1,7 @@
 //! The Dataspace Protocol HTTPS binding: version discovery, the catalogue (provider side), contract negotiation
 //! (both sides; consumer endpoints under `/callback`), and the client that talks to other connectors. Incoming JSON-LD is normalised at the edge ([`jsonld`]);
-//! the caller is identified in one place ([`caller`]).
+//! the caller is identified in one place ([`caller`]); what the negotiation and transfer cores share is in
+//! [`process_common`].
 
 pub mod caller;
 pub mod catalog;
@@ -9,6 +10,7 @@ pub mod error;
 pub mod jsonld;
 pub mod message;
 pub mod negotiation;
+pub mod process_common;
 pub mod version;
 
 use axum::Router;

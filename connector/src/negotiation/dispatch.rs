@@ -1,6 +1,8 @@
 //! The outbox dispatcher: leases due messages, POSTs them to the peer, and records the outcome — delivered,
-//! retried later with exponential backoff, or given up (the process is terminated). It wakes on every commit that
-//! queued something; its only timer is the next retry (or another replica's lease running out).
+//! retried later with exponential backoff, or given up (the process is terminated). On the happy path it has
+//! nothing to do: a message is leased by the commit that queues it (or that records the delivery of the message
+//! before it) and sent right after. The dispatcher sends what falls due later — retries, and messages whose lease
+//! ran out because the process that held it died — waking at the next one, or when a failed attempt wakes it.
 
 use std::time::Duration;
 
@@ -40,7 +42,8 @@ pub async fn run(state: AppState) {
         }
         let wait = match state.store.next_due().await {
             Ok(Some(at)) => (at - Utc::now()).to_std().unwrap_or(Duration::ZERO).max(Duration::from_millis(5)),
-            Ok(None) => Duration::from_secs(3600),
+            // Nothing waits; look again after a lease's time in case a commit left something unclaimed.
+            Ok(None) => lease,
             Err(_) => Duration::from_secs(1),
         };
         tokio::select! {
@@ -54,18 +57,24 @@ pub async fn run(state: AppState) {
     sending.shutdown().await;
 }
 
-/// Sends a leased message — by the dispatcher, or right after the commit that queued it (see
-/// [`crate::store::outbox::enqueue`]) — then lets the dispatcher look for the process's next one.
+/// Sends a leased message — by the dispatcher, or right after the commit that leased it (see
+/// [`crate::store::outbox::enqueue`] and [`crate::store::outbox::claim_next`]) — and records what came of it; then
+/// the process's next message, when recording the delivery leased it.
 pub async fn send_now(state: AppState, row: outbox::Model) {
-    deliver(&state, row).await;
-    state.processes.wake.notify_one();
+    let mut next = Some(row);
+    while let Some(row) = next.take() {
+        next = deliver(&state, &row).await;
+    }
 }
 
-/// Sends one message and records what came of it.
-async fn deliver(state: &AppState, row: outbox::Model) {
+/// Sends one message and records what came of it; returns the process's next message when it was leased.
+async fn deliver(state: &AppState, row: &outbox::Model) -> Option<outbox::Model> {
     let body: serde_json::Value = match serde_json::from_str(&row.body) {
         Ok(body) => body,
-        Err(error) => return settle(service::give_up(state, &row, &format!("unreadable message: {error}")).await),
+        Err(error) => {
+            settle(service::give_up(state, row, &format!("unreadable message: {error}")).await);
+            return None;
+        }
     };
     let outcome = state.dsp_client.post_message(&row.url, &row.audience, &body).await;
     tracing::debug!(process = %row.process, kind = %row.kind, url = %row.url, ?outcome, "outbox delivery");
@@ -73,25 +82,37 @@ async fn deliver(state: &AppState, row: outbox::Model) {
         Ok((status, answer)) if (200..300).contains(&status) => {
             #[cfg(feature = "scenarios")]
             super::crash::point("posted");
-            if let Err(error) = service::delivered(state, &row, &answer).await {
-                // Sent again soon rather than when the lease runs out; the peer recognises the repeat.
-                tracing::warn!(%error, process = %row.process, "a delivery could not be recorded");
-                retry(state, &row, &error.to_string()).await;
+            match service::delivered(state, row, &answer).await {
+                Ok(next) => next,
+                Err(error) => {
+                    // Sent again soon rather than when the lease runs out; the peer recognises the repeat.
+                    tracing::warn!(%error, process = %row.process, "a delivery could not be recorded");
+                    retry(state, row, &error.to_string()).await;
+                    None
+                }
             }
         }
         Ok((status, answer)) if (400..500).contains(&status) && status != 408 && status != 429 => {
-            if peer_has_it(state, &row).await {
-                settle(service::delivered(state, &row, &serde_json::Value::Null).await);
+            if peer_has_it(state, row).await {
+                settle(service::delivered(state, row, &serde_json::Value::Null).await).flatten()
             } else {
                 let reason = format!("the peer refused it ({status}): {}", reason_of(&answer));
-                settle(service::give_up(state, &row, &reason).await);
+                settle(service::give_up(state, row, &reason).await);
+                None
             }
         }
-        Ok((status, _)) => retry(state, &row, &format!("the peer answered {status}")).await,
-        Err(error @ (ClientError::BadAddress(_) | ClientError::Token(_))) => {
-            settle(service::give_up(state, &row, &error.to_string()).await)
+        Ok((status, _)) => {
+            retry(state, row, &format!("the peer answered {status}")).await;
+            None
         }
-        Err(error) => retry(state, &row, &error.to_string()).await,
+        Err(error @ (ClientError::BadAddress(_) | ClientError::Token(_))) => {
+            settle(service::give_up(state, row, &error.to_string()).await);
+            None
+        }
+        Err(error) => {
+            retry(state, row, &error.to_string()).await;
+            None
+        }
     }
 }
 
@@ -119,11 +140,11 @@ async fn retry(state: &AppState, row: &outbox::Model, error: &str) {
         .min(Duration::from_secs(config.retry_max_secs));
     let next = Utc::now() + backoff;
     if next > row.deadline {
-        return settle(
-            service::give_up(state, row, &format!("gave up after {} attempts: {error}", row.attempts + 1)).await,
-        );
+        settle(service::give_up(state, row, &format!("gave up after {} attempts: {error}", row.attempts + 1)).await);
+        return;
     }
     settle(state.store.retry_later(row.id, next, error).await);
+    state.processes.wake.notify_one();
 }
 
 fn reason_of(answer: &serde_json::Value) -> String {
@@ -139,8 +160,11 @@ fn reason_of(answer: &serde_json::Value) -> String {
 }
 
 /// Logs a failure to record a delivery outcome (the lease runs out and the message is tried again).
-fn settle(result: Result<(), crate::store::StoreError>) {
-    if let Err(error) = result {
-        tracing::error!(%error, "the outcome of a delivery could not be recorded; it will be retried");
-    }
+/// What `result` holds; a failure is logged (the message stays leased and is retried when its lease runs out).
+fn settle<T>(result: Result<T, crate::store::StoreError>) -> Option<T> {
+    result
+        .inspect_err(
+            |error| tracing::error!(%error, "the outcome of a delivery could not be recorded; it will be retried"),
+        )
+        .ok()
 }

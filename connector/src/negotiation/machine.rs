@@ -9,6 +9,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::dsp::process_common::{self, Protocol};
+
 /// The two sides of a negotiation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
@@ -136,15 +138,6 @@ impl Kind {
         Kind::Termination,
     ];
 
-    /// Who may send it; `None`: either side.
-    pub fn sender(self) -> Option<Role> {
-        match self {
-            Kind::Request | Kind::Accepted | Kind::Verification => Some(Role::Consumer),
-            Kind::Offer | Kind::Agreement | Kind::Finalized => Some(Role::Provider),
-            Kind::Termination => None,
-        }
-    }
-
     /// The name used in the state history and logs, e.g. `agreement`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -162,10 +155,30 @@ impl Kind {
     pub fn parse(name: &str) -> Option<Kind> {
         Kind::ALL.into_iter().find(|kind| kind.as_str() == name)
     }
+}
 
-    /// What the message is called in sentences.
-    fn described(self) -> &'static str {
-        match self {
+/// Contract negotiation as a [`Protocol`]: the rules the shared process code applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ContractNegotiation;
+
+/// Why a negotiation message may not be sent or accepted; changes nothing.
+pub type Illegal = process_common::Illegal<ContractNegotiation>;
+
+impl Protocol for ContractNegotiation {
+    const PROCESS: &'static str = "negotiation";
+    type State = State;
+    type Kind = Kind;
+
+    fn sender(kind: Kind) -> Option<Role> {
+        match kind {
+            Kind::Request | Kind::Accepted | Kind::Verification => Some(Role::Consumer),
+            Kind::Offer | Kind::Agreement | Kind::Finalized => Some(Role::Provider),
+            Kind::Termination => None,
+        }
+    }
+
+    fn described(kind: Kind) -> &'static str {
+        match kind {
             Kind::Request => "a contract request",
             Kind::Offer => "a contract offer",
             Kind::Accepted => "an ACCEPTED event",
@@ -175,47 +188,32 @@ impl Kind {
             Kind::Termination => "a termination",
         }
     }
-}
 
-/// Why a message may not be sent or accepted; changes nothing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Illegal {
-    /// The message is one only the other side sends.
-    WrongSender {
-        /// The message.
-        kind: Kind,
-        /// Who sent it.
-        sender: Role,
-    },
-    /// The negotiation has ended.
-    Ended {
-        /// Its terminal state.
-        state: State,
-        /// The message.
-        kind: Kind,
-    },
-    /// The message does not follow from the current state.
-    OutOfOrder {
-        /// The current state; `None` when there is no negotiation yet.
-        state: Option<State>,
-        /// The message.
-        kind: Kind,
-    },
-}
+    fn is_terminal(state: State) -> bool {
+        state.is_terminal()
+    }
 
-impl fmt::Display for Illegal {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match *self {
-            Illegal::WrongSender { kind, sender } => {
-                write!(f, "a {} does not send {}", sender.as_str(), kind.described())
-            }
-            Illegal::Ended { state, kind } => {
-                write!(f, "the negotiation has ended ({state}); {} cannot follow", kind.described())
-            }
-            Illegal::OutOfOrder { state: None, kind } => write!(f, "{} cannot start a negotiation", kind.described()),
-            Illegal::OutOfOrder { state: Some(state), kind } => {
-                write!(f, "{} cannot follow {state}", kind.described())
-            }
+    fn next(from: Option<State>, _sender: Role, kind: Kind) -> Option<State> {
+        Some(match (from, kind) {
+            (None, Kind::Request) | (Some(State::Offered), Kind::Request) => State::Requested,
+            (None, Kind::Offer) | (Some(State::Requested), Kind::Offer) => State::Offered,
+            (Some(State::Offered), Kind::Accepted) => State::Accepted,
+            (Some(State::Requested | State::Accepted), Kind::Agreement) => State::Agreed,
+            (Some(State::Agreed), Kind::Verification) => State::Verified,
+            (Some(State::Verified), Kind::Finalized) => State::Finalized,
+            (Some(_), Kind::Termination) => State::Terminated,
+            _ => return None,
+        })
+    }
+
+    fn rank(state: State) -> Option<u8> {
+        match state {
+            // REQUESTED and OFFERED alternate in counter-offers, and a termination comes from anywhere.
+            State::Requested | State::Offered | State::Terminated => None,
+            State::Accepted => Some(1),
+            State::Agreed => Some(2),
+            State::Verified => Some(3),
+            State::Finalized => Some(4),
         }
     }
 }
@@ -227,37 +225,13 @@ impl fmt::Display for Illegal {
 /// ACCEPTED → AGREED (provider); AGREED → VERIFIED (consumer); VERIFIED → FINALIZED (provider); either side
 /// terminates any negotiation that has not ended.
 pub fn transition(from: Option<State>, sender: Role, kind: Kind) -> Result<State, Illegal> {
-    if kind.sender().is_some_and(|allowed| allowed != sender) {
-        return Err(Illegal::WrongSender { kind, sender });
-    }
-    if let Some(state) = from.filter(|state| state.is_terminal()) {
-        return Err(Illegal::Ended { state, kind });
-    }
-    let to = match (from, kind) {
-        (None, Kind::Request) | (Some(State::Offered), Kind::Request) => State::Requested,
-        (None, Kind::Offer) | (Some(State::Requested), Kind::Offer) => State::Offered,
-        (Some(State::Offered), Kind::Accepted) => State::Accepted,
-        (Some(State::Requested | State::Accepted), Kind::Agreement) => State::Agreed,
-        (Some(State::Agreed), Kind::Verification) => State::Verified,
-        (Some(State::Verified), Kind::Finalized) => State::Finalized,
-        (Some(_), Kind::Termination) => State::Terminated,
-        _ => return Err(Illegal::OutOfOrder { state: from, kind }),
-    };
-    Ok(to)
+    process_common::transition(from, sender, kind)
 }
 
 /// Whether a peer in `peer_state` has evidently received the message that leads to `target`: it is there, or past
 /// it on a path that cannot lead back (used to recognise a message delivered before a crash when it is sent again).
 pub fn has_reached(target: State, peer_state: State) -> bool {
-    if peer_state == target {
-        return true;
-    }
-    // REQUESTED and OFFERED alternate in counter-offers, so being past them proves nothing.
-    if matches!(target, State::Requested | State::Offered) {
-        return false;
-    }
-    let order = |state: State| State::ALL.iter().position(|s| *s == state);
-    peer_state != State::Terminated && order(peer_state) > order(target)
+    process_common::has_reached::<ContractNegotiation>(target, peer_state)
 }
 
 #[cfg(test)]

@@ -2,10 +2,12 @@
 //! normalised to the compact form at the edge) into one [`Incoming`] shape, and writing the ones we send. Pure.
 
 use serde::Deserialize;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::machine::{Kind, State};
-use crate::dsp::jsonld::DSP_CONTEXT;
+use crate::dsp::process_common::{
+    expect_type, insert_reason, message_head, process_error, process_object, read_pid, reason_text,
+};
 
 /// The property under which a consumer declares its purpose in a `ContractRequestMessage` (an extension: DSP has
 /// none; peers that do not know it ignore it).
@@ -113,9 +115,7 @@ fn message_type(kind: Kind) -> &'static str {
 impl Wire {
     /// The message as an [`Incoming`] of the kind the endpoint `expected` takes, or why it is not one.
     pub fn read(self, expected: Expected) -> Result<Incoming, String> {
-        if self.message_type != expected.message_type() {
-            return Err(format!("expected a {}, got `{}`", expected.message_type(), self.message_type));
-        }
+        expect_type(expected.message_type(), &self.message_type)?;
         let kind = match expected {
             Expected::Request => Kind::Request,
             Expected::Offer => Kind::Offer,
@@ -147,18 +147,10 @@ impl Wire {
             Kind::Agreement => required_object(self.agreement, "agreement")?,
             _ => None,
         };
-        let consumer_pid = match (kind, self.consumer_pid) {
-            (_, Some(pid)) if !pid.is_empty() => pid,
-            // A provider's first offer creates the consumer's process; the consumer picks its pid.
-            (Kind::Offer, _) => String::new(),
-            _ => return Err("the message needs a `consumerPid`".into()),
-        };
-        let provider_pid = self.provider_pid.filter(|pid| !pid.is_empty());
-        if provider_pid.is_none() && kind != Kind::Request {
-            return Err("the message needs a `providerPid`".into());
-        }
-        let reason =
-            (kind == Kind::Termination).then(|| termination_reason(self.code.as_deref(), self.reason.as_ref()));
+        // A provider's first offer creates the consumer's process; the consumer picks its pid.
+        let consumer_pid = read_pid(self.consumer_pid, "consumerPid", kind != Kind::Offer)?.unwrap_or_default();
+        let provider_pid = read_pid(self.provider_pid, "providerPid", kind != Kind::Request)?;
+        let reason = (kind == Kind::Termination).then(|| reason_text(self.code.as_deref(), self.reason.as_ref()));
         Ok(Incoming {
             kind,
             consumer_pid,
@@ -175,24 +167,6 @@ impl Wire {
 /// `dspace:ACCEPTED` or a full IRI read as `ACCEPTED`.
 fn short(name: &str) -> &str {
     name.rsplit([':', '/', '#']).next().unwrap_or(name)
-}
-
-/// A termination's reasons as one sentence, or its code when it gave no reason.
-fn termination_reason(code: Option<&str>, reason: Option<&Value>) -> Option<String> {
-    let texts: Vec<String> = match reason {
-        Some(Value::Array(items)) => items.iter().map(text_of).collect(),
-        Some(other) => vec![text_of(other)],
-        None => Vec::new(),
-    };
-    if texts.is_empty() { code.map(|code| format!("code {code}")) } else { Some(texts.join("; ")) }
-}
-
-fn text_of(value: &Value) -> String {
-    match value {
-        Value::String(text) => text.clone(),
-        Value::Object(object) => object.get("@value").map_or_else(|| value.to_string(), text_of),
-        other => other.to_string(),
-    }
 }
 
 /// The body of a message of `kind` between the processes `consumer_pid` and `provider_pid`.
@@ -217,13 +191,7 @@ pub struct Outgoing<'a> {
 impl Outgoing<'_> {
     /// The DSP message of `kind` with these fields.
     pub fn render(&self, kind: Kind) -> Value {
-        let mut message = Map::new();
-        message.insert("@context".into(), json!([DSP_CONTEXT]));
-        message.insert("@type".into(), message_type(kind).into());
-        if let Some(provider_pid) = self.provider_pid {
-            message.insert("providerPid".into(), provider_pid.into());
-        }
-        message.insert("consumerPid".into(), self.consumer_pid.into());
+        let mut message = message_head(message_type(kind), Some(self.consumer_pid), self.provider_pid);
         match kind {
             Kind::Request | Kind::Offer => {
                 message.insert("offer".into(), self.offer.cloned().unwrap_or_else(|| json!({})));
@@ -244,12 +212,7 @@ impl Outgoing<'_> {
                 message.insert("eventType".into(), "FINALIZED".into());
             }
             Kind::Verification => {}
-            Kind::Termination => {
-                message.insert("code".into(), "TERMINATED".into());
-                if let Some(reason) = self.reason {
-                    message.insert("reason".into(), json!([reason]));
-                }
-            }
+            Kind::Termination => insert_reason(&mut message, "TERMINATED", self.reason),
         }
         Value::Object(message)
     }
@@ -257,29 +220,12 @@ impl Outgoing<'_> {
 
 /// The `ContractNegotiation` object that acknowledges a message and answers a state query.
 pub fn negotiation_object(consumer_pid: &str, provider_pid: &str, state: State) -> Value {
-    json!({
-        "@context": [DSP_CONTEXT],
-        "@type": "ContractNegotiation",
-        "providerPid": provider_pid,
-        "consumerPid": consumer_pid,
-        "state": state.as_str(),
-    })
+    process_object("ContractNegotiation", consumer_pid, provider_pid, state.as_str())
 }
 
 /// A `ContractNegotiationError` with both pids (those known), a code and a reason.
 pub fn negotiation_error(consumer_pid: Option<&str>, provider_pid: Option<&str>, code: &str, reason: &str) -> Value {
-    let mut error = json!({
-        "@context": [DSP_CONTEXT],
-        "@type": "ContractNegotiationError",
-        "code": code,
-        "reason": [reason],
-    });
-    for (key, pid) in [("providerPid", provider_pid), ("consumerPid", consumer_pid)] {
-        if let Some(pid) = pid {
-            error[key] = pid.into();
-        }
-    }
-    error
+    process_error("ContractNegotiationError", consumer_pid, provider_pid, code, reason)
 }
 
 #[cfg(test)]

@@ -45,7 +45,7 @@ pub struct ProcessEvent {
 /// What the process shell shares: the dispatcher's wake-up and the event feed.
 #[derive(Debug)]
 pub struct Processes {
-    /// Woken after every commit that queued a message.
+    /// Wakes the dispatcher when a message falls due that nobody is sending (after a failed attempt).
     pub wake: Notify,
     events: broadcast::Sender<ProcessEvent>,
     stopping: watch::Sender<bool>,

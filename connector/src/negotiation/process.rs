@@ -2,13 +2,13 @@
 //! ([`Negotiation::receive`]) and sending one ([`Negotiation::send`], which also says where it goes). Pure data and
 //! functions over it; the shell stores the record and queues what is sent in one transaction.
 
-use std::fmt;
-
 use serde_json::Value;
-use url::Url;
 
-use super::machine::{Illegal, Kind, Role, State, transition};
+use super::machine::{ContractNegotiation, Illegal, Kind, Role, State, transition};
 use super::message::{Incoming, Outgoing};
+/// `address` with path segments appended (see [`process_common::join_segments`]).
+pub use crate::dsp::process_common::join_segments;
+use crate::dsp::process_common::{self, check_peer_pid, pid_of, process_url};
 
 /// A negotiation as this side holds it.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,76 +36,32 @@ pub struct Negotiation {
 }
 
 /// Why a message from the peer is refused; nothing changes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Refusal {
-    /// The protocol does not allow it now.
-    Illegal(Illegal),
-    /// It names another process of the peer than the one this negotiation is with.
-    OtherProcess {
-        /// The pid this negotiation knows.
-        known: String,
-        /// The pid the message names.
-        named: String,
-    },
-}
+pub type Refusal = process_common::Refusal<ContractNegotiation>;
 
-impl fmt::Display for Refusal {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Refusal::Illegal(illegal) => illegal.fmt(f),
-            Refusal::OtherProcess { known, named } => {
-                write!(f, "the message names the peer's process `{named}`, but this negotiation is with `{known}`")
-            }
-        }
-    }
-}
-
-/// A message to send: where, what, and the state it brings the process to.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Envelope {
-    /// What it does.
-    pub kind: Kind,
-    /// The peer endpoint it is POSTed to.
-    pub url: String,
-    /// The DSP message.
-    pub body: Value,
-    /// The state both sides are in once it is delivered.
-    pub target: State,
-}
+/// A negotiation message to send: where, what, and the state it brings the process to.
+pub type Envelope = process_common::Envelope<ContractNegotiation>;
 
 impl Negotiation {
     /// The consumer's process id, if known.
     pub fn consumer_pid(&self) -> Option<&str> {
-        match self.role {
-            Role::Consumer => Some(&self.pid),
-            Role::Provider => self.peer_pid.as_deref(),
-        }
+        pid_of(Role::Consumer, self.role, &self.pid, self.peer_pid.as_deref())
     }
 
     /// The provider's process id, if known.
     pub fn provider_pid(&self) -> Option<&str> {
-        match self.role {
-            Role::Provider => Some(&self.pid),
-            Role::Consumer => self.peer_pid.as_deref(),
-        }
+        pid_of(Role::Provider, self.role, &self.pid, self.peer_pid.as_deref())
     }
 
     /// Accepts `message` from the peer: checks the move and the pids, then takes its state, offer or agreement.
     /// Returns the state before.
     pub fn receive(&mut self, message: &Incoming) -> Result<State, Refusal> {
         let to = transition(Some(self.state), self.role.peer(), message.kind).map_err(Refusal::Illegal)?;
-        let named = match self.role {
-            Role::Provider => Some(message.consumer_pid.as_str()),
-            Role::Consumer => message.provider_pid.as_deref(),
-        };
-        if let (Some(known), Some(named)) = (self.peer_pid.as_deref(), named)
-            && known != named
-        {
-            return Err(Refusal::OtherProcess { known: known.to_owned(), named: named.to_owned() });
-        }
-        if self.peer_pid.is_none() {
-            self.peer_pid = named.map(str::to_owned);
-        }
+        self.peer_pid = check_peer_pid(
+            self.role,
+            self.peer_pid.as_deref(),
+            &message.consumer_pid,
+            message.provider_pid.as_deref(),
+        )?;
         if let Some(offer) = &message.offer {
             self.offer = offer.clone();
         }
@@ -157,26 +113,7 @@ impl Negotiation {
             Kind::Verification => "agreement/verification",
             Kind::Termination => "termination",
         };
-        let mut segments = vec!["negotiations"];
-        // Only the first request goes out before the peer named its process.
-        if let Some(pid) = self.peer_pid.as_deref() {
-            segments.push(pid);
-        }
-        segments.extend(suffix.split('/'));
-        join_segments(&self.peer_address, &segments)
-    }
-}
-
-/// `address` with `segments` appended, each percent-encoded; a trailing `/` on the address is ignored.
-pub fn join_segments(address: &str, segments: &[&str]) -> String {
-    match Url::parse(address) {
-        Ok(mut url) if !url.cannot_be_a_base() => {
-            if let Ok(mut path) = url.path_segments_mut() {
-                path.pop_if_empty().extend(segments);
-            }
-            url.to_string()
-        }
-        _ => format!("{}/{}", address.trim_end_matches('/'), segments.join("/")),
+        process_url(&self.peer_address, "negotiations", self.peer_pid.as_deref(), suffix)
     }
 }
 

@@ -230,7 +230,7 @@ pub fn callback_address(state: &AppState) -> String {
     format!("{}/callback", state.dsp_base)
 }
 
-/// Runs `work` as one transaction; when it changed a negotiation, wakes the dispatcher and tells the feed.
+/// Runs `work` as one transaction; when it changed a negotiation, sends what it leased and tells the feed.
 async fn change(
     state: &AppState,
     work: impl AsyncFnOnce(&DatabaseTransaction) -> Result<Option<Record>, StoreError>,
@@ -245,14 +245,13 @@ async fn change(
     Ok(())
 }
 
-/// After a commit: wake the dispatcher and tell the event feed.
+/// After a commit: send the messages it leased to us and tell the event feed.
 fn committed(state: &AppState, record: &mut Record) {
     #[cfg(feature = "scenarios")]
     super::crash::point("commit");
     for row in record.claimed.drain(..) {
         tokio::spawn(super::dispatch::send_now(state.clone(), row));
     }
-    state.processes.wake.notify_one();
     state.processes.publish(record);
 }
 
@@ -407,8 +406,11 @@ async fn continue_process(
             };
             let to = record.negotiation.state;
             record.awaiting = None;
+            // What of ours still waits to be sent, the peer evidently has: the sides take turns, so a legal move
+            // from our state answers our last message (and after a termination nothing needs saying). Dropped here,
+            // so that our answer leaves right after this commit instead of queueing behind it.
+            outbox::forget_process(txn, pid).await?;
             if message.kind == Kind::Termination {
-                outbox::forget_process(txn, pid).await?;
                 let reason = message.reason.as_deref().unwrap_or("the peer gave no reason");
                 record.explanation =
                     Some(json!({"reason": format!("terminated by the {}: {reason}", role.peer().as_str())}));
@@ -482,12 +484,7 @@ pub async fn start(state: &AppState, start: Start) -> Result<Record, StartError>
         Some(id) => id,
         None => crate::dsp::client::peer_did(&start.address)?,
     };
-    let dataset = client.dataset(&base, &counter_party, &start.dataset_id).await?;
-    let offers = match dataset.get("hasPolicy") {
-        Some(Value::Array(offers)) => offers.clone(),
-        Some(offer) => vec![offer.clone()],
-        None => Vec::new(),
-    };
+    let offers = client.dataset_offers(&base, &counter_party, &start.dataset_id).await?;
     let mut offer = offers
         .into_iter()
         .find(|offer| offer.get("@id").and_then(Value::as_str) == Some(start.offer_id.as_str()))
@@ -598,32 +595,65 @@ fn operator_reaction(record: &Record, action: OperatorAction) -> Result<Reaction
     }
 }
 
-/// After the outbox message `row` was delivered (answered 2xx with `answer`): forget it and take what the answer
-/// says — the provider's pid, from the acknowledgement of a first request.
-pub async fn delivered(state: &AppState, row: &outbox_row::Model, answer: &Value) -> Result<(), StoreError> {
+/// After the outbox message `row` was delivered (answered 2xx with `answer`): forget it, take what the answer
+/// says — the provider's pid, from the acknowledgement of a first request — and send the process's next message,
+/// if one waits: returned leased, for the caller to send next.
+pub async fn delivered(
+    state: &AppState,
+    row: &outbox_row::Model,
+    answer: &Value,
+) -> Result<Option<outbox_row::Model>, StoreError> {
     let lock = state.store.locks_rows();
-    change(state, async |txn| {
-        // The process row first, then its outbox row: the order every transaction of a process takes its locks in.
-        let record = negotiations::load_any(txn, &row.process, lock).await?;
-        Store::delivered(txn, row.id).await?;
-        let Some(mut record) = record.filter(|record| record.negotiation.role == Role::Consumer) else {
-            return Ok(None);
-        };
-        if row.kind != Kind::Request.as_str() || record.negotiation.peer_pid.is_some() {
-            return Ok(None);
+    let lease = Duration::from_secs(state.config.negotiation.lease_secs);
+    let (changed, next) = state
+        .store
+        .transact(async |txn| {
+            // The process row first, then its outbox row: the order every transaction of a process takes its locks in.
+            let record = negotiations::load_any(txn, &row.process, lock).await?;
+            Store::delivered(txn, row.id).await?;
+            let changed = match record {
+                Some(record) => learn_provider_pid(state, txn, record, row, answer).await?,
+                None => None,
+            };
+            let claimed = changed.as_ref().is_some_and(|record| !record.claimed.is_empty());
+            let next = if claimed { None } else { outbox::claim_next(txn, &row.process, lease).await? };
+            Ok((changed, next))
+        })
+        .await?;
+    match changed {
+        Some(mut record) => committed(state, &mut record),
+        None => {
+            #[cfg(feature = "scenarios")]
+            super::crash::point("commit");
         }
-        let Some(provider_pid) = answer.get("providerPid").and_then(Value::as_str) else {
-            return Ok(None);
-        };
-        record.negotiation.peer_pid = Some(provider_pid.to_owned());
-        #[cfg(feature = "scenarios")]
-        if let Some(reaction) = super::scenario::after_first_request(&record.negotiation.dataset_id) {
-            apply(state, txn, &mut record, vec![reaction], None, BY_US).await?;
-        }
-        negotiations::save(txn, &mut record, false).await?;
-        Ok(Some(record))
-    })
-    .await
+    }
+    Ok(next)
+}
+
+/// The consumer's record once the acknowledgement `answer` of its first request told it the provider's pid, or
+/// `None` when the delivered `row` teaches nothing.
+#[cfg_attr(not(feature = "scenarios"), allow(unused_variables))]
+async fn learn_provider_pid(
+    state: &AppState,
+    txn: &DatabaseTransaction,
+    mut record: Record,
+    row: &outbox_row::Model,
+    answer: &Value,
+) -> Result<Option<Record>, StoreError> {
+    let negotiation = &record.negotiation;
+    if negotiation.role != Role::Consumer || row.kind != Kind::Request.as_str() || negotiation.peer_pid.is_some() {
+        return Ok(None);
+    }
+    let Some(provider_pid) = answer.get("providerPid").and_then(Value::as_str) else {
+        return Ok(None);
+    };
+    record.negotiation.peer_pid = Some(provider_pid.to_owned());
+    #[cfg(feature = "scenarios")]
+    if let Some(reaction) = super::scenario::after_first_request(&record.negotiation.dataset_id) {
+        apply(state, txn, &mut record, vec![reaction], None, BY_US).await?;
+    }
+    negotiations::save(txn, &mut record, false).await?;
+    Ok(Some(record))
 }
 
 /// Gives up on the outbox message `row` (refused by the peer, or past its deadline): the negotiation is terminated

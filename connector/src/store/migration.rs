@@ -16,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_authority::Migration),
             Box::new(m0005_issuance::Migration),
             Box::new(m0006_negotiation::Migration),
+            Box::new(m0007_transfer::Migration),
         ]
     }
 }
@@ -674,6 +675,107 @@ mod m0006_negotiation {
                 .await?;
             manager.create_index(index("outbox_due", Outbox::Table, &[Outbox::NextAttemptAt])).await?;
             manager.create_index(index("outbox_process", Outbox::Table, &[Outbox::Process, Outbox::Id])).await
+        }
+    }
+}
+
+mod m0007_transfer {
+    use sea_orm_migration::prelude::*;
+
+    pub struct Migration;
+
+    impl MigrationName for Migration {
+        fn name(&self) -> &str {
+            "m0007_transfer"
+        }
+    }
+
+    #[derive(DeriveIden, Clone, Copy)]
+    enum Transfer {
+        Table,
+        Pid,
+        Role,
+        PeerPid,
+        State,
+        CounterParty,
+        PeerAddress,
+        AgreementId,
+        DatasetId,
+        Format,
+        DataAddress,
+        Awaiting,
+        Explanation,
+        CreatedAt,
+        UpdatedAt,
+    }
+
+    #[derive(DeriveIden)]
+    enum NegotiationEvent {
+        Table,
+    }
+
+    #[derive(DeriveIden)]
+    enum ProcessEvent {
+        Table,
+    }
+
+    #[derive(DeriveIden)]
+    enum Outbox {
+        Table,
+        Protocol,
+    }
+
+    #[async_trait::async_trait]
+    impl MigrationTrait for Migration {
+        async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+            // One history for every kind of process.
+            manager
+                .rename_table(Table::rename().table(NegotiationEvent::Table, ProcessEvent::Table).to_owned())
+                .await?;
+            manager
+                .alter_table(
+                    Table::alter()
+                        .table(Outbox::Table)
+                        .add_column(ColumnDef::new(Outbox::Protocol).string().not_null().default("negotiation"))
+                        .to_owned(),
+                )
+                .await?;
+            let optional_text = |name| ColumnDef::new(name).text().null().to_owned();
+            let timestamp = |name| ColumnDef::new(name).timestamp_with_time_zone().not_null().to_owned();
+            manager
+                .create_table(
+                    Table::create()
+                        .table(Transfer::Table)
+                        .col(ColumnDef::new(Transfer::Pid).string().not_null().primary_key())
+                        .col(ColumnDef::new(Transfer::Role).string().not_null())
+                        .col(ColumnDef::new(Transfer::PeerPid).string().null())
+                        .col(ColumnDef::new(Transfer::State).string().not_null())
+                        .col(ColumnDef::new(Transfer::CounterParty).string().not_null())
+                        .col(ColumnDef::new(Transfer::PeerAddress).text().not_null())
+                        .col(ColumnDef::new(Transfer::AgreementId).string().not_null())
+                        .col(ColumnDef::new(Transfer::DatasetId).string().not_null())
+                        .col(ColumnDef::new(Transfer::Format).string().not_null())
+                        .col(optional_text(Transfer::DataAddress))
+                        .col(ColumnDef::new(Transfer::Awaiting).string().null())
+                        .col(optional_text(Transfer::Explanation))
+                        .col(timestamp(Transfer::CreatedAt))
+                        .col(timestamp(Transfer::UpdatedAt))
+                        .to_owned(),
+                )
+                .await?;
+            // A repeated request is recognised by the caller and its consumerPid; a transfer-count constraint counts
+            // an agreement's transfers.
+            for (name, columns) in [
+                ("transfer_peer", [Transfer::CounterParty, Transfer::PeerPid]),
+                ("transfer_agreement", [Transfer::AgreementId, Transfer::CreatedAt]),
+            ] {
+                let mut index = Index::create().name(name).table(Transfer::Table).to_owned();
+                for column in columns {
+                    index.col(column);
+                }
+                manager.create_index(index).await?;
+            }
+            Ok(())
         }
     }
 }

@@ -20,6 +20,7 @@ use std::time::Duration;
 use chrono::{DateTime, SubsecRound, Utc};
 use ldt_catalog::paging::{Cursor, Page};
 use sea_orm::sea_query::{Expr, SimpleExpr};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
     ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, DatabaseTransaction,
     DbErr, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect, Select, SqlErr, TransactionTrait,
@@ -133,16 +134,19 @@ impl Store {
             .max_connections(config.database.max_connections)
             .min_connections(1)
             .connect_timeout(Duration::from_secs(10))
-            .sqlx_logging(false);
+            // A pooled connection that broke fails its query and is replaced; pinging each before use costs a
+            // round trip per statement.
+            .test_before_acquire(false)
+            .sqlx_logging(false)
+            // On every pooled connection: WAL lets readers run while one writer commits; FULL syncs each commit,
+            // so a state whose message leaves right after its commit survives a power loss, not only a crash.
+            .map_sqlx_sqlite_opts(|options| {
+                options.journal_mode(SqliteJournalMode::Wal).synchronous(SqliteSynchronous::Full).foreign_keys(true)
+            });
         if let Some(schema) = &config.database.schema {
             options.set_schema_search_path(schema.as_str());
         }
         let db = Database::connect(options).await?;
-        if url.starts_with("sqlite:") {
-            // WAL lets catalogue reads run while the operator writes; NORMAL is durable in WAL mode.
-            db.execute_unprepared("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
-                .await?;
-        }
         migration::Migrator::up(&db, None).await?;
         Ok(Store { db, writer: Arc::new(Mutex::new(())) })
     }

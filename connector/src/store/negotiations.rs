@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use super::entity::{agreement, negotiation, negotiation_event};
+use super::entity::{agreement, negotiation, process_event};
 use super::{Store, StoreError, now, page_of};
 use crate::negotiation::machine::{Kind, Role, State};
 use crate::negotiation::process::Negotiation;
@@ -198,7 +198,7 @@ pub async fn record_step(
     by: &str,
     detail: Option<&str>,
 ) -> Result<(), StoreError> {
-    let row = negotiation_event::ActiveModel {
+    let row = process_event::ActiveModel {
         pid: Set(pid.to_owned()),
         at: Set(now()),
         from_state: Set(from.map(|state| state.as_str().to_owned())),
@@ -208,7 +208,7 @@ pub async fn record_step(
         detail: Set(detail.map(str::to_owned)),
         ..Default::default()
     };
-    negotiation_event::Entity::insert(row).exec_without_returning(txn).await?;
+    process_event::Entity::insert(row).exec_without_returning(txn).await?;
     Ok(())
 }
 
@@ -266,9 +266,9 @@ impl Store {
     /// The negotiation `pid` (in either role) and its history, oldest step first.
     pub async fn negotiation(&self, pid: &str) -> Result<(Record, Vec<Step>), StoreError> {
         let record = self.negotiation_record(pid).await?;
-        let steps = negotiation_event::Entity::find()
-            .filter(negotiation_event::Column::Pid.eq(pid))
-            .order_by_asc(negotiation_event::Column::Id)
+        let steps = process_event::Entity::find()
+            .filter(process_event::Column::Pid.eq(pid))
+            .order_by_asc(process_event::Column::Id)
             .all(&self.db)
             .await?
             .into_iter()

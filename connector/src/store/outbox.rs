@@ -61,6 +61,35 @@ pub async fn enqueue(
     Ok(claim.then_some(row))
 }
 
+/// Leases `process`'s oldest waiting message for `lease` and returns it, if it is due and nobody holds it: after a
+/// delivery, the process's next message leaves at once instead of waiting for the dispatcher. (The caller holds the
+/// process row; the lease is conditional, so a dispatcher that leased the message meanwhile keeps it.)
+pub async fn claim_next(
+    txn: &DatabaseTransaction,
+    process: &str,
+    lease: Duration,
+) -> Result<Option<outbox::Model>, StoreError> {
+    let at = now();
+    let next = outbox::Entity::find()
+        .filter(outbox::Column::Process.eq(process))
+        .order_by_asc(outbox::Column::Id)
+        .one(txn)
+        .await?;
+    let Some(mut row) = next.filter(|row| row.next_attempt_at <= at && row.leased_until.is_none_or(|until| until < at))
+    else {
+        return Ok(None);
+    };
+    let until = at + lease;
+    let leased = outbox::Entity::update_many()
+        .col_expr(outbox::Column::LeasedUntil, Expr::value(until))
+        .filter(outbox::Column::Id.eq(row.id))
+        .filter(outbox::Column::LeasedUntil.is_null().or(outbox::Column::LeasedUntil.lt(at)))
+        .exec(txn)
+        .await?;
+    row.leased_until = Some(until);
+    Ok((leased.rows_affected == 1).then_some(row))
+}
+
 /// Forgets every message of `process` not yet delivered (it was terminated; nothing more needs saying).
 pub async fn forget_process(txn: &DatabaseTransaction, process: &str) -> Result<(), StoreError> {
     outbox::Entity::delete_many().filter(outbox::Column::Process.eq(process)).exec(txn).await?;

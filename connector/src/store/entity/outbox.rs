@@ -11,6 +11,8 @@ pub struct Model {
     pub id: i32,
     /// The process it belongs to (our pid).
     pub process: String,
+    /// The protocol of that process: `negotiation` or `transfer`.
+    pub protocol: String,
     /// The message kind, e.g. `agreement`.
     pub kind: String,
     /// Where it is POSTed.

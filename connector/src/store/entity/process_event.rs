@@ -1,15 +1,15 @@
-//! One step in a negotiation's history: a state change and what caused it.
+//! One step in a process's history (a negotiation or a transfer): a state change and what caused it.
 
 use sea_orm::entity::prelude::*;
 
-/// A row of `negotiation_event`.
+/// A row of `process_event`.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-#[sea_orm(table_name = "negotiation_event")]
+#[sea_orm(table_name = "process_event")]
 pub struct Model {
     /// Order of recording.
     #[sea_orm(primary_key)]
     pub id: i32,
-    /// The negotiation (our pid).
+    /// The process (our pid).
     pub pid: String,
     /// When.
     pub at: DateTimeUtc,
@@ -26,7 +26,7 @@ pub struct Model {
     pub detail: Option<String>,
 }
 
-/// Relations of `negotiation_event`.
+/// Relations of `process_event`.
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
 
