@@ -31,12 +31,26 @@ pub struct SuiteConfig {
     /// The connector's participant id; when `None` it is read once per run from the
     /// `participantId` of the connector's catalogue.
     pub connector_participant_id: Option<String>,
-    /// The connector's negotiation webhook (scenarios where it is the consumer); without it,
-    /// those scenarios are skipped.
+    /// The connector's negotiation webhook (CN_C and TP_C scenarios, where it is the
+    /// consumer); without it, those scenarios are skipped.
+    ///
+    /// The suite POSTs `{"providerId", "offerId", "datasetId", "connectorAddress"}` (plain
+    /// JSON: its participant id, the offer of its dataset, the dataset id, its DSP base URL);
+    /// the connector answers 2xx and sends a `ContractRequestMessage` for that offer to
+    /// `<connectorAddress>/negotiations/request`.
     pub negotiation_trigger: Option<Url>,
-    /// Sent as `X-Api-Key` to [`negotiation_trigger`](Self::negotiation_trigger).
+    /// The connector's transfer webhook (TP_C scenarios, where it is the consumer); without
+    /// it, those scenarios are skipped.
+    ///
+    /// Once the connector has a finalized agreement with the suite, the suite POSTs
+    /// `{"providerId", "agreementId", "format": "HttpData-PULL", "connectorAddress"}`; the
+    /// connector answers 2xx and sends a `TransferRequestMessage` for that agreement to
+    /// `<connectorAddress>/transfers/request`.
+    pub transfer_trigger: Option<Url>,
+    /// Sent as `X-Api-Key` to both webhooks.
     pub trigger_api_key: Option<String>,
-    /// Prefix of the dataset ids the negotiation scenarios use (see [`scenario_dataset_id`]).
+    /// Prefix of the dataset ids the negotiation and transfer scenarios use (see
+    /// [`scenario_dataset_id`]).
     pub dataset_prefix: String,
     /// How long to wait for a message the connector sends by itself, or for an expected state.
     pub wait_timeout: Duration,
@@ -47,7 +61,7 @@ impl SuiteConfig {
     /// counter-party server on an ephemeral loopback port.
     ///
     /// The suite is [`DEFAULT_PARTICIPANT_ID`], waits [`DEFAULT_WAIT_TIMEOUT`], has no
-    /// negotiation trigger and reads the connector's participant id from its catalogue.
+    /// webhooks and reads the connector's participant id from its catalogue.
     pub fn new(base_url: Url) -> Self {
         Self {
             base_url,
@@ -58,6 +72,7 @@ impl SuiteConfig {
             participant_id: DEFAULT_PARTICIPANT_ID.to_owned(),
             connector_participant_id: None,
             negotiation_trigger: None,
+            transfer_trigger: None,
             trigger_api_key: None,
             dataset_prefix: String::new(),
             wait_timeout: DEFAULT_WAIT_TIMEOUT,
@@ -85,8 +100,12 @@ pub fn default_callback_bind() -> SocketAddr {
     SocketAddr::from((Ipv4Addr::LOCALHOST, 0))
 }
 
-/// The dataset id a connector is seeded with for scenario `scenario_id`: `prefix` followed
-/// by the id in lower case with `:` and `_` turned into `-` (`CN_C:02-05` → `cn-c-02-05`).
+/// The dataset id of scenario `scenario_id`: `prefix` followed by the id in lower case with
+/// `:` and `_` turned into `-` (`CN_C:02-05` → `cn-c-02-05`, `TP:01-04` → `tp-01-04`).
+///
+/// For CN and TP scenarios the connector is seeded with that dataset and scripts its own
+/// actions by it; for CN_C and TP_C ones the suite offers it and the connector scripts its
+/// actions as consumer by it.
 pub fn scenario_dataset_id(prefix: &str, scenario_id: &str) -> String {
     let id: String =
         scenario_id.chars().map(|c| if c == ':' || c == '_' { '-' } else { c.to_ascii_lowercase() }).collect();
@@ -115,6 +134,7 @@ mod tests {
         assert_eq!(scenario_dataset_id("", "CN:01-01"), "cn-01-01");
         assert_eq!(scenario_dataset_id("", "CN_C:02-05"), "cn-c-02-05");
         assert_eq!(scenario_dataset_id("urn:ldt:", "CN_C:03-06"), "urn:ldt:cn-c-03-06");
+        assert_eq!(scenario_dataset_id("", "TP_C:02-04"), "tp-c-02-04");
         let mut config = SuiteConfig::new(Url::parse("http://127.0.0.1:1/")?);
         assert_eq!(config.scenario_dataset_id("CN:03-04"), "cn-03-04");
         config.dataset_prefix = "x-".to_owned();

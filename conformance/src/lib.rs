@@ -9,6 +9,12 @@
 //! dataset; the CN_C ones (connector as consumer) also need its negotiation webhook
 //! ([`SuiteConfig::negotiation_trigger`]) and are skipped without it.
 //!
+//! Transfer scenarios (TP, TP_C; HTTP pull) first negotiate a finalized agreement on the
+//! scenario's dataset between the same two roles, then transfer under it: for TP the
+//! connector provides (seeded with the dataset, scripting its transfer reactions by it), for
+//! TP_C it consumes, triggered through both webhooks ([`SuiteConfig::transfer_trigger`] too;
+//! skipped without either).
+//!
 //! ```no_run
 //! # async fn example() -> Result<(), url::ParseError> {
 //! let mut config = ldt_conformance::SuiteConfig::new("http://127.0.0.1:8080/".parse()?);
@@ -32,11 +38,13 @@ pub mod links;
 pub mod messages;
 pub mod negotiation;
 pub mod participant;
+pub mod process;
 pub mod report;
 pub mod retry;
 pub mod scenario;
 pub mod scenarios;
 pub mod schema;
+pub mod transfer;
 pub mod trigger;
 pub mod urls;
 pub mod verdict;

@@ -55,7 +55,12 @@ struct Cli {
     #[arg(long, env = "LDT_CONFORMANCE_NEGOTIATION_TRIGGER")]
     negotiation_trigger: Option<Url>,
 
-    /// Sent as X-Api-Key to the negotiation webhook.
+    /// The connector's transfer webhook; without it, the TP_C (connector as consumer) scenarios
+    /// are skipped.
+    #[arg(long, env = "LDT_CONFORMANCE_TRANSFER_TRIGGER")]
+    transfer_trigger: Option<Url>,
+
+    /// Sent as X-Api-Key to both webhooks.
     #[arg(long, env = "LDT_CONFORMANCE_TRIGGER_API_KEY", hide_env_values = true)]
     trigger_api_key: Option<String>,
 
@@ -104,6 +109,7 @@ async fn main() -> ExitCode {
         participant_id: cli.participant_id,
         connector_participant_id: cli.connector_participant_id,
         negotiation_trigger: cli.negotiation_trigger,
+        transfer_trigger: cli.transfer_trigger,
         trigger_api_key: cli.trigger_api_key,
         dataset_prefix: cli.dataset_prefix,
         wait_timeout: cli.wait_timeout,

@@ -1,62 +1,28 @@
-//! The contract negotiation protocol as data: roles, states, message kinds, the paths they are
+//! The contract negotiation protocol as data: states, message kinds, the paths they are
 //! posted to and the legal state transitions (DSP 2025-1, `negotiation/`).
 //!
 //! Shared by the counter-party server (which refuses illegal messages from the connector under
 //! test) and the negotiation scenarios (whose scripts are checked against it in tests).
 
-use std::fmt;
+pub use crate::process::{Pids, ProcessMessage, ProcessState, Role, fresh_id};
+use crate::process::{Protocol, display_by};
+use crate::schema::DspSchema;
 
-use serde_json::Value;
+/// The contract negotiation protocol.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Negotiation;
 
-/// A side of a contract negotiation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Role {
-    /// Offers datasets; keeps the negotiation under its `providerPid`.
-    Provider,
-    /// Requests datasets; keeps the negotiation under its `consumerPid`.
-    Consumer,
-}
-
-impl Role {
-    /// The other side.
-    pub fn other(self) -> Role {
-        match self {
-            Role::Provider => Role::Consumer,
-            Role::Consumer => Role::Provider,
-        }
-    }
-
-    /// `"provider"` or `"consumer"`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Role::Provider => "provider",
-            Role::Consumer => "consumer",
-        }
-    }
-}
-
-/// The two process ids of a negotiation.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Pids {
-    /// The consumer's `consumerPid`.
-    pub consumer: String,
-    /// The provider's `providerPid`.
-    pub provider: String,
-}
-
-impl Pids {
-    /// The pid `role` keeps the negotiation under.
-    pub fn of(&self, role: Role) -> &str {
-        match role {
-            Role::Provider => &self.provider,
-            Role::Consumer => &self.consumer,
-        }
-    }
-}
-
-/// A fresh process or policy id, `urn:uuid:<v4>`.
-pub fn fresh_id() -> String {
-    format!("urn:uuid:{}", uuid::Uuid::new_v4())
+impl Protocol for Negotiation {
+    type State = State;
+    type Message = Message;
+    const NAME: &'static str = "negotiation";
+    const PATH: &'static str = "negotiations";
+    const INITIAL: State = State::Requested;
+    const REQUEST_TYPE: &'static str = "ContractRequestMessage";
+    const PROCESS_TYPE: &'static str = "ContractNegotiation";
+    const ERROR_TYPE: &'static str = "ContractNegotiationError";
+    const PROCESS_SCHEMA: DspSchema = DspSchema::ContractNegotiation;
+    const ERROR_SCHEMA: DspSchema = DspSchema::ContractNegotiationError;
 }
 
 /// A contract negotiation state (the `state` of a `ContractNegotiation`).
@@ -78,9 +44,18 @@ pub enum State {
     Terminated,
 }
 
-impl State {
-    /// The state's name on the wire, e.g. `"REQUESTED"`.
-    pub fn as_str(self) -> &'static str {
+impl ProcessState for State {
+    const ALL: &'static [State] = &[
+        State::Requested,
+        State::Offered,
+        State::Accepted,
+        State::Agreed,
+        State::Verified,
+        State::Finalized,
+        State::Terminated,
+    ];
+
+    fn as_str(self) -> &'static str {
         match self {
             State::Requested => "REQUESTED",
             State::Offered => "OFFERED",
@@ -92,32 +67,12 @@ impl State {
         }
     }
 
-    /// The state named `name` on the wire.
-    pub fn parse(name: &str) -> Option<State> {
-        [
-            State::Requested,
-            State::Offered,
-            State::Accepted,
-            State::Agreed,
-            State::Verified,
-            State::Finalized,
-            State::Terminated,
-        ]
-        .into_iter()
-        .find(|state| state.as_str() == name)
-    }
-
-    /// True for `FINALIZED` and `TERMINATED`, which no message leaves.
-    pub fn is_terminal(self) -> bool {
+    fn is_terminal(self) -> bool {
         matches!(self, State::Finalized | State::Terminated)
     }
 }
 
-impl fmt::Display for State {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+display_by!(State, as_str);
 
 /// A kind of negotiation message sent after the negotiation exists (the initial
 /// `ContractRequestMessage` is not one: it creates the negotiation).
@@ -139,9 +94,10 @@ pub enum Message {
     Termination,
 }
 
-impl Message {
-    /// Every message kind.
-    pub const ALL: [Message; 7] = [
+impl ProcessMessage for Message {
+    type State = State;
+
+    const ALL: &'static [Message] = &[
         Message::Request,
         Message::Offer,
         Message::Accepted,
@@ -151,8 +107,7 @@ impl Message {
         Message::Termination,
     ];
 
-    /// The compact `@type` of the message.
-    pub fn message_type(self) -> &'static str {
+    fn message_type(self) -> &'static str {
         match self {
             Message::Request => "ContractRequestMessage",
             Message::Offer => "ContractOfferMessage",
@@ -163,8 +118,7 @@ impl Message {
         }
     }
 
-    /// The `eventType` of an event message.
-    pub fn event_type(self) -> Option<&'static str> {
+    fn event_type(self) -> Option<&'static str> {
         match self {
             Message::Accepted => Some("ACCEPTED"),
             Message::Finalized => Some("FINALIZED"),
@@ -172,8 +126,7 @@ impl Message {
         }
     }
 
-    /// Who may send the message; `None` when either side may (termination).
-    pub fn sender(self) -> Option<Role> {
+    fn sender(self) -> Option<Role> {
         match self {
             Message::Request | Message::Accepted | Message::Verification => Some(Role::Consumer),
             Message::Offer | Message::Agreement | Message::Finalized => Some(Role::Provider),
@@ -181,14 +134,7 @@ impl Message {
         }
     }
 
-    /// Whether `role` may send the message.
-    pub fn may_be_sent_by(self, role: Role) -> bool {
-        self.sender().is_none_or(|sender| sender == role)
-    }
-
-    /// The path segments after `negotiations/<pid>/` where the recipient (the side that may
-    /// receive it, `<pid>` being its own pid) takes the message.
-    pub fn path(self) -> &'static [&'static str] {
+    fn path(self) -> &'static [&'static str] {
         match self {
             Message::Request => &["request"],
             Message::Offer => &["offers"],
@@ -199,45 +145,33 @@ impl Message {
         }
     }
 
-    /// A readable name, e.g. `ContractNegotiationEventMessage ACCEPTED`.
-    pub fn describe(self) -> String {
-        match self.event_type() {
-            Some(event) => format!("{} {event}", self.message_type()),
-            None => self.message_type().to_owned(),
+    fn resulting_state(self) -> State {
+        match self {
+            Message::Request => State::Requested,
+            Message::Offer => State::Offered,
+            Message::Accepted => State::Accepted,
+            Message::Agreement => State::Agreed,
+            Message::Verification => State::Verified,
+            Message::Finalized => State::Finalized,
+            Message::Termination => State::Terminated,
         }
     }
 
-    /// The kind of the message `body` (by `@type` and, for events, `eventType`).
-    pub fn of(body: &Value) -> Option<Message> {
-        let message_type = body.get("@type").and_then(Value::as_str)?;
-        let event_type = body.get("eventType").and_then(Value::as_str);
-        Message::ALL.into_iter().find(|kind| {
-            kind.message_type() == message_type && (kind.event_type().is_none() || kind.event_type() == event_type)
-        })
-    }
-
-    /// The state the message moves a negotiation in `from` to, or why it may not be sent then.
-    pub fn transition(self, from: State) -> Result<State, String> {
-        let to = match (self, from) {
-            (_, from) if from.is_terminal() => None,
-            (Message::Termination, _) => Some(State::Terminated),
-            (Message::Request, State::Offered) => Some(State::Requested),
-            (Message::Offer, State::Requested) => Some(State::Offered),
-            (Message::Accepted, State::Offered) => Some(State::Accepted),
-            (Message::Agreement, State::Requested | State::Accepted) => Some(State::Agreed),
-            (Message::Verification, State::Agreed) => Some(State::Verified),
-            (Message::Finalized, State::Verified) => Some(State::Finalized),
-            _ => None,
-        };
-        to.ok_or_else(|| format!("a {} is not allowed in state {from}", self.describe()))
+    fn allowed(self, from: State, _sender: Role) -> bool {
+        matches!(
+            (self, from),
+            (Message::Termination, _)
+                | (Message::Request, State::Offered)
+                | (Message::Offer, State::Requested)
+                | (Message::Accepted, State::Offered)
+                | (Message::Agreement, State::Requested | State::Accepted)
+                | (Message::Verification, State::Agreed)
+                | (Message::Finalized, State::Verified)
+        )
     }
 }
 
-impl fmt::Display for Message {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.describe())
-    }
-}
+display_by!(Message, describe);
 
 #[cfg(test)]
 mod tests {
@@ -265,18 +199,23 @@ mod tests {
             (M::Verification, S::Agreed, S::Verified),
             (M::Finalized, S::Verified, S::Finalized),
         ];
-        let states = [S::Requested, S::Offered, S::Accepted, S::Agreed, S::Verified, S::Finalized, S::Terminated];
-        for message in Message::ALL {
-            for from in states {
+        for &message in Message::ALL {
+            let sender = message.sender().unwrap_or(Role::Consumer);
+            for &from in State::ALL {
                 let expected = if message == M::Termination && !from.is_terminal() {
                     Some(S::Terminated)
                 } else {
                     legal.iter().find(|(m, f, _)| *m == message && *f == from).map(|(_, _, to)| *to)
                 };
-                assert_eq!(message.transition(from).ok(), expected, "{message} in {from}");
+                assert_eq!(message.transition(from, sender).ok(), expected, "{message} in {from}");
             }
         }
-        assert!(M::Verification.transition(S::Offered).unwrap_err().contains("in state OFFERED"));
+        let illegal = M::Verification.transition(S::Offered, Role::Consumer).unwrap_err();
+        assert_eq!(illegal, "a ContractAgreementVerificationMessage is not allowed in state OFFERED");
+        let wrong_sender = M::Offer.transition(S::Requested, Role::Consumer).unwrap_err();
+        assert_eq!(wrong_sender, "a ContractOfferMessage cannot come from the consumer");
+        let terminal = M::Termination.transition(S::Finalized, Role::Provider).unwrap_err();
+        assert!(terminal.contains("from the provider is not allowed in state FINALIZED"), "{terminal}");
     }
 
     #[test]
@@ -292,6 +231,7 @@ mod tests {
         assert_eq!(Message::of(&json!({"@type": "ContractNegotiationEventMessage", "eventType": "NOPE"})), None);
         assert_eq!(Message::of(&json!({"@type": "ContractOfferMessage"})), Some(Message::Offer));
         assert_eq!(Message::of(&json!({"type": "ContractOfferMessage"})), None);
+        assert_eq!(Message::Accepted.to_string(), "ContractNegotiationEventMessage ACCEPTED");
     }
 
     #[test]

@@ -1,34 +1,57 @@
-//! The connector's negotiation webhook: how the suite makes a connector under test start a
-//! negotiation as consumer.
+//! The connector's webhooks: how the suite makes a connector under test start a negotiation
+//! or a transfer as consumer. Both take plain JSON (not JSON-LD) with `X-Api-Key`.
 
 use serde_json::{Value, json};
 use url::Url;
 
 use crate::http::{Auth, DspClient};
 
-/// What the webhook is told: ask `provider_id` at `connector_address` for `offer_id` on
-/// `dataset_id`.
+/// What a webhook is told: ask `provider_id` at `connector_address` for `request`.
 #[derive(Debug, Clone)]
-pub struct NegotiationTrigger<'a> {
+pub struct Trigger<'a> {
     /// The provider's participant id (the suite's).
     pub provider_id: &'a str,
-    /// The offer to request.
-    pub offer_id: &'a str,
-    /// The dataset the offer is for.
-    pub dataset_id: &'a str,
     /// The provider's DSP base URL (the suite's counter-party).
     pub connector_address: &'a Url,
+    /// What to ask for.
+    pub request: Request<'a>,
 }
 
-impl NegotiationTrigger<'_> {
-    /// The plain JSON body the webhook receives.
+/// What the connector is to ask the provider for.
+#[derive(Debug, Clone)]
+pub enum Request<'a> {
+    /// A negotiation (the negotiation webhook): `offer_id` on `dataset_id`.
+    Negotiation {
+        /// The offer to request.
+        offer_id: &'a str,
+        /// The dataset the offer is for.
+        dataset_id: &'a str,
+    },
+    /// A transfer (the transfer webhook): the data of the finalized `agreement_id` in `format`.
+    Transfer {
+        /// The agreement to transfer the data of.
+        agreement_id: &'a str,
+        /// The transfer format, e.g. `HttpData-PULL`.
+        format: &'a str,
+    },
+}
+
+impl Trigger<'_> {
+    /// The plain JSON body the webhook receives: `providerId`, `connectorAddress`, and
+    /// `offerId` + `datasetId` or `agreementId` + `format`.
     pub fn body(&self) -> Value {
-        json!({
+        let mut body = json!({
             "providerId": self.provider_id,
-            "offerId": self.offer_id,
-            "datasetId": self.dataset_id,
             "connectorAddress": self.connector_address.as_str()
-        })
+        });
+        let (first, second) = match self.request {
+            Request::Negotiation { offer_id, dataset_id } => (("offerId", offer_id), ("datasetId", dataset_id)),
+            Request::Transfer { agreement_id, format } => (("agreementId", agreement_id), ("format", format)),
+        };
+        for (name, value) in [first, second] {
+            body[name] = json!(value);
+        }
+        body
     }
 
     /// POSTs the trigger to `webhook` (with `X-Api-Key: api_key` when given); any 2xx means
@@ -37,15 +60,18 @@ impl NegotiationTrigger<'_> {
         let headers: Vec<(&'static str, &str)> = api_key.map(|key| ("X-Api-Key", key)).into_iter().collect();
         let exchange = client.post_json_with_headers(webhook, &self.body(), Auth::Omit, &headers).await?;
         if exchange.status.is_success() {
-            Ok(())
-        } else {
-            Err(format!(
-                "{}: the negotiation trigger answered {}: {:?}",
-                exchange.describe(),
-                exchange.status,
-                exchange.body_snippet(300)
-            ))
+            return Ok(());
         }
+        let what = match self.request {
+            Request::Negotiation { .. } => "negotiation",
+            Request::Transfer { .. } => "transfer",
+        };
+        Err(format!(
+            "{}: the {what} trigger answered {}: {:?}",
+            exchange.describe(),
+            exchange.status,
+            exchange.body_snippet(300)
+        ))
     }
 }
 
@@ -54,20 +80,32 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_body_names_provider_offer_dataset_and_address() -> Result<(), url::ParseError> {
+    fn the_bodies_name_the_provider_its_address_and_what_to_ask_for() -> Result<(), url::ParseError> {
         let address = Url::parse("http://127.0.0.1:9/")?;
-        let trigger = NegotiationTrigger {
+        let negotiation = Trigger {
             provider_id: "urn:suite",
-            offer_id: "urn:offer",
-            dataset_id: "cn-c-01-01",
             connector_address: &address,
+            request: Request::Negotiation { offer_id: "urn:offer", dataset_id: "cn-c-01-01" },
         };
         assert_eq!(
-            trigger.body(),
+            negotiation.body(),
             json!({
                 "providerId": "urn:suite",
                 "offerId": "urn:offer",
                 "datasetId": "cn-c-01-01",
+                "connectorAddress": "http://127.0.0.1:9/"
+            })
+        );
+        let transfer = Trigger {
+            request: Request::Transfer { agreement_id: "urn:uuid:a", format: "HttpData-PULL" },
+            ..negotiation
+        };
+        assert_eq!(
+            transfer.body(),
+            json!({
+                "providerId": "urn:suite",
+                "agreementId": "urn:uuid:a",
+                "format": "HttpData-PULL",
                 "connectorAddress": "http://127.0.0.1:9/"
             })
         );

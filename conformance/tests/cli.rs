@@ -6,8 +6,7 @@ mod support;
 use std::process::{Command, Output};
 
 use ldt_conformance::{Outcome, Report};
-use support::negotiation::TRIGGER_KEY;
-use support::{DATASET, Fake, TOKEN, serve, trigger_url};
+use support::{DATASET, Fake, TOKEN, TRIGGER_KEY, serve, transfer_trigger_url, trigger_url};
 
 /// Runs the binary with `args` (and `envs`) off the async runtime, so the fake connector
 /// keeps serving meanwhile.
@@ -39,6 +38,7 @@ async fn usage_errors_exit_with_2() {
 async fn a_passing_run_prints_text_and_exits_0() {
     let base = serve(Fake::Good).await;
     let trigger = trigger_url(&base);
+    let transfer_trigger = transfer_trigger_url(&base);
     let output = cli(
         &[
             "--base-url",
@@ -47,6 +47,8 @@ async fn a_passing_run_prints_text_and_exits_0() {
             DATASET,
             "--negotiation-trigger",
             trigger.as_str(),
+            "--transfer-trigger",
+            transfer_trigger.as_str(),
             "--wait-timeout",
             "5.5",
             "--participant-id",
@@ -57,7 +59,8 @@ async fn a_passing_run_prints_text_and_exits_0() {
     .await;
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(output.status.code(), Some(0), "{stdout}");
-    for id in ["MET:01-01", "CAT:01-01", "CAT:01-02", "CAT:01-03", "CN:01-03", "CN_C:01-01", "CN_C:03-06"] {
+    let ids = ["MET:01-01", "CAT:01-01", "CAT:01-02", "CAT:01-03", "CN:01-03", "CN_C:01-01", "CN_C:03-06"];
+    for id in ids.into_iter().chain(["TP:01-04", "TP_C:01-01", "TP_C:03-06"]) {
         assert!(stdout.contains(&format!("PASS {id} ")), "{stdout}");
     }
 }

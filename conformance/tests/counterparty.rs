@@ -4,9 +4,10 @@ use std::time::Duration;
 
 use ldt_conformance::checks::dsp_message;
 use ldt_conformance::config::default_callback_bind;
-use ldt_conformance::counterparty::NegotiationRecord;
-use ldt_conformance::negotiation::{Pids, State};
+use ldt_conformance::counterparty::{Grant, NegotiationRecord, TransferRecord};
+use ldt_conformance::negotiation::{Negotiation, Pids, State};
 use ldt_conformance::schema::DspSchema;
+use ldt_conformance::transfer::{Message as TransferMessage, State as TransferState, Transfer};
 use ldt_conformance::{CounterParty, messages};
 use serde_json::{Value, json};
 
@@ -30,7 +31,7 @@ async fn records_and_answers_posted_messages() -> Result<(), Box<dyn std::error:
 
     // A valid ContractOfferMessage on the callback path of a negotiation the suite requested:
     // 200, recorded as valid, and the negotiation is OFFERED under the provider's pid.
-    server.store().open_negotiation(NegotiationRecord::requested_by_us(EXAMPLE_CONSUMER));
+    server.store().processes::<Negotiation>().open(NegotiationRecord::requested_by_us(EXAMPLE_CONSUMER));
     let offer = example("negotiation/example/contract-offer-message.json");
     let answer = http.post(base.join(&format!("negotiations/{EXAMPLE_CONSUMER}/offers"))?).json(&offer).send().await?;
     assert_eq!(answer.status(), 200);
@@ -49,9 +50,15 @@ async fn records_and_answers_posted_messages() -> Result<(), Box<dyn std::error:
         "{error}"
     );
 
-    // Not JSON at all: 400, still recorded.
-    let answer = http.post(base.join("transfers/x/completion")?).body("not json").send().await?;
+    // Not JSON at all: 400 with the negotiation's pids, still recorded; the state is unchanged.
+    let termination = base.join(&format!("negotiations/{EXAMPLE_CONSUMER}/termination"))?;
+    let answer = http.post(termination).body("not json").send().await?;
     assert_eq!(answer.status(), 400);
+    let error: Value = answer.json().await?;
+    assert_eq!(
+        (error["@type"].as_str(), error["consumerPid"].as_str()),
+        (Some("ContractNegotiationError"), Some(EXAMPLE_CONSUMER))
+    );
 
     // The same offer again is illegal in OFFERED: 400 with a ContractNegotiationError.
     let answer = http.post(base.join(&format!("negotiations/{EXAMPLE_CONSUMER}/offers"))?).json(&offer).send().await?;
@@ -97,7 +104,8 @@ async fn records_and_answers_posted_messages() -> Result<(), Box<dyn std::error:
 #[tokio::test]
 async fn scenarios_can_await_messages_with_a_timeout() -> Result<(), Box<dyn std::error::Error>> {
     let server = CounterParty::start(default_callback_bind()).await?;
-    let url = server.base_url().join("transfers/urn:c/start")?;
+    server.store().processes::<Transfer>().open(TransferRecord::requested_by_us(EXAMPLE_CONSUMER));
+    let url = server.base_url().join(&format!("transfers/{EXAMPLE_CONSUMER}/start"))?;
     let start = example("transfer/example/transfer-start-message.json");
     let sender = tokio::spawn(async move {
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -125,14 +133,14 @@ async fn state_queries_answer_from_the_store() -> Result<(), Box<dyn std::error:
     let base = server.base_url().clone();
     let http = reqwest::Client::new();
 
-    for path in ["negotiations/urn:p1", "transfers/urn:t1"] {
-        let answer = http.get(base.join(path)?).send().await?;
+    for path in ["negotiations/urn:p1".to_owned(), format!("transfers/{EXAMPLE_CONSUMER}")] {
+        let answer = http.get(base.join(&path)?).send().await?;
         assert_eq!(answer.status(), 404, "{path}");
     }
 
     let pids = Pids { consumer: "urn:n1".to_owned(), provider: "urn:p1".to_owned() };
-    server.store().open_negotiation(NegotiationRecord::requested_from_us(pids));
-    server.store().set_negotiation_state("urn:p1", State::Agreed);
+    server.store().processes::<Negotiation>().open(NegotiationRecord::requested_from_us(pids));
+    server.store().processes::<Negotiation>().set_state("urn:p1", State::Agreed);
     let negotiation = json!({
         "@context": ["https://w3id.org/dspace/2025/1/context.jsonld"],
         "@type": "ContractNegotiation",
@@ -141,12 +149,14 @@ async fn state_queries_answer_from_the_store() -> Result<(), Box<dyn std::error:
         "state": "AGREED"
     });
     let transfer = example("transfer/example/transfer-process.json");
-    server.store().set_transfer("urn:t1", transfer.clone());
+    let pids = Pids { consumer: EXAMPLE_CONSUMER.to_owned(), provider: EXAMPLE_PROVIDER.to_owned() };
+    server.store().processes::<Transfer>().open(TransferRecord::requested_by_us(EXAMPLE_CONSUMER));
+    server.store().processes::<Transfer>().update(EXAMPLE_CONSUMER, |record| record.provider_pid = Some(pids.provider));
 
     let answer = http.get(base.join("negotiations/urn:p1")?).send().await?;
     assert_eq!(answer.status(), 200);
     assert_eq!(answer.json::<Value>().await?, negotiation);
-    let answer = http.get(base.join("transfers/urn:t1")?).send().await?;
+    let answer = http.get(base.join(&format!("transfers/{EXAMPLE_CONSUMER}"))?).send().await?;
     assert_eq!(answer.status(), 200);
     assert_eq!(answer.json::<Value>().await?, transfer);
     Ok(())
@@ -182,7 +192,7 @@ async fn as_provider_it_serves_datasets_and_takes_negotiations() -> Result<(), B
         messages::negotiation::event(&pids, ldt_conformance::negotiation::Message::Accepted).ok_or("an event")?;
     let events = base.join(&format!("negotiations/{provider}/events"))?;
     assert_eq!(http.post(events.clone()).json(&accepted).send().await?.status(), 400);
-    server.store().set_negotiation_state(&provider, State::Offered);
+    server.store().processes::<Negotiation>().set_state(&provider, State::Offered);
     assert_eq!(http.post(events).json(&accepted).send().await?.status(), 200);
     let negotiation: Value = http.get(base.join(&format!("negotiations/{provider}"))?).send().await?.json().await?;
     assert_eq!(negotiation["state"], "ACCEPTED");
@@ -194,5 +204,66 @@ async fn as_provider_it_serves_datasets_and_takes_negotiations() -> Result<(), B
     assert_eq!(answer.status(), 400);
     let error: Value = answer.json().await?;
     assert!(error["reason"].to_string().contains("not the counter-party's offer"), "{error}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn as_provider_it_takes_transfers_of_its_agreements_and_serves_their_data()
+-> Result<(), Box<dyn std::error::Error>> {
+    let server = CounterParty::start(default_callback_bind()).await?;
+    let base = server.base_url().clone();
+    let http = reqwest::Client::new();
+    let request = messages::transfer::request("urn:c1", "urn:a1", "http://127.0.0.1:1/cb");
+
+    // An agreement the counter-party never made: 400 with a TransferError saying so.
+    let answer = http.post(base.join("transfers/request")?).json(&request).send().await?;
+    assert_eq!(answer.status(), 400);
+    let error: Value = answer.json().await?;
+    assert_eq!(error["@type"], "TransferError");
+    assert!(error["reason"].to_string().contains("no agreement the counter-party made"), "{error}");
+
+    // Once agreed: 201 with a REQUESTED transfer process under a fresh providerPid; a pull
+    // request in another format or with a data address is refused.
+    server.store().add_agreement("urn:a1", "tp-c-01-01");
+    for (field, value) in
+        [("format", json!("HttpData-PUSH")), ("dataAddress", messages::transfer::data_address("http://x/", "t"))]
+    {
+        let mut wrong = request.clone();
+        wrong[field] = value;
+        let answer = http.post(base.join("transfers/request")?).json(&wrong).send().await?;
+        assert_eq!(answer.status(), 400, "{field}");
+    }
+    let answer = http.post(base.join("transfers/request")?).json(&request).send().await?;
+    assert_eq!(answer.status(), 201);
+    let ack: Value = answer.json().await?;
+    assert_eq!(dsp_message(DspSchema::TransferProcess, &ack), Ok(()));
+    assert_eq!(ack["state"], "REQUESTED");
+    let provider = ack["providerPid"].as_str().ok_or("a providerPid")?.to_owned();
+
+    // Only the provider starts a transfer: the consumer's start is refused with both pids.
+    let pids = Pids { consumer: "urn:c1".to_owned(), provider: provider.clone() };
+    let start = messages::transfer::message(&pids, TransferMessage::Start, None, "");
+    let answer = http.post(base.join(&format!("transfers/{provider}/start"))?).json(&start).send().await?;
+    assert_eq!(answer.status(), 400);
+    let error: Value = answer.json().await?;
+    assert_eq!(dsp_message(DspSchema::TransferError, &error), Ok(()));
+    assert_eq!(
+        (error["providerPid"].as_str(), error["consumerPid"].as_str()),
+        (Some(provider.as_str()), Some("urn:c1"))
+    );
+
+    // The data: for the granted token only, and only while STARTED.
+    let data = server.data_url(&provider)?;
+    server.store().grant("token-1", Grant { provider_pid: provider.clone(), dataset_id: "tp-c-01-01".to_owned() });
+    assert_eq!(http.get(data.clone()).bearer_auth("token-1").send().await?.status(), 409);
+    server.store().processes::<Transfer>().set_state(&provider, TransferState::Started);
+    let answer = http.get(data.clone()).bearer_auth("token-1").send().await?;
+    assert_eq!(answer.status(), 200);
+    assert_eq!(answer.json::<Value>().await?["dataset"], "tp-c-01-01");
+    for token in [Some("token-2"), None] {
+        let get = http.get(data.clone());
+        let get = if let Some(token) = token { get.bearer_auth(token) } else { get };
+        assert_eq!(get.send().await?.status(), 404, "{token:?}");
+    }
     Ok(())
 }

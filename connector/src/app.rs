@@ -21,6 +21,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
+use crate::dataplane::http::{Grants, PullSettings};
 use crate::dcp::Identity;
 use crate::dcp::resolver::DidResolver;
 use crate::dcp::verifier::CallerVerifier;
@@ -31,7 +32,7 @@ use crate::dsp::version::{DSP_PATH, versions};
 use crate::management::MANAGEMENT_PATH;
 use crate::negotiation::Processes;
 use crate::store::Store;
-use crate::{authority, dcp, dsp, management, secrets};
+use crate::{authority, dataplane, dcp, dsp, management, secrets};
 
 /// What every handler can reach. Cheap to clone: everything inside is shared.
 #[derive(Clone)]
@@ -62,7 +63,14 @@ pub struct AppState {
     pub management_key: Arc<str>,
     /// The outbox dispatcher's wake-up and the process event feed.
     pub processes: Arc<Processes>,
+    /// The pull transfers whose data may be read now, and their tokens.
+    pub grants: Grants,
+    /// The HTTP client of the data plane (backends, push destinations).
+    pub data_client: reqwest::Client,
 }
+
+/// Where the data plane serves pull transfers, under the public URL.
+pub const DATA_PATH: &str = "/data";
 
 /// gzip for answers worth it: small DSP acknowledgements cost more to compress than to send; event streams and
 /// images are never compressed.
@@ -84,7 +92,12 @@ pub fn router(state: AppState) -> Router {
         .layer(compression())
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(60)))
         .layer(TraceLayer::new_for_http())
-        .with_state(state)
+        .with_state(state.clone())
+        // Outside the body limit, compression and timeout: pulled data streams as it comes, for as long as it takes.
+        .nest(
+            DATA_PATH,
+            dataplane::http::router(state.grants.clone(), state.data_client.clone()).layer(TraceLayer::new_for_http()),
+        )
 }
 
 /// A connector that is serving.
@@ -174,6 +187,7 @@ pub async fn start(config: Config) -> anyhow::Result<RunningConnector> {
         verification.trusted_issuers.0.push(TrustedIssuer { issuer: identity.did.clone(), types: Vec::new() });
     }
     let callers = Arc::new(CallerVerifier::new(identity.clone(), resolver, http, store.clone(), verification));
+    let (grants, expired_grants) = pull_grants(&config, &public_url).await?;
     let dsp_base = format!("{public_url}{DSP_PATH}");
     let dsp_path = format!("{}{DSP_PATH}", url::Url::parse(&public_url)?.path().trim_end_matches('/'));
     let state = AppState {
@@ -190,7 +204,11 @@ pub async fn start(config: Config) -> anyhow::Result<RunningConnector> {
         dsp_client,
         management_key: management_key.into(),
         processes: Arc::new(Processes::default()),
+        grants,
+        data_client: dataplane::http::data_client().context("could not build the data plane's HTTP client")?,
     };
+    crate::transfer::flow::reopen_grants(&state).await.context("could not reopen the grants of started transfers")?;
+    tokio::spawn(crate::transfer::flow::watch_expiries(state.clone(), expired_grants));
     let dispatcher = tokio::spawn(crate::negotiation::dispatch::run(state.clone()));
     let (shutdown, stopped) = oneshot::channel();
     let app = router(state.clone());
@@ -204,6 +222,19 @@ pub async fn start(config: Config) -> anyhow::Result<RunningConnector> {
     let startup = started.elapsed();
     tracing::info!(%local_addr, %public_url, startup_ms = startup.as_millis() as u64, "connector ready");
     Ok(RunningConnector { local_addr, state, startup, shutdown, server, dispatcher })
+}
+
+/// The registry of pull grants, signing tokens with a secret kept in the data directory (so tokens survive a
+/// restart), and the receiver of its expiry reports.
+async fn pull_grants(
+    config: &Config,
+    public_url: &str,
+) -> anyhow::Result<(Grants, tokio::sync::mpsc::UnboundedReceiver<dataplane::http::GrantExpired>)> {
+    let secret = secrets::load_or_create(&config.data_dir, "dataplane-token-secret").await?;
+    let mut settings = PullSettings::new(url::Url::parse(&format!("{public_url}{DATA_PATH}"))?);
+    settings.access_lifetime = Duration::from_secs(config.dataplane.access_token_secs);
+    settings.refresh_lifetime = Duration::from_secs(config.dataplane.refresh_token_secs);
+    Ok(Grants::new(secret.as_bytes(), settings)?)
 }
 
 /// The configured static DSP tokens.

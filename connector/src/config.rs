@@ -34,6 +34,8 @@ pub struct Config {
     pub authority: AuthorityConfig,
     /// How contract negotiations are decided and their messages delivered.
     pub negotiation: NegotiationConfig,
+    /// The data plane: how transferred data is reached.
+    pub dataplane: DataplaneConfig,
     /// What the policy engine knows: the purpose taxonomy, the place hierarchy and which credential claim each
     /// custom left operand reads.
     pub policy: ldt_policy::eval::Environment,
@@ -126,6 +128,26 @@ pub struct NegotiationConfig {
     pub give_up_secs: u64,
     /// How long a dispatcher holds a message it is sending before another replica may take it over, in seconds.
     pub lease_secs: u64,
+}
+
+/// The data plane: how consumers reach the data of HTTP pull transfers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DataplaneConfig {
+    /// Whether a consumer may append a sub-path to a pull transfer's endpoint (passed to the backend below its URL).
+    pub pass_path: bool,
+    /// Whether a consumer's query parameters are passed to the backend.
+    pub pass_query: bool,
+    /// How long an access token of a pull transfer is accepted, in seconds (refreshed while the transfer runs).
+    pub access_token_secs: u64,
+    /// How long a refresh token is accepted, in seconds.
+    pub refresh_token_secs: u64,
+}
+
+impl Default for DataplaneConfig {
+    fn default() -> Self {
+        DataplaneConfig { pass_path: true, pass_query: true, access_token_secs: 300, refresh_token_secs: 3600 }
+    }
 }
 
 /// Who approves a contract request that meets the policy.
@@ -244,6 +266,7 @@ impl Default for Config {
             identity: IdentityConfig::default(),
             authority: AuthorityConfig::default(),
             negotiation: NegotiationConfig::default(),
+            dataplane: DataplaneConfig::default(),
             policy: ldt_policy::eval::Environment::default(),
         }
     }
@@ -338,6 +361,13 @@ impl Config {
             && (schema.is_empty() || !schema.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
         {
             return invalid("database.schema", "must be letters, digits and underscores");
+        }
+        if self.dataplane.access_token_secs == 0 || self.dataplane.refresh_token_secs < self.dataplane.access_token_secs
+        {
+            return invalid(
+                "dataplane.access_token_secs",
+                "must be at least 1, and dataplane.refresh_token_secs at least as long",
+            );
         }
         if self.database.max_connections == 0 {
             return invalid("database.max_connections", "must be at least 1");

@@ -7,6 +7,7 @@ pub mod access;
 pub mod app;
 pub mod authority;
 pub mod config;
+pub mod dataplane;
 pub mod dcp;
 pub mod demo;
 pub mod dsp;

@@ -1,7 +1,7 @@
 //! Runs the black-box DSP conformance suite (`ldt-conformance`) against our own connector, on SQLite and on
 //! PostgreSQL, seeded with realistic data products — the same checks a third party would run. The negotiation
-//! scenarios run in both roles: as provider on one dataset per CN scenario (the connector's test-only scenario
-//! driver scripts its reactions), as consumer through the negotiation webhook.
+//! and transfer scenarios run in both roles: as provider on one dataset per CN and TP scenario (the connector's
+//! test-only scenario driver scripts its reactions), as consumer through the negotiation and transfer webhooks.
 
 mod common;
 
@@ -25,13 +25,14 @@ async fn the_suite_passes(db: Db) {
         config.negotiation.retry_initial_ms = 20;
     })
     .await;
-    let negotiation_datasets: Vec<_> = expected()
+    // One dataset per scenario where we provide: its id tells the scenario driver what to do.
+    let scenario_datasets: Vec<_> = expected()
         .into_iter()
-        .filter(|id| id.starts_with("CN:"))
+        .filter(|id| id.starts_with("CN:") || id.starts_with("TP:"))
         .map(|id| common::product(&scenario_dataset_id("", id), LdtKind::Raw, &["conformance"]))
         .collect();
-    assert_eq!(negotiation_datasets.len(), 15);
-    connector.seed_products(&negotiation_datasets).await;
+    assert_eq!(scenario_datasets.len(), 15 + 16);
+    connector.seed_products(&scenario_datasets).await;
     let products: Vec<_> = (0..120)
         .map(|i| common::product(&format!("urn:ldt:traffic:segment-{i:03}"), LdtKind::Raw, &["traffic"]))
         .collect();
@@ -46,6 +47,7 @@ async fn the_suite_passes(db: Db) {
     config.participant_id = PEER_ID.to_owned();
     config.negotiation_trigger =
         Some(format!("{}/management/v1/scenario/negotiations", connector.url()).parse().unwrap());
+    config.transfer_trigger = Some(format!("{}/management/v1/scenario/transfers", connector.url()).parse().unwrap());
     config.trigger_api_key = Some(API_KEY.to_owned());
     let report = ldt_conformance::run(&config).await;
 

@@ -708,13 +708,16 @@ async fn the_openapi_document_describes_every_path_and_the_key() {
         ("/agreements", &["get"][..]),
         ("/agreements/{id}", &["get"][..]),
         ("/events", &["get"][..]),
+        ("/transfers", &["get", "post"][..]),
+        ("/transfers/{pid}", &["get"][..]),
+        ("/transfers/{pid}/{action}", &["post"][..]),
     ] {
         let item = paths.get(path).unwrap_or_else(|| panic!("{path} is missing: {:?}", paths.keys()));
         for method in methods {
             assert!(item.get(*method).is_some(), "{method} {path} is missing");
         }
     }
-    assert_eq!(paths.len(), 19, "unexpected paths: {:?}", paths.keys());
+    assert_eq!(paths.len(), 22, "unexpected paths: {:?}", paths.keys());
     let scheme = &document["components"]["securitySchemes"]["api_key"];
     assert_eq!(scheme["type"], "apiKey", "{scheme}");
     assert_eq!(scheme["in"], "header", "{scheme}");

@@ -8,89 +8,16 @@ use std::time::Duration;
 
 use common::Db;
 use common::authority::TestAuthority;
-use common::connector::{Body, DSP_CONTEXT, MEMBERSHIP_CLAIM, TestConnector, start_with};
+use common::connector::{Body, DSP_CONTEXT, TestConnector, start_with};
+use common::contract::{PURPOSE, consumer, member_of, provider, reaches, request};
 use ldt_catalog::LdtKind;
-use ldt_catalog::offer::{DatasetSelector, Offer, offer_iri};
+use ldt_catalog::offer::{DatasetSelector, offer_iri};
 use ldt_connector::config::{Approval, Config};
-use ldt_identity::trust::{TrustedIssuer, TrustedIssuers};
 use serde_json::{Value, json};
-
-const PURPOSE: &str = "https://w3id.org/ldt-connector/purpose/air-quality-modelling";
-
-/// DCP settings trusting `authority` for membership; retries fast so tests do not wait.
-fn member_of(authority: &TestAuthority, approval: Approval) -> impl FnOnce(&mut Config) {
-    let trusted = TrustedIssuers(vec![TrustedIssuer {
-        issuer: authority.did.clone(),
-        types: vec!["MembershipCredential".into()],
-    }]);
-    move |config: &mut Config| {
-        config.dsp.tokens.clear();
-        config.participant.id = None;
-        config.identity.did_web_https = false;
-        config.identity.trusted_issuers = trusted;
-        config.negotiation.approval = approval;
-        config.negotiation.retry_initial_ms = 20;
-    }
-}
-
-/// A provider with one dataset under a contract policy for members who model air quality.
-async fn provider(db: Db, authority: &TestAuthority, approval: Approval) -> TestConnector {
-    let provider = start_with(db, member_of(authority, approval)).await;
-    provider.seed_products(&[common::product("traffic-prediction", LdtKind::ModelOutput, &["traffic"])]).await;
-    let contract = json!({"@type": "Set", "permission": [{"action": "use", "constraint": [
-        {"leftOperand": MEMBERSHIP_CLAIM, "operator": "eq", "rightOperand": "active"},
-        {"leftOperand": "purpose", "operator": "isA", "rightOperand": PURPOSE}]}],
-        "prohibition": [{"action": "distribute"}]});
-    provider.seed_policy("air-quality-members", contract).await;
-    provider
-        .store()
-        .create_offer(&Offer {
-            id: "modelling".into(),
-            access_policy_id: None,
-            contract_policy_id: "air-quality-members".into(),
-            datasets: DatasetSelector::Ids(vec!["traffic-prediction".into()]),
-        })
-        .await
-        .unwrap();
-    authority.admit(&provider, 0).await;
-    provider
-}
-
-async fn consumer(db: Db, authority: &TestAuthority) -> TestConnector {
-    let consumer = start_with(db, member_of(authority, Approval::Auto)).await;
-    authority.admit(&consumer, 1).await;
-    consumer
-}
-
-/// `consumer` asks `provider` for the prediction with `purpose`; returns the consumer's negotiation.
-async fn request(consumer: &TestConnector, provider: &TestConnector, purpose: &str) -> Value {
-    let answer = consumer
-        .post(
-            "/negotiations",
-            &json!({"counterPartyAddress": provider.url(), "datasetId": "traffic-prediction",
-                "offerId": offer_iri("modelling", "traffic-prediction"), "purpose": purpose}),
-        )
-        .await;
-    assert_eq!(answer.status, 201, "{}", answer.text());
-    answer.json()
-}
-
-/// Waits until `connector`'s negotiation `pid` is in `state` (or fails after 10 s); returns it with its history.
-async fn reaches(connector: &TestConnector, pid: &str, state: &str) -> Value {
-    let path = format!("/negotiations/{}", common::connector::enc(pid));
-    for _ in 0..500 {
-        let negotiation = connector.get(&path).await.json();
-        if negotiation["state"] == state {
-            return negotiation;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    panic!("negotiation {pid} did not reach {state}: {}", connector.get(&path).await.text());
-}
 
 /// The provider's negotiation for the consumer's `negotiation`.
 async fn provider_side(provider: &TestConnector, consumer: &TestConnector, negotiation: &Value) -> Value {
-    let pid = reaches(consumer, negotiation["pid"].as_str().unwrap(), "FINALIZED")
+    let pid = reaches(consumer, "negotiations", negotiation["pid"].as_str().unwrap(), "FINALIZED")
         .await
         .get("peerPid")
         .and_then(Value::as_str)
@@ -106,7 +33,7 @@ async fn two_connectors_agree(db: Db) {
     let started = request(&consumer, &provider, PURPOSE).await;
     assert_eq!((started["state"].as_str(), started["role"].as_str()), (Some("REQUESTED"), Some("consumer")));
 
-    let mine = reaches(&consumer, started["pid"].as_str().unwrap(), "FINALIZED").await;
+    let mine = reaches(&consumer, "negotiations", started["pid"].as_str().unwrap(), "FINALIZED").await;
     let theirs = provider_side(&provider, &consumer, &started).await;
     assert_eq!(theirs["state"], "FINALIZED");
     assert_eq!(mine["agreement"], theirs["agreement"], "both sides hold the same agreement");
@@ -149,7 +76,7 @@ async fn a_request_for_another_purpose_is_terminated_with_the_explanation() {
     let provider = provider(Db::Sqlite, &authority, Approval::Auto).await;
     let consumer = consumer(Db::Sqlite, &authority).await;
     let started = request(&consumer, &provider, "https://w3id.org/ldt-connector/purpose/marketing").await;
-    let mine = reaches(&consumer, started["pid"].as_str().unwrap(), "TERMINATED").await;
+    let mine = reaches(&consumer, "negotiations", started["pid"].as_str().unwrap(), "TERMINATED").await;
     let reason = mine["explanation"]["reason"].as_str().unwrap();
     assert!(reason.contains("terminated by the provider") && reason.contains("purpose"), "{reason}");
     let path = format!("/negotiations/{}", common::connector::enc(mine["peerPid"].as_str().unwrap()));
@@ -186,7 +113,7 @@ async fn in_operator_approval_mode_a_request_waits_for_the_operator() {
     assert_eq!(provider.post(&format!("{path}/accept"), &json!({})).await.status, 409, "a provider does not accept");
     let approved = provider.post(&format!("{path}/approve"), &json!({})).await;
     assert_eq!(approved.status, 200, "{}", approved.text());
-    reaches(&consumer, started["pid"].as_str().unwrap(), "FINALIZED").await;
+    reaches(&consumer, "negotiations", started["pid"].as_str().unwrap(), "FINALIZED").await;
     assert_eq!(provider.post(&format!("{path}/approve"), &json!({})).await.status, 409, "only once");
 
     // The feed reported the provider's steps as they were committed.
@@ -299,7 +226,7 @@ async fn two_provider_replicas_on_postgres_share_the_work() {
         pids.push(answer.json()["pid"].as_str().unwrap().to_owned());
     }
     for pid in &pids {
-        reaches(&consumer, pid, "FINALIZED").await;
+        reaches(&consumer, "negotiations", pid, "FINALIZED").await;
     }
     let count = |listing: Value| listing["items"].as_array().unwrap().len();
     assert_eq!(count(consumer.get("/agreements?limit=100").await.json()), 20);

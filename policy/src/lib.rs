@@ -7,6 +7,7 @@
 
 pub mod diagnostic;
 pub mod eval;
+pub mod expiry;
 pub mod explain;
 mod left_operand;
 pub mod matching;

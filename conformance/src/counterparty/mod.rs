@@ -2,11 +2,12 @@
 //!
 //! Negotiation and transfer scenarios hand its URL out as `callbackAddress` (or, when the
 //! connector is the consumer, as the provider's address); it records every message in a
-//! per-run [`Store`] they can await, follows each negotiation's state (refusing illegal
-//! messages), and answers state queries from that store.
+//! per-run [`Store`] they can await, follows each process's state (refusing illegal
+//! messages), answers state queries from that store, and serves the data of the transfers it
+//! provides at the endpoint its `TransferStartMessage`s name.
 
-mod negotiation;
-mod negotiation_routes;
+mod process_routes;
+mod record;
 mod routes;
 mod store;
 
@@ -17,8 +18,12 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use url::Url;
 
-pub use negotiation::NegotiationRecord;
-pub use store::{ReceivedMessage, Store};
+use crate::urls;
+
+pub use process_routes::Provided;
+pub use record::{NegotiationRecord, ProcessRecord, TransferRecord};
+pub use routes::DATA_PATH;
+pub use store::{Grant, Kept, Processes, ReceivedMessage, Store};
 
 /// A running counter-party server; it stops when dropped.
 #[derive(Debug)]
@@ -60,6 +65,11 @@ impl CounterParty {
     /// The per-run store of received messages and served state.
     pub fn store(&self) -> &Arc<Store> {
         &self.store
+    }
+
+    /// The URL of the data of the transfer the counter-party provides under `provider_pid`.
+    pub fn data_url(&self, provider_pid: &str) -> Result<Url, String> {
+        urls::with_segments(&self.base_url, &[DATA_PATH.trim_start_matches('/'), provider_pid])
     }
 }
 

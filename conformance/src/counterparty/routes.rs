@@ -1,21 +1,30 @@
-//! The counter-party's HTTP routes: DSP messages in, negotiation and transfer state out.
+//! The counter-party's HTTP routes: DSP messages in, negotiation and transfer state out, and
+//! the data of the transfers it provides.
 
 use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, Uri, header};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::{Value, json};
 use url::Url;
 
-use super::negotiation_routes;
+use super::process_routes;
 use super::store::{ReceivedMessage, Store};
 use crate::checks;
 use crate::jsonld::DSP_CONTEXT;
+use crate::messages::catalog;
+use crate::negotiation::Negotiation;
+use crate::process::ProcessState as _;
 use crate::schema::DspSchema;
+use crate::transfer::{State as TransferState, Transfer};
+
+/// Where the counter-party serves the data of the transfers it provides:
+/// `<base>/data/<providerPid>`.
+pub const DATA_PATH: &str = "/data";
 
 /// What every handler sees: the run's store and the server's own root URL.
 #[derive(Debug, Clone)]
@@ -29,22 +38,42 @@ pub struct Shared {
 /// Routes of the counter-party server over `shared`.
 pub fn router(shared: Shared) -> Router {
     Router::new()
-        .route("/catalog/datasets/{id}", get(negotiation_routes::dataset).post(negotiation_routes::dataset))
-        .route("/negotiations/request", post(negotiation_routes::initial_request))
-        .route("/negotiations/{pid}", get(negotiation_routes::negotiation))
-        .route("/negotiations/{pid}/{*rest}", post(negotiation_routes::message))
-        .route("/transfers/{pid}", get(transfer).post(receive))
+        .route("/catalog/datasets/{id}", get(dataset).post(dataset))
+        .route("/negotiations/request", post(process_routes::initial_request::<Negotiation>))
+        .route("/negotiations/{pid}", get(process_routes::process::<Negotiation>))
+        .route("/negotiations/{pid}/{*rest}", post(process_routes::message::<Negotiation>))
+        .route("/transfers/request", post(process_routes::initial_request::<Transfer>))
+        .route("/transfers/{pid}", get(process_routes::process::<Transfer>))
+        .route("/transfers/{pid}/{*rest}", post(process_routes::message::<Transfer>))
+        .route(&format!("{DATA_PATH}/{{pid}}"), get(data))
         .route("/", post(receive))
         .route("/{*path}", post(receive))
         .with_state(shared)
 }
 
-/// `GET /transfers/:pid`: the stored transfer process, or 404.
-async fn transfer(State(shared): State<Shared>, Path(pid): Path<String>) -> Response {
-    match shared.store.transfer(&pid) {
-        Some(body) => dsp_json(StatusCode::OK, &body),
-        None => StatusCode::NOT_FOUND.into_response(),
+/// `GET|POST /catalog/datasets/:id`: the counter-party offers any dataset id (one offer each).
+async fn dataset(State(shared): State<Shared>, Path(id): Path<String>) -> Response {
+    dsp_json(StatusCode::OK, &catalog::dataset(&id, &shared.base_url))
+}
+
+/// `GET <DATA_PATH>/:pid` with `Authorization: Bearer <token>`: the data of a started transfer
+/// the counter-party provides, for the token its `TransferStartMessage` handed out. 404 for a
+/// token that grants nothing here, 409 while the transfer is not `STARTED`.
+async fn data(State(shared): State<Shared>, Path(pid): Path<String>, headers: HeaderMap) -> Response {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "));
+    let Some(grant) = token.and_then(|token| shared.store.granted(token)).filter(|grant| grant.provider_pid == pid)
+    else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let state = shared.store.processes::<Transfer>().get(&pid).map(|record| record.state);
+    if state != Some(TransferState::Started) {
+        let state = state.map_or("unknown", |state| state.as_str());
+        return (StatusCode::CONFLICT, format!("the transfer is {state}, not STARTED")).into_response();
     }
+    dsp_json(StatusCode::OK, &json!({"dataset": grant.dataset_id, "providerPid": grant.provider_pid}))
 }
 
 /// `POST` anywhere else: validate the DSP message by its `@type`, record it, and answer 200

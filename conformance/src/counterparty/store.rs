@@ -8,9 +8,11 @@ use serde::Serialize;
 use serde_json::Value;
 use tokio::sync::watch;
 
-use super::negotiation::NegotiationRecord;
+use super::record::ProcessRecord;
 use crate::messages;
-use crate::negotiation::State;
+use crate::negotiation::Negotiation;
+use crate::process::Protocol;
+use crate::transfer::Transfer;
 
 /// One message the connector under test POSTed to the counter-party server.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -39,95 +41,172 @@ impl ReceivedMessage {
     pub fn field(&self, name: &str) -> Option<&str> {
         self.body.get(name).and_then(Value::as_str)
     }
+
+    /// `ContractNegotiationEventMessage ACCEPTED to /negotiations/x/events (refused: …)`, for
+    /// reasons.
+    pub fn describe(&self) -> String {
+        let mut text = match (&self.message_type, self.field("eventType")) {
+            (Some(message_type), Some(event)) => format!("{message_type} {event}"),
+            (Some(message_type), None) => message_type.clone(),
+            (None, _) => "a message without @type".to_owned(),
+        };
+        text.push_str(" to ");
+        text.push_str(&self.path);
+        if !self.is_valid() {
+            text.push_str(&format!(" (refused: {})", self.violations.join("; ")));
+        }
+        text
+    }
 }
 
-/// What the counter-party has seen and what it answers to state queries.
-#[derive(Debug, Default)]
-struct Inner {
-    messages: Vec<ReceivedMessage>,
-    negotiations: HashMap<String, NegotiationRecord>,
-    transfers: HashMap<String, Value>,
+/// What the counter-party grants at its data endpoint for one token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grant {
+    /// The counter-party's (the provider's) pid of the transfer.
+    pub provider_pid: String,
+    /// The dataset transferred.
+    pub dataset_id: String,
 }
 
-/// Shared store of one suite run: received messages, the negotiations the counter-party takes
-/// part in (keyed by its own pid, so concurrent scenarios never meet), and the transfer
-/// objects `GET /transfers/:pid` answers with.
+/// Shared store of one suite run: received messages, the processes the counter-party takes
+/// part in (keyed by its own pid, so concurrent scenarios never meet), the agreements it made
+/// as provider and the data access it granted.
 #[derive(Debug)]
 pub struct Store {
-    inner: Mutex<Inner>,
+    messages: Mutex<Vec<ReceivedMessage>>,
     changes: watch::Sender<u64>,
+    negotiations: Processes<Negotiation>,
+    transfers: Processes<Transfer>,
+    /// Agreement id → dataset id, for the agreements the counter-party made as provider.
+    agreements: Mutex<HashMap<String, String>>,
+    /// Bearer token → what it grants at the data endpoint.
+    grants: Mutex<HashMap<String, Grant>>,
 }
 
 impl Default for Store {
     fn default() -> Self {
-        Self { inner: Mutex::default(), changes: watch::Sender::new(0) }
+        Self {
+            messages: Mutex::default(),
+            changes: watch::Sender::new(0),
+            negotiations: Processes::default(),
+            transfers: Processes::default(),
+            agreements: Mutex::default(),
+            grants: Mutex::default(),
+        }
+    }
+}
+
+/// Locks `mutex`; a panic elsewhere while holding the lock does not poison the run.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// A protocol whose processes the counter-party keeps in its [`Store`].
+pub trait Kept: Protocol + Sized {
+    /// The store's processes of this protocol.
+    fn processes(store: &Store) -> &Processes<Self>;
+}
+
+impl Kept for Negotiation {
+    fn processes(store: &Store) -> &Processes<Self> {
+        &store.negotiations
+    }
+}
+
+impl Kept for Transfer {
+    fn processes(store: &Store) -> &Processes<Self> {
+        &store.transfers
+    }
+}
+
+/// The counter-party's processes of protocol `P`, by its own pid.
+#[derive(Debug)]
+pub struct Processes<P: Protocol> {
+    records: Mutex<HashMap<String, ProcessRecord<P>>>,
+}
+
+impl<P: Protocol> Default for Processes<P> {
+    fn default() -> Self {
+        Self { records: Mutex::default() }
+    }
+}
+
+impl<P: Protocol> Processes<P> {
+    /// Starts keeping `record` under the counter-party's own pid (ignored while that is unknown).
+    pub fn open(&self, record: ProcessRecord<P>) {
+        if let Some(pid) = record.own_pid().map(str::to_owned) {
+            lock(&self.records).insert(pid, record);
+        }
+    }
+
+    /// The process kept under `pid`.
+    pub fn get(&self, pid: &str) -> Option<ProcessRecord<P>> {
+        lock(&self.records).get(pid).cloned()
+    }
+
+    /// The process object served at `GET /<processes>/:pid`, once both pids are known.
+    pub fn object(&self, pid: &str) -> Option<Value> {
+        let record = self.get(pid)?;
+        Some(messages::process::<P>(&record.pids()?, record.state))
+    }
+
+    /// Applies `update` to the process kept under `pid`; `None` if there is none.
+    pub fn update<T>(&self, pid: &str, update: impl FnOnce(&mut ProcessRecord<P>) -> T) -> Option<T> {
+        lock(&self.records).get_mut(pid).map(update)
+    }
+
+    /// Moves the process kept under `pid` to `state` (the suite is about to send the message
+    /// that causes it; set first so the connector's quick reaction finds it).
+    pub fn set_state(&self, pid: &str, state: P::State) {
+        self.update(pid, |record| record.state = state);
     }
 }
 
 impl Store {
-    /// Locks the state; a panic elsewhere while holding the lock does not poison the run.
-    fn lock(&self) -> MutexGuard<'_, Inner> {
-        self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
     /// Records a received message and wakes everyone waiting for one.
     pub fn record(&self, message: ReceivedMessage) {
-        self.lock().messages.push(message);
+        lock(&self.messages).push(message);
         self.changes.send_modify(|count| *count += 1);
     }
 
     /// Every message received so far, oldest first.
     pub fn messages(&self) -> Vec<ReceivedMessage> {
-        self.lock().messages.clone()
+        lock(&self.messages).clone()
     }
 
     /// The messages from index `start` on, oldest first.
     pub fn messages_from(&self, start: usize) -> Vec<ReceivedMessage> {
-        self.lock().messages.iter().skip(start).cloned().collect()
+        lock(&self.messages).iter().skip(start).cloned().collect()
     }
 
     /// Number of messages received so far (an index for [`wait_for_from`](Self::wait_for_from)).
     pub fn message_count(&self) -> usize {
-        self.lock().messages.len()
+        lock(&self.messages).len()
     }
 
-    /// Starts keeping `record` under the counter-party's own pid (ignored while that is unknown).
-    pub fn open_negotiation(&self, record: NegotiationRecord) {
-        if let Some(pid) = record.own_pid().map(str::to_owned) {
-            self.lock().negotiations.insert(pid, record);
-        }
+    /// The processes of protocol `P`.
+    pub fn processes<P: Kept>(&self) -> &Processes<P> {
+        P::processes(self)
     }
 
-    /// The negotiation the counter-party keeps under `pid`.
-    pub fn negotiation_record(&self, pid: &str) -> Option<NegotiationRecord> {
-        self.lock().negotiations.get(pid).cloned()
+    /// Remembers that the counter-party, as provider, agreed `agreement_id` on `dataset_id`.
+    pub fn add_agreement(&self, agreement_id: &str, dataset_id: &str) {
+        lock(&self.agreements).insert(agreement_id.to_owned(), dataset_id.to_owned());
     }
 
-    /// The `ContractNegotiation` served at `GET /negotiations/:pid`, once both pids are known.
-    pub fn negotiation(&self, pid: &str) -> Option<Value> {
-        let record = self.negotiation_record(pid)?;
-        Some(messages::negotiation::negotiation(&record.pids()?, record.state))
+    /// The dataset of the counter-party's agreement `agreement_id`.
+    pub fn agreement_dataset(&self, agreement_id: &str) -> Option<String> {
+        lock(&self.agreements).get(agreement_id).cloned()
     }
 
-    /// Applies `update` to the negotiation kept under `pid`; `None` if there is none.
-    pub fn update_negotiation<T>(&self, pid: &str, update: impl FnOnce(&mut NegotiationRecord) -> T) -> Option<T> {
-        self.lock().negotiations.get_mut(pid).map(update)
+    /// Lets the bearer of `token` read `grant` at the data endpoint.
+    pub fn grant(&self, token: &str, grant: Grant) {
+        lock(&self.grants).insert(token.to_owned(), grant);
     }
 
-    /// Moves the negotiation kept under `pid` to `state` (the suite is about to send the
-    /// message that causes it; set first so the connector's quick reaction finds it).
-    pub fn set_negotiation_state(&self, pid: &str, state: State) {
-        self.update_negotiation(pid, |record| record.state = state);
-    }
-
-    /// Sets the `TransferProcess` object served at `GET /transfers/:pid`.
-    pub fn set_transfer(&self, pid: impl Into<String>, transfer: Value) {
-        self.lock().transfers.insert(pid.into(), transfer);
-    }
-
-    /// The transfer object stored for `pid`.
-    pub fn transfer(&self, pid: &str) -> Option<Value> {
-        self.lock().transfers.get(pid).cloned()
+    /// What `token` grants at the data endpoint.
+    pub fn granted(&self, token: &str) -> Option<Grant> {
+        lock(&self.grants).get(token).cloned()
     }
 
     /// The first received message (already recorded or arriving within `timeout`) that
@@ -152,9 +231,7 @@ impl Store {
         let mut changes = self.changes.subscribe();
         let search = async {
             loop {
-                let found = self
-                    .lock()
-                    .messages
+                let found = lock(&self.messages)
                     .iter()
                     .enumerate()
                     .skip(start)

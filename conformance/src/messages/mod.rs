@@ -4,16 +4,60 @@
 pub mod catalog;
 pub mod negotiation;
 pub mod timestamp;
+pub mod transfer;
+
+use serde_json::{Map, Value, json};
+
+use crate::jsonld::DSP_CONTEXT;
+use crate::process::{Pids, ProcessState as _, Protocol};
+
+/// A message of `@type` `message_type` carrying both pids.
+pub fn with_pids(message_type: &str, pids: &Pids) -> Map<String, Value> {
+    let mut message = Map::new();
+    message.insert("@context".to_owned(), json!([DSP_CONTEXT]));
+    message.insert("@type".to_owned(), json!(message_type));
+    message.insert("providerPid".to_owned(), json!(pids.provider));
+    message.insert("consumerPid".to_owned(), json!(pids.consumer));
+    message
+}
+
+/// A message of `@type` `message_type` carrying both pids, a `code` and one `reason`
+/// (terminations and suspensions).
+pub fn with_reason(message_type: &str, pids: &Pids, code: &str, reason: &str) -> Value {
+    let mut message = with_pids(message_type, pids);
+    message.insert("code".to_owned(), json!(code));
+    message.insert("reason".to_owned(), json!([reason]));
+    Value::Object(message)
+}
+
+/// The process object (`ContractNegotiation`, `TransferProcess`) a side acknowledges with and
+/// serves.
+pub fn process<P: Protocol>(pids: &Pids, state: P::State) -> Value {
+    let mut message = with_pids(P::PROCESS_TYPE, pids);
+    message.insert("state".to_owned(), json!(state.as_str()));
+    Value::Object(message)
+}
+
+/// The error (`ContractNegotiationError`, `TransferError`) a side refuses a message with.
+pub fn process_error<P: Protocol>(pids: &Pids, code: &str, reasons: &[String]) -> Value {
+    let mut message = with_pids(P::ERROR_TYPE, pids);
+    message.insert("code".to_owned(), json!(code));
+    if !reasons.is_empty() {
+        message.insert("reason".to_owned(), json!(reasons));
+    }
+    Value::Object(message)
+}
 
 #[cfg(test)]
 mod tests {
     use serde_json::{Value, json};
     use url::Url;
 
-    use super::{catalog, negotiation, timestamp};
+    use super::{catalog, negotiation, timestamp, transfer};
     use crate::checks;
-    use crate::negotiation::{Message, Pids, State};
+    use crate::negotiation::{Message, Negotiation, Pids, State};
     use crate::schema::DspSchema;
+    use crate::transfer::{Message as TransferMessage, State as TransferState, Transfer};
 
     fn pids() -> Pids {
         Pids { consumer: "urn:uuid:c".to_owned(), provider: "urn:uuid:p".to_owned() }
@@ -52,14 +96,42 @@ mod tests {
             (DspSchema::ContractNegotiationEventMessage, negotiation::event(&pids, Message::Accepted).expect("event")),
             (DspSchema::ContractNegotiationEventMessage, negotiation::event(&pids, Message::Finalized).expect("event")),
             (DspSchema::ContractNegotiationTerminationMessage, negotiation::termination(&pids, "done")),
-            (DspSchema::ContractNegotiation, negotiation::negotiation(&pids, State::Requested)),
-            (DspSchema::ContractNegotiationError, negotiation::negotiation_error(&pids, "400", &reasons)),
-            (DspSchema::ContractNegotiationError, negotiation::negotiation_error(&pids, "404", &[])),
+            (DspSchema::ContractNegotiation, super::process::<Negotiation>(&pids, State::Requested)),
+            (DspSchema::ContractNegotiationError, super::process_error::<Negotiation>(&pids, "400", &reasons)),
+            (DspSchema::ContractNegotiationError, super::process_error::<Negotiation>(&pids, "404", &[])),
         ];
         for (schema, message) in cases {
             assert_valid(schema, &message);
         }
         assert_eq!(negotiation::event(&pids, Message::Offer), None);
+    }
+
+    #[test]
+    fn every_transfer_builder_validates_against_its_schema() {
+        let pids = pids();
+        let address = transfer::data_address("http://127.0.0.1:1/data/p", "token");
+        let reasons = ["illegal".to_owned()];
+        let message = |kind| transfer::message(&pids, kind, Some(&address), "why");
+        let cases = [
+            (DspSchema::TransferRequestMessage, transfer::request("urn:uuid:c", "urn:uuid:a", "http://h/cb")),
+            (DspSchema::TransferStartMessage, message(TransferMessage::Start)),
+            (DspSchema::TransferStartMessage, transfer::message(&pids, TransferMessage::Start, None, "why")),
+            (DspSchema::TransferSuspensionMessage, message(TransferMessage::Suspension)),
+            (DspSchema::TransferCompletionMessage, message(TransferMessage::Completion)),
+            (DspSchema::TransferTerminationMessage, message(TransferMessage::Termination)),
+            (DspSchema::TransferProcess, super::process::<Transfer>(&pids, TransferState::Suspended)),
+            (DspSchema::TransferError, super::process_error::<Transfer>(&pids, "400", &reasons)),
+        ];
+        for (schema, message) in cases {
+            assert_valid(schema, &message);
+        }
+        assert_eq!(message(TransferMessage::Start)["dataAddress"], address);
+        assert!(message(TransferMessage::Completion).get("dataAddress").is_none(), "only a start carries one");
+        assert_eq!(message(TransferMessage::Suspension)["reason"], json!(["why"]));
+        assert_eq!(
+            address["endpointProperties"][0],
+            json!({"@type": "EndpointProperty", "name": "authorization", "value": "token"})
+        );
     }
 
     #[test]

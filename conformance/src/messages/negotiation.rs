@@ -3,8 +3,9 @@
 
 use serde_json::{Map, Value, json};
 
+use super::{with_pids, with_reason};
 use crate::jsonld::DSP_CONTEXT;
-use crate::negotiation::{Message, Pids, State};
+use crate::negotiation::{Message, Pids, ProcessMessage as _};
 
 /// The ODRL rule lists a policy may carry.
 const RULE_LISTS: [&str; 3] = ["permission", "prohibition", "obligation"];
@@ -63,16 +64,6 @@ pub fn agreement(offer: &Value, terms: &AgreementTerms<'_>) -> Value {
     Value::Object(agreement)
 }
 
-/// A message of `@type` `message_type` carrying both pids.
-fn with_pids(message_type: &str, pids: &Pids) -> Map<String, Value> {
-    let mut message = Map::new();
-    message.insert("@context".to_owned(), json!([DSP_CONTEXT]));
-    message.insert("@type".to_owned(), json!(message_type));
-    message.insert("providerPid".to_owned(), json!(pids.provider));
-    message.insert("consumerPid".to_owned(), json!(pids.consumer));
-    message
-}
-
 /// The initial `ContractRequestMessage`: a new negotiation under `consumer_pid`, answered at
 /// `callback_address`.
 pub fn initial_request(consumer_pid: &str, offer: &Value, callback_address: &str) -> Value {
@@ -123,25 +114,5 @@ pub fn event(pids: &Pids, event: Message) -> Option<Value> {
 
 /// A `ContractNegotiationTerminationMessage` with a code and `reason`.
 pub fn termination(pids: &Pids, reason: &str) -> Value {
-    let mut message = with_pids(Message::Termination.message_type(), pids);
-    message.insert("code".to_owned(), json!("ldt-conformance:terminated"));
-    message.insert("reason".to_owned(), json!([reason]));
-    Value::Object(message)
-}
-
-/// The `ContractNegotiation` the counter-party acknowledges with and serves.
-pub fn negotiation(pids: &Pids, state: State) -> Value {
-    let mut message = with_pids("ContractNegotiation", pids);
-    message.insert("state".to_owned(), json!(state.as_str()));
-    Value::Object(message)
-}
-
-/// The `ContractNegotiationError` the counter-party refuses a message with.
-pub fn negotiation_error(pids: &Pids, code: &str, reasons: &[String]) -> Value {
-    let mut message = with_pids("ContractNegotiationError", pids);
-    message.insert("code".to_owned(), json!(code));
-    if !reasons.is_empty() {
-        message.insert("reason".to_owned(), json!(reasons));
-    }
-    Value::Object(message)
+    with_reason(Message::Termination.message_type(), pids, "ldt-conformance:terminated", reason)
 }

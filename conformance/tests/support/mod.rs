@@ -1,6 +1,8 @@
 //! A small fake DSP connector served on 127.0.0.1, in several flavours of (mis)behaviour.
 
 pub mod negotiation;
+pub mod process;
+pub mod transfer;
 
 use std::io::Write as _;
 
@@ -9,8 +11,12 @@ use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use ldt_conformance::negotiation::Negotiation;
+use ldt_conformance::transfer::Transfer;
 use serde_json::{Value, json};
 use url::Url;
+
+pub use process::TRIGGER_KEY;
 
 pub const TOKEN: &str = "secret-token";
 pub const DATASET: &str = "urn:ldt:dataset/1 with:odd chars";
@@ -22,7 +28,7 @@ pub fn example(path: &str) -> Value {
 }
 
 /// How the fake connector behaves.
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Fake {
     /// Spec-conforming: paginated, gzip-compressed catalogue, token required.
     Good,
@@ -30,9 +36,10 @@ pub enum Fake {
     Broken,
     /// Version endpoint missing (404).
     NoVersion,
-    /// Catalogue lacks `participantId`; unknown datasets answer 404 with an empty body.
+    /// Catalogue lacks `participantId`; unknown datasets answer 404 with an empty body; its
+    /// data addresses lack the HTTP endpoint type and `authType`.
     Sloppy,
-    /// Like `Good`, but takes every negotiation message, legal or not.
+    /// Like `Good`, but takes every negotiation and transfer message, legal or not.
     Lax,
 }
 
@@ -128,7 +135,7 @@ async fn dataset_by_id(State(fake): State<Fake>, headers: HeaderMap, Path(id): P
     if !authorised(&headers) {
         return json_response(StatusCode::UNAUTHORIZED, &catalog_error());
     }
-    if id == DATASET || id.starts_with("cn-") {
+    if id == DATASET || id.starts_with("cn-") || id.starts_with("tp-") {
         json_response(StatusCode::OK, &dataset_with_id(&id))
     } else if fake == Fake::Sloppy {
         StatusCode::NOT_FOUND.into_response()
@@ -137,23 +144,30 @@ async fn dataset_by_id(State(fake): State<Fake>, headers: HeaderMap, Path(id): P
     }
 }
 
-/// Serves `fake` on an ephemeral loopback port; returns its root URL. Its negotiation
-/// webhook is at [`trigger_url`].
+/// Serves `fake` on an ephemeral loopback port; returns its root URL. Its webhooks are at
+/// [`trigger_url`] and [`transfer_trigger_url`].
 pub async fn serve(fake: Fake) -> Url {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("address");
     let root = Url::parse(&format!("http://{addr}/")).expect("url");
+    let agreements = process::Agreements::default();
     let app = Router::new()
         .route("/.well-known/dspace-version", get(version))
         .route("/dsp/catalog/request", post(catalog))
         .route("/dsp/catalog/datasets/{id}", get(dataset_by_id))
         .with_state(fake)
-        .merge(negotiation::router(root.clone(), fake != Fake::Lax));
+        .merge(process::router::<Negotiation>(root.clone(), fake, agreements.clone()))
+        .merge(process::router::<Transfer>(root.clone(), fake, agreements));
     tokio::spawn(async move { axum::serve(listener, app).await });
     Url::parse(&format!("http://{addr}")).expect("url")
 }
 
 /// The negotiation webhook of the fake served at `root`.
 pub fn trigger_url(root: &Url) -> Url {
-    root.join("/trigger").expect("url")
+    root.join(<Negotiation as process::Scripted>::TRIGGER).expect("url")
+}
+
+/// The transfer webhook of the fake served at `root`.
+pub fn transfer_trigger_url(root: &Url) -> Url {
+    root.join(<Transfer as process::Scripted>::TRIGGER).expect("url")
 }

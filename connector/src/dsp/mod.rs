@@ -11,6 +11,8 @@ pub mod jsonld;
 pub mod message;
 pub mod negotiation;
 pub mod process_common;
+pub mod process_error;
+pub mod transfer;
 pub mod version;
 
 use axum::Router;
@@ -24,6 +26,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/catalog/request", post(catalog::request_catalog))
         .route("/catalog/datasets/{id}", get(catalog::get_dataset))
         .merge(negotiation::provider_routes())
-        .nest("/callback", negotiation::consumer_routes())
+        .merge(transfer::provider_routes())
+        .nest("/callback", negotiation::consumer_routes().merge(transfer::consumer_routes()))
         .route_layer(axum::middleware::from_fn_with_state(state, caller::authenticate))
 }

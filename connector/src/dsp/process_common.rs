@@ -18,6 +18,11 @@ use crate::negotiation::machine::Role;
 pub trait Protocol {
     /// What one process is called in sentences, e.g. `negotiation`.
     const PROCESS: &'static str;
+    /// The `@type` of the process object that acknowledges messages and answers state queries, e.g.
+    /// `ContractNegotiation`.
+    const OBJECT_TYPE: &'static str;
+    /// The `@type` of the body a refused message is answered with, e.g. `ContractNegotiationError`.
+    const ERROR_TYPE: &'static str;
     /// The states of a process.
     type State: Copy + Eq + fmt::Debug + fmt::Display;
     /// The messages, by what they do.

@@ -52,6 +52,13 @@ pub struct Listing<T> {
     pub previous: Option<String>,
 }
 
+impl<T> Listing<T> {
+    /// The same listing with each item turned into another.
+    pub fn map<U>(self, each: impl FnMut(T) -> U) -> Listing<U> {
+        Listing { items: self.items.into_iter().map(each).collect(), next: self.next, previous: self.previous }
+    }
+}
+
 impl<T> From<Page<T>> for Listing<T> {
     fn from(page: Page<T>) -> Listing<T> {
         Listing {

@@ -12,6 +12,7 @@ pub mod policies;
 pub mod problem;
 #[cfg(feature = "scenarios")]
 pub mod scenario;
+pub mod transfers;
 
 use std::sync::Arc;
 
@@ -49,7 +50,8 @@ pub const API_KEY_HEADER: &str = "x-api-key";
          (name = "offers", description = "Which datasets are offered under which policies"),
          (name = "catalog", description = "Other connectors' catalogues"),
          (name = "authority", description = "Data-space membership: applying, and the authority's decisions"),
-         (name = "negotiations", description = "Contract negotiations, agreements and the live event feed"))
+         (name = "negotiations", description = "Contract negotiations, agreements and the live event feed"),
+         (name = "transfers", description = "Transfer processes under agreements, and their data addresses"))
 )]
 struct ApiDoc;
 
@@ -85,9 +87,14 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .routes(routes!(negotiations::agreements))
         .routes(routes!(negotiations::agreement))
         .routes(routes!(negotiations::events))
+        .routes(routes!(transfers::list, transfers::start))
+        .routes(routes!(transfers::get))
+        .routes(routes!(transfers::act))
         .split_for_parts();
     #[cfg(feature = "scenarios")]
-    let router = router.route("/scenario/negotiations", axum::routing::post(scenario::negotiation));
+    let router = router
+        .route("/scenario/negotiations", axum::routing::post(scenario::negotiation))
+        .route("/scenario/transfers", axum::routing::post(scenario::transfer));
     let document: Arc<[u8]> =
         api.to_json().map(|json| json.into_bytes().into()).unwrap_or_else(|_| Arc::from(&b"{}"[..]));
     router

@@ -154,11 +154,7 @@ pub async fn list(
     let (limit, cursor) = query.read()?;
     let page = state.store.negotiations(cursor.as_ref(), limit).await?;
     let listing: Listing<Record> = page.into();
-    Ok(Json(Listing {
-        items: listing.items.into_iter().map(|record| NegotiationView::of(record, None)).collect(),
-        next: listing.next,
-        previous: listing.previous,
-    }))
+    Ok(Json(listing.map(|record| NegotiationView::of(record, None))))
 }
 
 /// Read a negotiation with its history.
@@ -181,6 +177,16 @@ pub struct Reason {
     pub reason: Option<String>,
 }
 
+/// The reason of an operator's action body, which may be empty.
+pub fn optional_reason(body: &[u8]) -> Result<Option<String>, Problem> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    let reason =
+        serde_json::from_slice::<Reason>(body).map_err(|error| Problem::invalid_field("", error.to_string()))?;
+    Ok(reason.reason)
+}
+
 /// What the operator does: `terminate`, `approve` or `reject` (a request waiting in operator-approval mode), or
 /// `accept` (a provider's unsolicited offer).
 #[utoipa::path(post, path = "/negotiations/{pid}/{action}", tag = "negotiations",
@@ -192,11 +198,7 @@ pub async fn act(
     ApiPath((pid, action)): ApiPath<(String, String)>,
     body: axum::body::Bytes,
 ) -> Result<Json<NegotiationView>, Problem> {
-    let reason = if body.iter().all(u8::is_ascii_whitespace) {
-        None
-    } else {
-        serde_json::from_slice::<Reason>(&body).map_err(|error| Problem::invalid_field("", error.to_string()))?.reason
-    };
+    let reason = optional_reason(&body)?;
     let action = match action.as_str() {
         "terminate" => OperatorAction::Terminate(reason),
         "approve" => OperatorAction::Approve,

@@ -15,6 +15,8 @@ use super::service;
 use crate::app::AppState;
 use crate::dsp::client::ClientError;
 use crate::store::entity::outbox;
+use crate::store::outbox::TRANSFER;
+use crate::transfer;
 
 /// Messages leased per round.
 const BATCH: u64 = 64;
@@ -72,7 +74,7 @@ async fn deliver(state: &AppState, row: &outbox::Model) -> Option<outbox::Model>
     let body: serde_json::Value = match serde_json::from_str(&row.body) {
         Ok(body) => body,
         Err(error) => {
-            settle(service::give_up(state, row, &format!("unreadable message: {error}")).await);
+            settle(give_up(state, row, &format!("unreadable message: {error}")).await);
             return None;
         }
     };
@@ -82,7 +84,7 @@ async fn deliver(state: &AppState, row: &outbox::Model) -> Option<outbox::Model>
         Ok((status, answer)) if (200..300).contains(&status) => {
             #[cfg(feature = "scenarios")]
             super::crash::point("posted");
-            match service::delivered(state, row, &answer).await {
+            match delivered(state, row, &answer).await {
                 Ok(next) => next,
                 Err(error) => {
                     // Sent again soon rather than when the lease runs out; the peer recognises the repeat.
@@ -94,10 +96,10 @@ async fn deliver(state: &AppState, row: &outbox::Model) -> Option<outbox::Model>
         }
         Ok((status, answer)) if (400..500).contains(&status) && status != 408 && status != 429 => {
             if peer_has_it(state, row).await {
-                settle(service::delivered(state, row, &serde_json::Value::Null).await).flatten()
+                settle(delivered(state, row, &serde_json::Value::Null).await).flatten()
             } else {
                 let reason = format!("the peer refused it ({status}): {}", reason_of(&answer));
-                settle(service::give_up(state, row, &reason).await);
+                settle(give_up(state, row, &reason).await);
                 None
             }
         }
@@ -106,7 +108,7 @@ async fn deliver(state: &AppState, row: &outbox::Model) -> Option<outbox::Model>
             None
         }
         Err(error @ (ClientError::BadAddress(_) | ClientError::Token(_))) => {
-            settle(service::give_up(state, row, &error.to_string()).await);
+            settle(give_up(state, row, &error.to_string()).await);
             None
         }
         Err(error) => {
@@ -118,17 +120,54 @@ async fn deliver(state: &AppState, row: &outbox::Model) -> Option<outbox::Model>
 
 /// Whether the peer already holds the state this message leads to: a message delivered before a crash, sent again.
 async fn peer_has_it(state: &AppState, row: &outbox::Model) -> bool {
-    let Some(target) = State::parse(&row.target) else { return false };
-    let Ok(record) = state.store.negotiation_record(&row.process).await else { return false };
-    let Some(peer_pid) = record.negotiation.peer_pid.as_deref() else { return false };
-    let url = join_segments(&record.negotiation.peer_address, &["negotiations", peer_pid]);
+    let Some((url, reached)) = peer_check(state, row).await else { return false };
     match state.dsp_client.get_object(&url, &row.audience).await {
         Ok(object) => object
             .get("state")
             .and_then(serde_json::Value::as_str)
-            .and_then(|name| State::parse(name.rsplit(':').next().unwrap_or(name)))
-            .is_some_and(|peer_state| super::machine::has_reached(target, peer_state)),
+            .is_some_and(|name| reached(name.rsplit(':').next().unwrap_or(name))),
         Err(_) => false,
+    }
+}
+
+/// Where the peer answers state queries about `row`'s process, and whether a state of that name shows it has what
+/// `row` carries.
+async fn peer_check(state: &AppState, row: &outbox::Model) -> Option<(String, Box<dyn Fn(&str) -> bool + Send>)> {
+    if row.protocol == TRANSFER {
+        let target = transfer::machine::State::parse(&row.target)?;
+        let record = state.store.transfer_record(&row.process).await.ok()?;
+        let reached = move |name: &str| {
+            transfer::machine::State::parse(name).is_some_and(|peer| transfer::machine::has_reached(target, peer))
+        };
+        return Some((record.transfer.peer_process_url()?, Box::new(reached)));
+    }
+    let target = State::parse(&row.target)?;
+    let record = state.store.negotiation_record(&row.process).await.ok()?;
+    let peer_pid = record.negotiation.peer_pid.as_deref()?;
+    let url = join_segments(&record.negotiation.peer_address, &["negotiations", peer_pid]);
+    let reached = move |name: &str| State::parse(name).is_some_and(|peer| super::machine::has_reached(target, peer));
+    Some((url, Box::new(reached)))
+}
+
+/// Records the delivery of `row` with its process's protocol; returns the process's next message when it was leased.
+async fn delivered(
+    state: &AppState,
+    row: &outbox::Model,
+    answer: &serde_json::Value,
+) -> Result<Option<outbox::Model>, crate::store::StoreError> {
+    if row.protocol == TRANSFER {
+        transfer::service::delivered(state, row, answer).await
+    } else {
+        service::delivered(state, row, answer).await
+    }
+}
+
+/// Gives up on `row` with its process's protocol: the process is terminated with `reason`.
+async fn give_up(state: &AppState, row: &outbox::Model, reason: &str) -> Result<(), crate::store::StoreError> {
+    if row.protocol == TRANSFER {
+        transfer::service::give_up(state, row, reason).await
+    } else {
+        service::give_up(state, row, reason).await
     }
 }
 
@@ -140,7 +179,7 @@ async fn retry(state: &AppState, row: &outbox::Model, error: &str) {
         .min(Duration::from_secs(config.retry_max_secs));
     let next = Utc::now() + backoff;
     if next > row.deadline {
-        settle(service::give_up(state, row, &format!("gave up after {} attempts: {error}", row.attempts + 1)).await);
+        settle(give_up(state, row, &format!("gave up after {} attempts: {error}", row.attempts + 1)).await);
         return;
     }
     settle(state.store.retry_later(row.id, next, error).await);

@@ -166,6 +166,8 @@ pub type Illegal = process_common::Illegal<ContractNegotiation>;
 
 impl Protocol for ContractNegotiation {
     const PROCESS: &'static str = "negotiation";
+    const OBJECT_TYPE: &'static str = "ContractNegotiation";
+    const ERROR_TYPE: &'static str = "ContractNegotiationError";
     type State = State;
     type Kind = Kind;
 

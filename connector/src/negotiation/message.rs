@@ -4,9 +4,9 @@
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::machine::{Kind, State};
+use super::machine::{ContractNegotiation, Kind, State};
 use crate::dsp::process_common::{
-    expect_type, insert_reason, message_head, process_error, process_object, read_pid, reason_text,
+    Protocol as _, expect_type, insert_reason, message_head, process_error, process_object, read_pid, reason_text,
 };
 
 /// The property under which a consumer declares its purpose in a `ContractRequestMessage` (an extension: DSP has
@@ -220,12 +220,12 @@ impl Outgoing<'_> {
 
 /// The `ContractNegotiation` object that acknowledges a message and answers a state query.
 pub fn negotiation_object(consumer_pid: &str, provider_pid: &str, state: State) -> Value {
-    process_object("ContractNegotiation", consumer_pid, provider_pid, state.as_str())
+    process_object(ContractNegotiation::OBJECT_TYPE, consumer_pid, provider_pid, state.as_str())
 }
 
 /// A `ContractNegotiationError` with both pids (those known), a code and a reason.
 pub fn negotiation_error(consumer_pid: Option<&str>, provider_pid: Option<&str>, code: &str, reason: &str) -> Value {
-    process_error("ContractNegotiationError", consumer_pid, provider_pid, code, reason)
+    process_error(ContractNegotiation::ERROR_TYPE, consumer_pid, provider_pid, code, reason)
 }
 
 #[cfg(test)]

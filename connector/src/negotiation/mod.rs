@@ -22,20 +22,42 @@ use serde::Serialize;
 use tokio::sync::{Notify, broadcast, watch};
 
 use crate::store::negotiations::Record;
+use crate::store::outbox::{NEGOTIATION, TRANSFER};
+use crate::store::transfers::TransferRecord;
 use machine::{Role, State};
+
+/// The state of a negotiation or a transfer; written as its DSP name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum ProcessState {
+    /// A contract negotiation's.
+    Negotiation(State),
+    /// A transfer process's.
+    Transfer(crate::transfer::machine::State),
+}
+
+impl ProcessState {
+    /// Whether nothing can follow this state.
+    pub fn is_terminal(self) -> bool {
+        match self {
+            ProcessState::Negotiation(state) => state.is_terminal(),
+            ProcessState::Transfer(state) => state.is_terminal(),
+        }
+    }
+}
 
 /// A change of a process's state, as the event feed reports it.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ProcessEvent {
-    /// `negotiation`.
+    /// `negotiation` or `transfer`.
     pub process: &'static str,
     /// Our process id.
     pub pid: String,
     /// Our role.
     pub role: Role,
     /// The state it is now in.
-    pub state: State,
+    pub state: ProcessState,
     /// Whether it waits for the operator.
     pub awaiting_operator: bool,
     /// When.
@@ -58,16 +80,31 @@ impl Default for Processes {
 }
 
 impl Processes {
-    /// Reports the state `record` was committed in.
+    /// Reports the state the negotiation `record` was committed in.
     pub fn publish(&self, record: &Record) {
-        let event = ProcessEvent {
-            process: "negotiation",
+        self.send(ProcessEvent {
+            process: NEGOTIATION,
             pid: record.negotiation.pid.clone(),
             role: record.negotiation.role,
-            state: record.negotiation.state,
+            state: ProcessState::Negotiation(record.negotiation.state),
             awaiting_operator: record.awaiting.is_some(),
             at: record.updated_at,
-        };
+        });
+    }
+
+    /// Reports the state the transfer `record` was committed in.
+    pub fn publish_transfer(&self, record: &TransferRecord) {
+        self.send(ProcessEvent {
+            process: TRANSFER,
+            pid: record.transfer.pid.clone(),
+            role: record.transfer.role,
+            state: ProcessState::Transfer(record.transfer.state),
+            awaiting_operator: record.awaiting.is_some(),
+            at: record.updated_at,
+        });
+    }
+
+    fn send(&self, event: ProcessEvent) {
         // Nobody listening is fine.
         let _ = self.events.send(event);
     }

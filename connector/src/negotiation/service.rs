@@ -23,14 +23,10 @@ use crate::access::visible_access_policies;
 use crate::app::AppState;
 use crate::config::Approval;
 use crate::store::entity::outbox as outbox_row;
+use crate::store::history::{BY_OPERATOR, BY_PEER, BY_US};
 use crate::store::negotiations::{self, Record};
-use crate::store::outbox::{self, Message};
+use crate::store::outbox::{self, Message, NEGOTIATION};
 use crate::store::{Store, StoreError};
-
-/// Who made a step: the peer's message, our own reaction, or the operator.
-const BY_PEER: &str = "peer";
-const BY_US: &str = "us";
-const BY_OPERATOR: &str = "operator";
 
 /// A fresh process id.
 pub fn new_pid() -> String {
@@ -210,6 +206,7 @@ async fn queue(
     envelope: &Envelope,
 ) -> Result<(), StoreError> {
     let message = Message {
+        protocol: NEGOTIATION,
         process: &record.negotiation.pid,
         kind: envelope.kind.as_str(),
         url: &envelope.url,

@@ -6,6 +6,7 @@
 pub mod authority;
 pub mod catalog;
 pub mod entity;
+pub mod history;
 pub mod identity;
 pub mod migration;
 pub mod negotiations;
@@ -13,6 +14,7 @@ pub mod offers;
 pub mod outbox;
 pub mod policies;
 pub mod products;
+pub mod transfers;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -5,15 +5,13 @@
 use chrono::{DateTime, Utc};
 use ldt_catalog::paging::{Cursor, Page};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect, Set};
 use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use super::entity::{agreement, negotiation, process_event};
-use super::{Store, StoreError, now, page_of};
+use super::entity::{agreement, negotiation};
+use super::{Store, StoreError, history, now, page_of};
 use crate::negotiation::machine::{Kind, Role, State};
 use crate::negotiation::process::Negotiation;
 
@@ -198,18 +196,7 @@ pub async fn record_step(
     by: &str,
     detail: Option<&str>,
 ) -> Result<(), StoreError> {
-    let row = process_event::ActiveModel {
-        pid: Set(pid.to_owned()),
-        at: Set(now()),
-        from_state: Set(from.map(|state| state.as_str().to_owned())),
-        to_state: Set(to.as_str().to_owned()),
-        kind: Set(kind.as_str().to_owned()),
-        by: Set(by.to_owned()),
-        detail: Set(detail.map(str::to_owned)),
-        ..Default::default()
-    };
-    process_event::Entity::insert(row).exec_without_returning(txn).await?;
-    Ok(())
+    history::append(txn, pid, from.map(State::as_str), to.as_str(), kind.as_str(), by, detail).await
 }
 
 /// Stores the agreement of the finalized negotiation `record` (once: a repeat is ignored).
@@ -266,20 +253,17 @@ impl Store {
     /// The negotiation `pid` (in either role) and its history, oldest step first.
     pub async fn negotiation(&self, pid: &str) -> Result<(Record, Vec<Step>), StoreError> {
         let record = self.negotiation_record(pid).await?;
-        let steps = process_event::Entity::find()
-            .filter(process_event::Column::Pid.eq(pid))
-            .order_by_asc(process_event::Column::Id)
-            .all(&self.db)
+        let steps = history::steps(&self.db, pid)
             .await?
             .into_iter()
-            .map(|row| {
+            .map(|step| {
                 Ok(Step {
-                    at: row.at,
-                    from: row.from_state.as_deref().and_then(State::parse),
-                    to: State::parse(&row.to_state).ok_or_else(|| corrupt(pid, "history state"))?,
-                    message: Kind::parse(&row.kind).ok_or_else(|| corrupt(pid, "history kind"))?,
-                    by: row.by,
-                    detail: row.detail,
+                    at: step.at,
+                    from: step.from.as_deref().and_then(State::parse),
+                    to: State::parse(&step.to).ok_or_else(|| corrupt(pid, "history state"))?,
+                    message: Kind::parse(&step.kind).ok_or_else(|| corrupt(pid, "history kind"))?,
+                    by: step.by,
+                    detail: step.detail,
                 })
             })
             .collect::<Result<_, StoreError>>()?;

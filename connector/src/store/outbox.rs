@@ -14,9 +14,17 @@ use sea_orm::{
 use super::entity::outbox;
 use super::{Store, StoreError, now};
 
+/// The [`Message::protocol`] of a contract negotiation's messages.
+pub const NEGOTIATION: &str = "negotiation";
+
+/// The [`Message::protocol`] of a transfer process's messages.
+pub const TRANSFER: &str = "transfer";
+
 /// A message to queue.
 #[derive(Debug, Clone)]
 pub struct Message<'a> {
+    /// The protocol of that process: `negotiation` or `transfer`.
+    pub protocol: &'a str,
     /// The process it belongs to (our pid).
     pub process: &'a str,
     /// Its kind, e.g. `agreement`.
@@ -44,6 +52,7 @@ pub async fn enqueue(
     let claim = !has_pending(txn, message.process).await?;
     let row = outbox::ActiveModel {
         process: Set(message.process.to_owned()),
+        protocol: Set(message.protocol.to_owned()),
         kind: Set(message.kind.to_owned()),
         url: Set(message.url.to_owned()),
         audience: Set(message.audience.to_owned()),

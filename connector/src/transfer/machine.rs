@@ -108,6 +108,8 @@ pub type Illegal = process_common::Illegal<TransferProcess>;
 
 impl Protocol for TransferProcess {
     const PROCESS: &'static str = "transfer process";
+    const OBJECT_TYPE: &'static str = "TransferProcess";
+    const ERROR_TYPE: &'static str = "TransferError";
     type State = State;
     type Kind = Kind;
 

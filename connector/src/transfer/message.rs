@@ -7,9 +7,10 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use super::machine::{Kind, State};
+use super::machine::{Kind, State, TransferProcess};
 use crate::dsp::process_common::{
-    expect_type, insert_reason, is_http_url, message_head, process_error, process_object, read_pid, reason_text,
+    Protocol as _, expect_type, insert_reason, is_http_url, message_head, process_error, process_object, read_pid,
+    reason_text,
 };
 
 /// The endpoint property holding an opaque token to present at the endpoint.
@@ -257,12 +258,12 @@ impl Outgoing<'_> {
 
 /// The `TransferProcess` object that acknowledges a message and answers a state query.
 pub fn transfer_object(consumer_pid: &str, provider_pid: &str, state: State) -> Value {
-    process_object("TransferProcess", consumer_pid, provider_pid, state.as_str())
+    process_object(TransferProcess::OBJECT_TYPE, consumer_pid, provider_pid, state.as_str())
 }
 
 /// A `TransferError` with both pids (those known), a code and a reason.
 pub fn transfer_error(consumer_pid: Option<&str>, provider_pid: Option<&str>, code: &str, reason: &str) -> Value {
-    process_error("TransferError", consumer_pid, provider_pid, code, reason)
+    process_error(TransferProcess::ERROR_TYPE, consumer_pid, provider_pid, code, reason)
 }
 
 #[cfg(test)]

@@ -5,6 +5,11 @@
 //! is in [`crate::dsp::process_common`]. No IO, no async, no database: the shell stores a [`process::Transfer`] and
 //! queues each [`process::Envelope`] in one transaction.
 
+pub mod error;
+pub mod flow;
 pub mod machine;
 pub mod message;
 pub mod process;
+#[cfg(feature = "scenarios")]
+pub mod scenario;
+pub mod service;

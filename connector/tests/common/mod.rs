@@ -16,6 +16,7 @@ use ldt_connector::store::policies::PolicyDocument;
 use serde_json::json;
 pub mod authority;
 pub mod connector;
+pub mod contract;
 
 /// The environment variable holding the PostgreSQL URL that PostgreSQL tests run against.
 pub const POSTGRES_URL_VAR: &str = "LDT_TEST_POSTGRES_URL";

@@ -1,0 +1,159 @@
+//! The data plane following a transfer's state, on the provider's side: a pull transfer's grant is opened when it
+//! starts (its start message carries the endpoint and token the grant issues) and closed when it leaves STARTED —
+//! suspended, completed or terminated — which refuses new requests at once and cuts responses still streaming. A
+//! grant ends by itself when the agreement does, and the transfer is then terminated ([`watch_expiries`]).
+
+use chrono::{DateTime, Utc};
+use ldt_catalog::product::{Backend, Distribution};
+use url::Url;
+
+use super::machine::{Kind, Role, State};
+use super::message::{AUTH_TYPE, AUTHORIZATION, DataAddress, EndpointProperty};
+use super::process::Transfer;
+use crate::app::AppState;
+use crate::dataplane::http::{EndpointDataReference, Grant, GrantExpired, HTTP_ENDPOINT_TYPE};
+use crate::store::history::BY_US;
+use crate::store::negotiations::StoredAgreement;
+use crate::store::transfers::TransferRecord;
+use crate::store::{StoreError, now};
+
+/// The format of an HTTP pull: the consumer reads through the provider's data plane.
+pub const HTTP_PULL: &str = "HttpData-PULL";
+
+/// Whether a request for `distribution` can be served: its format is one the data plane moves, from a backend of
+/// the kind it needs.
+pub fn check_request(distribution: &Distribution, _data_address: Option<&DataAddress>) -> Result<(), String> {
+    match (distribution.format.as_str(), &distribution.backend) {
+        (HTTP_PULL, Backend::Http { .. }) => Ok(()),
+        (format, _) => Err(format!("this connector does not transfer the format `{format}` of this distribution")),
+    }
+}
+
+/// What the data plane will open for a transfer once it starts.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    grant: Option<Grant>,
+}
+
+impl Plan {
+    /// The plan for `record` under `agreement`, reading `distribution`.
+    pub fn new(
+        state: &AppState,
+        record: &TransferRecord,
+        agreement: &StoredAgreement,
+        distribution: &Distribution,
+    ) -> Plan {
+        let grant = match (&distribution.backend, record.transfer.format.as_str()) {
+            (Backend::Http { url }, HTTP_PULL) => Url::parse(url).ok().map(|backend| Grant {
+                backend,
+                pass_path: state.config.dataplane.pass_path,
+                pass_query: state.config.dataplane.pass_query,
+                pass_methods: false,
+                valid_until: agreement_end(agreement),
+            }),
+            _ => None,
+        };
+        Plan { grant }
+    }
+
+    /// The data address of the transfer `pid`'s start: the grant opened and a reference issued for it.
+    pub fn start_address(&self, state: &AppState, pid: &str) -> Option<DataAddress> {
+        let grant = self.grant.clone()?;
+        state.grants.open(pid, grant);
+        match state.grants.issue(pid) {
+            Ok(reference) => Some(pull_address(&reference)),
+            Err(refused) => {
+                tracing::warn!(pid, %refused, "no pull access could be issued");
+                None
+            }
+        }
+    }
+}
+
+/// The data address of a provider's start that resumes `record`: its agreement and distribution read again.
+pub async fn restart_address(state: &AppState, record: &TransferRecord) -> Result<Option<DataAddress>, StoreError> {
+    let Some(plan) = plan_of(state, record).await? else { return Ok(None) };
+    Ok(plan.start_address(state, &record.transfer.pid))
+}
+
+/// The plan of a stored transfer we provide, when its agreement and distribution still exist.
+async fn plan_of(state: &AppState, record: &TransferRecord) -> Result<Option<Plan>, StoreError> {
+    let transfer = &record.transfer;
+    let agreement = match state.store.agreement(&transfer.agreement_id).await {
+        Err(StoreError::NotFound { .. }) => return Ok(None),
+        other => other?,
+    };
+    let product = match state.store.product(&record.dataset_id).await {
+        Err(StoreError::NotFound { .. }) => return Ok(None),
+        other => other?,
+    };
+    let distribution = product.product.distributions.iter().find(|distribution| distribution.format == transfer.format);
+    Ok(distribution.map(|distribution| Plan::new(state, record, &agreement, distribution)))
+}
+
+/// The end of `agreement`'s validity, when its policy sets one (see [`ldt_policy::expiry::valid_until`]).
+fn agreement_end(agreement: &StoredAgreement) -> Option<DateTime<Utc>> {
+    let policy = ldt_policy::read_policy(&agreement.policy).ok()?;
+    ldt_policy::expiry::valid_until(&policy, agreement.signed_at.fixed_offset()).map(|at| at.to_utc())
+}
+
+/// An endpoint data reference as the `dataAddress` of a start: the endpoint and the token (`authorization`,
+/// `authType` bearer), its lifetime, and how to refresh it.
+pub fn pull_address(reference: &EndpointDataReference) -> DataAddress {
+    let property = |name: &str, value: &str| EndpointProperty { name: name.into(), value: value.into() };
+    DataAddress {
+        endpoint_type: HTTP_ENDPOINT_TYPE.into(),
+        endpoint: Some(reference.endpoint.clone()),
+        endpoint_properties: vec![
+            property(AUTHORIZATION, &reference.access_token),
+            property(AUTH_TYPE, "bearer"),
+            property("expiresIn", &reference.expires_in.to_string()),
+            property("refreshToken", &reference.refresh_token),
+            property("refreshEndpoint", &reference.refresh_endpoint),
+        ],
+    }
+}
+
+/// After a commit that moved `record` from `before`: a provider's grant closes when the transfer leaves STARTED.
+/// (It was opened by the start message's data address, in the transaction.)
+pub fn follow(state: &AppState, record: &TransferRecord, before: State, _plan: Option<Plan>) {
+    let transfer: &Transfer = &record.transfer;
+    if transfer.role == Role::Provider
+        && transfer.state != State::Started
+        && (before == State::Started || transfer.state.is_terminal())
+    {
+        state.grants.close(&transfer.pid);
+    }
+}
+
+/// Opens again, at start, the grants of the pull transfers that were STARTED when the connector stopped (grants
+/// live in memory; the tokens issued before stay valid, being signed with the persistent secret).
+pub async fn reopen_grants(state: &AppState) -> Result<(), StoreError> {
+    for record in state.store.provided_transfers_in(State::Started).await? {
+        if let Some(plan) = plan_of(state, &record).await?
+            && let Some(grant) = plan.grant
+        {
+            state.grants.open(&record.transfer.pid, grant);
+        }
+    }
+    Ok(())
+}
+
+/// Terminates each transfer whose grant expired with its agreement, as the data plane reports them, until the
+/// connector stops.
+pub async fn watch_expiries(state: AppState, mut expired: tokio::sync::mpsc::UnboundedReceiver<GrantExpired>) {
+    let stopped = state.processes.stopped();
+    tokio::pin!(stopped);
+    loop {
+        let report = tokio::select! {
+            report = expired.recv() => report,
+            () = &mut stopped => None,
+        };
+        let Some(GrantExpired { transfer_id, valid_until }) = report else { return };
+        let reason = format!("the contract agreement ended at {valid_until}");
+        tracing::info!(%transfer_id, %reason, at = %now(), "terminating a transfer");
+        if let Err(error) = super::service::act(&state, &transfer_id, Kind::Termination, Some(reason), BY_US).await {
+            tracing::warn!(%transfer_id, %error, "an expired transfer could not be terminated");
+        }
+    }
+}
