@@ -37,9 +37,9 @@ use ldt_catalog::DataProduct;
 use ldt_catalog::offer::{DatasetSelector, Offer, offer_iri};
 use ldt_connector::app::{self, AppState, RunningConnector};
 use ldt_connector::config::{Config, StaticToken};
-use ldt_connector::negotiation::ProcessEvent;
 use ldt_connector::negotiation::machine::State;
 use ldt_connector::negotiation::service::{self, Start};
+use ldt_connector::negotiation::{ProcessEvent, ProcessState};
 use ldt_connector::store::policies::PolicyDocument;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement};
 use serde_json::json;
@@ -288,12 +288,12 @@ async fn sequential_one(
     let mut consumer_at = HashMap::new();
     loop {
         let event = next_event(consumer_feed).await;
-        if event.pid != pid {
+        let Some(state) = negotiation_state(&event).filter(|_| event.pid == pid) else {
             continue;
-        }
-        assert_ne!(event.state, State::Terminated, "the negotiation was terminated");
-        consumer_at.insert(event.state, event.at);
-        if event.state == State::Finalized {
+        };
+        assert_ne!(state, State::Terminated, "the negotiation was terminated");
+        consumer_at.insert(state, event.at);
+        if state == State::Finalized {
             break;
         }
     }
@@ -304,7 +304,9 @@ async fn sequential_one(
     let mut provider_at = HashMap::new();
     while !provider_at.contains_key(&State::Finalized) {
         let event = next_event(provider_feed).await;
-        provider_at.insert(event.state, event.at);
+        if let Some(state) = negotiation_state(&event) {
+            provider_at.insert(state, event.at);
+        }
     }
     let at = |steps: &HashMap<State, DateTime<Utc>>, state| *steps.get(&state).expect("a step of the negotiation");
     let points = [
@@ -370,13 +372,25 @@ impl Ends {
     }
 }
 
+/// The negotiation state an event reports (the feed also carries transfers).
+fn negotiation_state(event: &ProcessEvent) -> Option<State> {
+    match event.state {
+        ProcessState::Negotiation(state) => Some(state),
+        ProcessState::Transfer(_) => None,
+    }
+}
+
 /// Routes the consumer's terminal events to [`Ends`]; if the feed lags, reads the state of each awaited negotiation
 /// from the store instead. Returns how often it lagged.
 async fn route_ends(consumer: AppState, mut feed: broadcast::Receiver<ProcessEvent>, ends: Arc<Ends>) -> usize {
     let mut lagged = 0;
     loop {
         match feed.recv().await {
-            Ok(event) if event.state.is_terminal() => ends.end(event.pid, event.state),
+            Ok(event) if event.state.is_terminal() => {
+                if let Some(state) = negotiation_state(&event) {
+                    ends.end(event.pid, state);
+                }
+            }
             Ok(_) => {}
             Err(broadcast::error::RecvError::Lagged(_)) => {
                 lagged += 1;
@@ -504,7 +518,7 @@ async fn run_backend(backend: &'static str, settings: &Settings) -> Report {
         let base = client.discover(&start.address).await.expect("discovery");
         discovery.push(began.elapsed());
         let began = Instant::now();
-        client.dataset(&base, PROVIDER, DATASET).await.expect("dataset");
+        client.dataset_offers(&base, PROVIDER, DATASET).await.expect("dataset");
         dataset.push(began.elapsed());
     }
     // Of the dataset read: the consumer's JSON-LD normalisation of the provider's answer.

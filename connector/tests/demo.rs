@@ -1,7 +1,8 @@
 //! The demo runs to its end as the `ldt-connector demo` command: the authority onboards both LDTs, the air-quality
 //! LDT reads the traffic LDT's catalogue with DCP tokens, the unknown connector is refused (the demo fails if it is
 //! served), the air-quality LDT gets a contract for the traffic prediction and is refused one for the roadworks
-//! scenarios, with the traffic LDT's explanation.
+//! scenarios, with the traffic LDT's explanation; it pulls the prediction, and is refused the next pull once the
+//! traffic LDT suspends the transfer.
 
 use std::process::Command;
 
@@ -30,6 +31,10 @@ fn the_demo_runs_to_its_end() {
         "The traffic LDT refused",
         "terminated by the provider: the request does not meet the contract policy",
         "purpose `air-quality-modelling` is not a kind of `traffic-management`",
+        // The prediction pulled through the traffic LDT's data plane, then the pull refused after the suspension.
+        "pulled       A2 Eindhoven-Noord",
+        "the next pull is refused at once: 403 Forbidden",
+        "is SUSPENDED: suspended by the provider: model retraining",
     ] {
         assert!(printed.contains(shown), "the demo shows `{shown}`:\n{printed}");
     }

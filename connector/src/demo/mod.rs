@@ -1,9 +1,11 @@
 //! `ldt-connector demo`: a small data space in one process, on embedded SQLite — the data-space authority, the
 //! traffic LDT and the air-quality LDT of one city, and an unknown connector that is refused. The air-quality LDT
 //! finds the traffic LDT, reads its catalogue and negotiates a contract for the traffic prediction; it is refused one
-//! for data it may not use for its purpose. Each step is a function that prints what it did; later capabilities add
+//! for data it may not use for its purpose, pulls the prediction through the traffic LDT's data plane and sees the
+//! next pull refused once the traffic LDT suspends the transfer. Each step is a function that prints what it did; later capabilities add
 //! steps.
 
+mod model;
 mod print;
 
 use std::path::PathBuf;
@@ -79,12 +81,13 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
 
     onboard(&authority, &[("Traffic LDT of Eindhoven", &traffic), ("Air-quality LDT of Eindhoven", &air_quality)])
         .await?;
-    seed_traffic_ldt(&traffic).await?;
+    seed_traffic_ldt(&traffic, &model::start().await.context("starting the traffic model")?).await?;
     let traffic_ldt = find_in_registry(&air_quality, &authority, "Traffic LDT of Eindhoven").await?;
     let catalog = show_traffic_catalog(&air_quality, &traffic_ldt.address).await?;
     show_refusal(&stranger, &traffic).await?;
-    negotiate_prediction(&air_quality, &traffic_ldt, &catalog).await?;
+    let agreement = negotiate_prediction(&air_quality, &traffic_ldt, &catalog).await?;
     show_contract_refusal(&air_quality, &traffic_ldt, &catalog).await?;
+    pull_prediction(&air_quality, &traffic, &agreement).await?;
 
     let connectors = [("authority", &authority), ("traffic LDT", &traffic), ("air-quality LDT", &air_quality)];
     if args.keep_running {
@@ -165,10 +168,11 @@ async fn show_refusal(stranger: &RunningConnector, traffic: &RunningConnector) -
     Ok(())
 }
 
-/// Step: the traffic LDT's operator registers its policies, data products and offers through the management API.
-async fn seed_traffic_ldt(traffic: &RunningConnector) -> anyhow::Result<()> {
+/// Step: the traffic LDT's operator registers its policies, data products and offers through the management API;
+/// the prediction's backend is the running `model` service.
+async fn seed_traffic_ldt(traffic: &RunningConnector, model: &str) -> anyhow::Result<()> {
     print::heading("The traffic LDT's operator registers data products through the management API");
-    let seed: Value = serde_json::from_str(TRAFFIC_SEED)?;
+    let seed: Value = serde_json::from_str(&TRAFFIC_SEED.replace(model::SEEDED_ADDRESS, model))?;
     let client = reqwest::Client::new();
     for (collection, label) in [("policies", "policy"), ("datasets", "data product"), ("offers", "offer")] {
         for item in seed[collection].as_array().into_iter().flatten() {
@@ -225,8 +229,12 @@ async fn show_traffic_catalog(air_quality: &RunningConnector, traffic: &str) -> 
 }
 
 /// Step: the air-quality LDT negotiates a contract for the traffic prediction, declaring air-quality modelling; it
-/// meets the policy (member, that purpose) and gets the agreement.
-async fn negotiate_prediction(air_quality: &RunningConnector, traffic: &Member, catalog: &Value) -> anyhow::Result<()> {
+/// meets the policy (member, that purpose) and gets the agreement, whose id it returns.
+async fn negotiate_prediction(
+    air_quality: &RunningConnector,
+    traffic: &Member,
+    catalog: &Value,
+) -> anyhow::Result<String> {
     print::heading("The air-quality LDT negotiates a contract for the traffic prediction, for air-quality modelling");
     let negotiation = negotiate(air_quality, traffic, catalog, PREDICTION).await?;
     if negotiation["state"] != "FINALIZED" {
@@ -235,6 +243,65 @@ async fn negotiate_prediction(air_quality: &RunningConnector, traffic: &Member, 
     println!("  The traffic LDT agreed: it checked membership and purpose now; the 30 days run from the agreement's");
     println!("  timestamp and are checked whenever data is transferred under it.\n");
     print!("{}", print::agreement(&negotiation["agreement"]));
+    negotiation["agreement"]["@id"].as_str().map(str::to_owned).context("the agreement has no @id")
+}
+
+/// Step: under its agreement the air-quality LDT pulls the prediction through the traffic LDT's data plane; the
+/// traffic LDT's operator suspends the transfer, and the next pull is refused at once.
+async fn pull_prediction(
+    air_quality: &RunningConnector,
+    traffic: &RunningConnector,
+    agreement: &str,
+) -> anyhow::Result<()> {
+    print::heading(
+        "Under the agreement, the air-quality LDT pulls the prediction through the traffic LDT's data plane",
+    );
+    let requested =
+        manage(air_quality, "/transfers", &json!({"agreementId": agreement, "format": "HttpData-PULL"})).await?;
+    let pid = requested["pid"].as_str().context("the transfer has no pid")?;
+    let transfer = until_state(air_quality, "transfers", pid, &["STARTED", "TERMINATED"]).await?;
+    if transfer["state"] != "STARTED" {
+        bail!("the traffic LDT did not start the transfer: {}", transfer["explanation"]["reason"]);
+    }
+    let address = &transfer["dataAddress"];
+    let endpoint = address["endpoint"].as_str().context("the data address has no endpoint")?;
+    let token = address["endpointProperties"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|property| property["name"] == "authorization")
+        .and_then(|property| property["value"].as_str())
+        .context("the data address has no token")?;
+    println!(
+        "  the traffic LDT started transfer {pid}
+  endpoint     {endpoint}
+  token        {}…",
+        &token[..16.min(token.len())]
+    );
+    let pull = async || reqwest::Client::new().get(endpoint).bearer_auth(token).send().await;
+    let response = pull().await?.error_for_status()?;
+    let rows: Value = response.json().await?;
+    for row in rows.as_array().into_iter().flatten() {
+        println!(
+            "  pulled       {:<22} {} vehicles/h, {}",
+            row["segment"].as_str().unwrap_or_default(),
+            row["vehicles"],
+            row["congestion"].as_str().unwrap_or_default()
+        );
+    }
+    let theirs = transfer["peerPid"].as_str().context("the transfer has no provider pid")?;
+    let path =
+        format!("/transfers/{}/suspend", url::form_urlencoded::byte_serialize(theirs.as_bytes()).collect::<String>());
+    manage(traffic, &path, &json!({"reason": "model retraining"})).await?;
+    println!("  the traffic LDT's operator suspends the transfer (model retraining)");
+    let refused = pull().await?;
+    println!("  the next pull is refused at once: {}", refused.status());
+    let suspended = until_state(air_quality, "transfers", pid, &["SUSPENDED"]).await?;
+    println!(
+        "  the air-quality LDT's transfer is {}: {}",
+        suspended["state"].as_str().unwrap_or_default(),
+        suspended["explanation"]["reason"].as_str().unwrap_or_default()
+    );
     Ok(())
 }
 
@@ -278,15 +345,26 @@ async fn negotiate(
 
 /// `connector`'s negotiation `pid` once it is finalized or terminated, or an error after [`NEGOTIATION_TIMEOUT`].
 async fn until_ended(connector: &RunningConnector, pid: &str) -> anyhow::Result<Value> {
-    let path = format!("/negotiations/{}", url::form_urlencoded::byte_serialize(pid.as_bytes()).collect::<String>());
+    until_state(connector, "negotiations", pid, &["FINALIZED", "TERMINATED"]).await
+}
+
+/// `connector`'s process `pid` in `collection` once it is in one of `states`, or an error after
+/// [`NEGOTIATION_TIMEOUT`].
+async fn until_state(
+    connector: &RunningConnector,
+    collection: &str,
+    pid: &str,
+    states: &[&str],
+) -> anyhow::Result<Value> {
+    let path = format!("/{collection}/{}", url::form_urlencoded::byte_serialize(pid.as_bytes()).collect::<String>());
     let deadline = Instant::now() + NEGOTIATION_TIMEOUT;
     loop {
-        let negotiation = look_up(connector, &path).await?;
-        if matches!(negotiation["state"].as_str(), Some("FINALIZED" | "TERMINATED")) {
-            return Ok(negotiation);
+        let process = look_up(connector, &path).await?;
+        if states.iter().any(|state| process["state"] == *state) {
+            return Ok(process);
         }
         if Instant::now() > deadline {
-            bail!("negotiation {pid} has not ended after {NEGOTIATION_TIMEOUT:?}: it is {}", negotiation["state"]);
+            bail!("{pid} has not reached {states:?} after {NEGOTIATION_TIMEOUT:?}: it is {}", process["state"]);
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }

@@ -214,9 +214,7 @@ async fn queue(
         body: &envelope.body,
         target: envelope.target.as_str(),
     };
-    let config = &state.config.negotiation;
-    let (give_up_after, lease) = (Duration::from_secs(config.give_up_secs), Duration::from_secs(config.lease_secs));
-    if let Some(row) = outbox::enqueue(txn, message, give_up_after, lease).await? {
+    if let Some(row) = outbox::enqueue_with(txn, message, &state.config.negotiation).await? {
         record.claimed.push(row);
     }
     Ok(())
@@ -232,14 +230,20 @@ async fn change(
     state: &AppState,
     work: impl AsyncFnOnce(&DatabaseTransaction) -> Result<Option<Record>, StoreError>,
 ) -> Result<(), StoreError> {
-    match state.store.transact(work).await? {
-        Some(mut record) => committed(state, &mut record),
-        None => {
-            #[cfg(feature = "scenarios")]
-            super::crash::point("commit");
-        }
-    }
+    after_commit(state, state.store.transact(work).await?);
     Ok(())
+}
+
+/// After a commit that changed `record` (if any): see [`committed`]; a commit that changed no negotiation is a
+/// crash point of its own.
+fn after_commit(state: &AppState, record: Option<Record>) {
+    match record {
+        Some(mut record) => committed(state, &mut record),
+        #[cfg(feature = "scenarios")]
+        None => super::crash::point("commit"),
+        #[cfg(not(feature = "scenarios"))]
+        None => {}
+    }
 }
 
 /// After a commit: send the messages it leased to us and tell the event feed.
@@ -617,13 +621,7 @@ pub async fn delivered(
             Ok((changed, next))
         })
         .await?;
-    match changed {
-        Some(mut record) => committed(state, &mut record),
-        None => {
-            #[cfg(feature = "scenarios")]
-            super::crash::point("commit");
-        }
-    }
+    after_commit(state, changed);
     Ok(next)
 }
 

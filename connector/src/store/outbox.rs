@@ -70,6 +70,15 @@ pub async fn enqueue(
     Ok(claim.then_some(row))
 }
 
+/// Queues `message` in `txn` with the delivery settings of `config` (see [`enqueue`]).
+pub async fn enqueue_with(
+    txn: &DatabaseTransaction,
+    message: Message<'_>,
+    config: &crate::config::NegotiationConfig,
+) -> Result<Option<outbox::Model>, StoreError> {
+    enqueue(txn, message, Duration::from_secs(config.give_up_secs), Duration::from_secs(config.lease_secs)).await
+}
+
 /// Leases `process`'s oldest waiting message for `lease` and returns it, if it is due and nobody holds it: after a
 /// delivery, the process's next message leaves at once instead of waiting for the dispatcher. (The caller holds the
 /// process row; the lease is conditional, so a dispatcher that leased the message meanwhile keeps it.)

@@ -318,9 +318,7 @@ async fn queue(
         body: &envelope.body,
         target: envelope.target.as_str(),
     };
-    let config = &state.config.negotiation;
-    let (give_up_after, lease) = (Duration::from_secs(config.give_up_secs), Duration::from_secs(config.lease_secs));
-    if let Some(row) = outbox::enqueue(txn, message, give_up_after, lease).await? {
+    if let Some(row) = outbox::enqueue_with(txn, message, &state.config.negotiation).await? {
         record.claimed.push(row);
     }
     Ok(())
