@@ -113,6 +113,7 @@ async fn a_pull_flows_and_stops_when_the_transfer_does(db: Db) {
     let (endpoint, fresh) = access(&resumed);
     assert_ne!(fresh, token, "a new token for the resumed transfer");
     assert_eq!(read(&endpoint, &fresh).await, (200, DATA.to_owned()));
+    assert_eq!(read(&endpoint, &token).await.0, 403, "a token issued before the suspension stays refused");
 
     // The refresh token gets a new access token while the transfer runs.
     let refresh_endpoint = property(&resumed, "refreshEndpoint");

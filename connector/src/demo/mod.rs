@@ -273,9 +273,7 @@ async fn pull_prediction(
         .and_then(|property| property["value"].as_str())
         .context("the data address has no token")?;
     println!(
-        "  the traffic LDT started transfer {pid}
-  endpoint     {endpoint}
-  token        {}…",
+        "  transfer     {pid}, started by the traffic LDT\n  endpoint     {endpoint}\n  token        {}…",
         &token[..16.min(token.len())]
     );
     let pull = async || reqwest::Client::new().get(endpoint).bearer_auth(token).send().await;
