@@ -1,6 +1,6 @@
 //! Transfer processes between two of our connectors over real HTTP, with DCP tokens and membership credentials:
-//! an HTTP pull through the provider's data plane from a real backend, suspension and resumption by the provider
-//! (the old token refused at once, a new one issued), token refresh, completion by the consumer, a request the
+//! an HTTP pull through the provider's data plane from a real backend, across a restart of the provider, suspension
+//! and resumption by the provider (the old token refused at once and after, a new one issued), token refresh, completion by the consumer, a request the
 //! provider refuses, and a transfer ended by its agreement's expiry.
 
 mod common;
@@ -102,6 +102,10 @@ async fn a_pull_flows_and_stops_when_the_transfer_does(db: Db) {
     let steps: Vec<&str> =
         theirs["history"].as_array().unwrap().iter().map(|step| step["to"].as_str().unwrap()).collect();
     assert_eq!(steps, ["REQUESTED", "STARTED"]);
+
+    // The provider restarts: the transfer still runs, and the token it gave still opens the data.
+    let provider = provider.restart().await;
+    assert_eq!(read(&endpoint, &token).await, (200, DATA.to_owned()), "the grant is opened again at start");
 
     // Suspended by the provider: the token is refused at once; resumed: a new token works.
     act(&provider, &provider_pid, "suspend").await;

@@ -2,6 +2,9 @@
 //! starts (its start message carries the endpoint and token the grant issues) and closed when it leaves STARTED —
 //! suspended, completed or terminated — which refuses new requests at once and cuts responses still streaming. A
 //! grant ends by itself when the agreement does, and the transfer is then terminated ([`watch_expiries`]).
+//!
+//! Each start opens a grant of its own (`<transfer pid>~<nonce>`, the last segment of the endpoint it gives), so
+//! the endpoint and tokens of an earlier start stay refused after the transfer is resumed.
 
 use chrono::{DateTime, Utc};
 use ldt_catalog::product::{Backend, Distribution};
@@ -19,6 +22,21 @@ use crate::store::{StoreError, now};
 
 /// The format of an HTTP pull: the consumer reads through the provider's data plane.
 pub const HTTP_PULL: &str = "HttpData-PULL";
+
+/// Between a transfer's pid and the nonce of one of its starts, in a grant id.
+const GRANT_SEPARATOR: char = '~';
+
+/// The transfer a grant id belongs to.
+fn transfer_of(grant_id: &str) -> &str {
+    grant_id.rsplit_once(GRANT_SEPARATOR).map_or(grant_id, |(pid, _)| pid)
+}
+
+/// The grant the data address of `transfer`'s latest start opens: the last segment of its endpoint.
+fn grant_of(transfer: &Transfer) -> Option<String> {
+    let endpoint = Url::parse(transfer.data_address.as_ref()?.endpoint.as_deref()?).ok()?;
+    let segment = endpoint.path_segments()?.next_back()?;
+    Some(percent_encoding::percent_decode_str(segment).decode_utf8_lossy().into_owned())
+}
 
 /// Whether a request for `distribution` can be served: its format is one the data plane moves, from a backend of
 /// the kind it needs.
@@ -56,11 +74,12 @@ impl Plan {
         Plan { grant }
     }
 
-    /// The data address of the transfer `pid`'s start: the grant opened and a reference issued for it.
+    /// The data address of the transfer `pid`'s start: a new grant opened and a reference issued for it.
     pub fn start_address(&self, state: &AppState, pid: &str) -> Option<DataAddress> {
         let grant = self.grant.clone()?;
-        state.grants.open(pid, grant);
-        match state.grants.issue(pid) {
+        let grant_id = format!("{pid}{GRANT_SEPARATOR}{}", uuid::Uuid::new_v4().simple());
+        state.grants.open(&grant_id, grant);
+        match state.grants.issue(&grant_id) {
             Ok(reference) => Some(pull_address(&reference)),
             Err(refused) => {
                 tracing::warn!(pid, %refused, "no pull access could be issued");
@@ -117,23 +136,26 @@ pub fn pull_address(reference: &EndpointDataReference) -> DataAddress {
 /// After a commit that moved `record` from `before`: a provider's grant closes when the transfer leaves STARTED.
 /// (It was opened by the start message's data address, in the transaction.)
 pub fn follow(state: &AppState, record: &TransferRecord, before: State, _plan: Option<Plan>) {
-    let transfer: &Transfer = &record.transfer;
+    let transfer = &record.transfer;
+    let left_started = transfer.state != State::Started && (before == State::Started || transfer.state.is_terminal());
     if transfer.role == Role::Provider
-        && transfer.state != State::Started
-        && (before == State::Started || transfer.state.is_terminal())
+        && left_started
+        && let Some(grant_id) = grant_of(transfer)
     {
-        state.grants.close(&transfer.pid);
+        state.grants.close(&grant_id);
     }
 }
 
-/// Opens again, at start, the grants of the pull transfers that were STARTED when the connector stopped (grants
-/// live in memory; the tokens issued before stay valid, being signed with the persistent secret).
+/// Opens again, at start, the grants of the pull transfers that were STARTED when the connector stopped, under the
+/// ids their starts gave (grants live in memory; the tokens issued before stay valid, being signed with the
+/// persistent secret).
 pub async fn reopen_grants(state: &AppState) -> Result<(), StoreError> {
     for record in state.store.provided_transfers_in(State::Started).await? {
         if let Some(plan) = plan_of(state, &record).await?
             && let Some(grant) = plan.grant
+            && let Some(grant_id) = grant_of(&record.transfer)
         {
-            state.grants.open(&record.transfer.pid, grant);
+            state.grants.open(&grant_id, grant);
         }
     }
     Ok(())
@@ -149,10 +171,11 @@ pub async fn watch_expiries(state: AppState, mut expired: tokio::sync::mpsc::Unb
             report = expired.recv() => report,
             () = &mut stopped => None,
         };
-        let Some(GrantExpired { transfer_id, valid_until }) = report else { return };
+        let Some(GrantExpired { transfer_id: grant_id, valid_until }) = report else { return };
+        let transfer_id = transfer_of(&grant_id);
         let reason = format!("the contract agreement ended at {valid_until}");
         tracing::info!(%transfer_id, %reason, at = %now(), "terminating a transfer");
-        if let Err(error) = super::service::act(&state, &transfer_id, Kind::Termination, Some(reason), BY_US).await {
+        if let Err(error) = super::service::act(&state, transfer_id, Kind::Termination, Some(reason), BY_US).await {
             tracing::warn!(%transfer_id, %error, "an expired transfer could not be terminated");
         }
     }
