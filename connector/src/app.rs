@@ -22,6 +22,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
 use crate::dataplane::http::{Grants, PullSettings};
+use crate::dataplane::stream::{EmbeddedBroker, Endpoint, StreamBrokers};
 use crate::dcp::Identity;
 use crate::dcp::resolver::DidResolver;
 use crate::dcp::verifier::CallerVerifier;
@@ -32,6 +33,7 @@ use crate::dsp::version::{DSP_PATH, versions};
 use crate::management::MANAGEMENT_PATH;
 use crate::negotiation::Processes;
 use crate::store::Store;
+use crate::transfer::movers::Movers;
 use crate::{authority, dataplane, dcp, dsp, management, secrets};
 
 /// What every handler can reach. Cheap to clone: everything inside is shared.
@@ -67,6 +69,10 @@ pub struct AppState {
     pub grants: Grants,
     /// The HTTP client of the data plane (backends, push destinations).
     pub data_client: reqwest::Client,
+    /// The brokers of this connector's own stream backends.
+    pub brokers: StreamBrokers,
+    /// The pushes and relays of started transfers.
+    pub movers: Arc<Movers>,
 }
 
 /// Where the data plane serves pull transfers, under the public URL.
@@ -111,6 +117,7 @@ pub struct RunningConnector {
     shutdown: oneshot::Sender<()>,
     server: JoinHandle<std::io::Result<()>>,
     dispatcher: JoinHandle<()>,
+    embedded_broker: Option<EmbeddedBroker>,
 }
 
 impl RunningConnector {
@@ -123,9 +130,13 @@ impl RunningConnector {
     pub async fn stop(self) -> anyhow::Result<()> {
         // Event feeds end first, or the graceful shutdown would wait for them forever.
         self.state.processes.stop();
+        self.state.movers.stop_all();
         let _ = self.shutdown.send(());
         self.server.await.context("the server task failed")??;
         self.dispatcher.await.context("the outbox dispatcher failed")?;
+        if let Some(broker) = self.embedded_broker {
+            broker.stop().await;
+        }
         self.state.store.close().await?;
         Ok(())
     }
@@ -188,6 +199,7 @@ pub async fn start(config: Config) -> anyhow::Result<RunningConnector> {
     }
     let callers = Arc::new(CallerVerifier::new(identity.clone(), resolver, http, store.clone(), verification));
     let (grants, expired_grants) = pull_grants(&config, &public_url).await?;
+    let (brokers, embedded_broker) = stream_brokers(&config).await?;
     let dsp_base = format!("{public_url}{DSP_PATH}");
     let dsp_path = format!("{}{DSP_PATH}", url::Url::parse(&public_url)?.path().trim_end_matches('/'));
     let state = AppState {
@@ -206,8 +218,10 @@ pub async fn start(config: Config) -> anyhow::Result<RunningConnector> {
         processes: Arc::new(Processes::default()),
         grants,
         data_client: dataplane::http::data_client().context("could not build the data plane's HTTP client")?,
+        brokers,
+        movers: Arc::default(),
     };
-    crate::transfer::flow::reopen_grants(&state).await.context("could not reopen the grants of started transfers")?;
+    crate::transfer::flow::resume_started(&state).await.context("could not take up the started transfers")?;
     tokio::spawn(crate::transfer::flow::watch_expiries(state.clone(), expired_grants));
     let dispatcher = tokio::spawn(crate::negotiation::dispatch::run(state.clone()));
     let (shutdown, stopped) = oneshot::channel();
@@ -221,7 +235,7 @@ pub async fn start(config: Config) -> anyhow::Result<RunningConnector> {
     });
     let startup = started.elapsed();
     tracing::info!(%local_addr, %public_url, startup_ms = startup.as_millis() as u64, "connector ready");
-    Ok(RunningConnector { local_addr, state, startup, shutdown, server, dispatcher })
+    Ok(RunningConnector { local_addr, state, startup, shutdown, server, dispatcher, embedded_broker })
 }
 
 /// The registry of pull grants, signing tokens with a secret kept in the data directory (so tokens survive a
@@ -235,6 +249,29 @@ async fn pull_grants(
     settings.access_lifetime = Duration::from_secs(config.dataplane.access_token_secs);
     settings.refresh_lifetime = Duration::from_secs(config.dataplane.refresh_token_secs);
     Ok(Grants::new(secret.as_bytes(), settings)?)
+}
+
+/// The brokers of the stream backends: those configured, and the embedded MQTT broker when one is asked for (it is
+/// then the MQTT broker, unless another is configured).
+async fn stream_brokers(config: &Config) -> anyhow::Result<(StreamBrokers, Option<EmbeddedBroker>)> {
+    let broker = |key: &str, url: &Option<String>| {
+        url.as_deref()
+            .map(|url| Endpoint::parse(url, None))
+            .transpose()
+            .with_context(|| format!("configuration key `{key}`"))
+    };
+    let mut brokers = StreamBrokers {
+        mqtt: broker("dataplane.mqtt_broker", &config.dataplane.mqtt_broker)?,
+        nats: broker("dataplane.nats_server", &config.dataplane.nats_server)?,
+    };
+    let embedded = match config.dataplane.embedded_mqtt {
+        Some(bind) => Some(EmbeddedBroker::start(bind).await.context("could not start the embedded MQTT broker")?),
+        None => None,
+    };
+    if let Some(embedded) = &embedded {
+        brokers.mqtt.get_or_insert_with(|| embedded.endpoint().clone());
+    }
+    Ok((brokers, embedded))
 }
 
 /// The configured static DSP tokens.

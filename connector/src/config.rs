@@ -142,11 +142,26 @@ pub struct DataplaneConfig {
     pub access_token_secs: u64,
     /// How long a refresh token is accepted, in seconds.
     pub refresh_token_secs: u64,
+    /// The MQTT broker of the stream backends (`mqtt://host:port`), if any.
+    pub mqtt_broker: Option<String>,
+    /// The NATS server of the stream backends (`nats://host:port`), if any.
+    pub nats_server: Option<String>,
+    /// Runs an embedded MQTT broker on this address (e.g. `127.0.0.1:1883`); it is the MQTT broker of the stream
+    /// backends unless `mqtt_broker` names another.
+    pub embedded_mqtt: Option<std::net::SocketAddr>,
 }
 
 impl Default for DataplaneConfig {
     fn default() -> Self {
-        DataplaneConfig { pass_path: true, pass_query: true, access_token_secs: 300, refresh_token_secs: 3600 }
+        DataplaneConfig {
+            pass_path: true,
+            pass_query: true,
+            access_token_secs: 300,
+            refresh_token_secs: 3600,
+            mqtt_broker: None,
+            nats_server: None,
+            embedded_mqtt: None,
+        }
     }
 }
 

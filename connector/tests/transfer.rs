@@ -1,7 +1,8 @@
 //! Transfer processes between two of our connectors over real HTTP, with DCP tokens and membership credentials:
 //! an HTTP pull through the provider's data plane from a real backend, across a restart of the provider, suspension
-//! and resumption by the provider (the old token refused at once and after, a new one issued), token refresh, completion by the consumer, a request the
-//! provider refuses, and a transfer ended by its agreement's expiry.
+//! and resumption by the provider (the old token refused at once and after, a new one issued), token refresh,
+//! completion by the consumer; an HTTP push to the consumer's own endpoint; requests the provider refuses; and a
+//! transfer ended by its agreement's expiry.
 
 mod common;
 
@@ -33,13 +34,34 @@ async fn backend() -> SocketAddr {
     address
 }
 
-/// The prediction, pulled from `backend`.
+/// The prediction from `backend`, to be pulled or pushed.
 fn product(backend: SocketAddr) -> DataProduct {
     let mut product = common::product(DATASET, LdtKind::ModelOutput, &["traffic"]);
     if let ldt_catalog::product::Backend::Http { url } = &mut product.distributions[0].backend {
         *url = format!("http://{backend}/data");
     }
+    let mut push = product.distributions[0].clone();
+    (push.id, push.format) = ("push".into(), "HttpData-PUSH".into());
+    product.distributions.push(push);
     product
+}
+
+/// A consumer's own endpoint on loopback that takes pushed data: each body POSTed to `/inbox` with
+/// `Authorization: Bearer inbox-secret` is sent on the channel; others are refused.
+async fn inbox() -> (SocketAddr, tokio::sync::mpsc::UnboundedReceiver<String>) {
+    let (delivered, received) = tokio::sync::mpsc::unbounded_channel();
+    let take = move |headers: axum::http::HeaderMap, body: String| async move {
+        if headers.get("authorization").is_none_or(|value| value != "Bearer inbox-secret") {
+            return axum::http::StatusCode::UNAUTHORIZED;
+        }
+        let _ = delivered.send(body);
+        axum::http::StatusCode::NO_CONTENT
+    };
+    let app = Router::new().route("/inbox", axum::routing::post(take));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (address, received)
 }
 
 /// A provider with the prediction under `contract`, a consumer, and their agreement.
@@ -162,13 +184,39 @@ async fn a_pull_flows_and_stops_when_the_transfer_does_on_postgres() {
 }
 
 #[tokio::test]
+async fn a_push_delivers_the_data_to_the_consumers_endpoint_and_completes() {
+    let (provider, consumer, agreement) = agreed(Db::Sqlite, members_contract(&[])).await;
+    let (inbox, mut received) = inbox().await;
+    let destination = json!({"@type": "DataAddress", "endpointType": "https://w3id.org/idsa/v4.1/HTTP",
+        "endpoint": format!("http://{inbox}/inbox"), "endpointProperties": [
+            {"@type": "EndpointProperty", "name": "authorization", "value": "inbox-secret"},
+            {"@type": "EndpointProperty", "name": "authType", "value": "bearer"}]});
+    let request = json!({"agreementId": agreement, "format": "HttpData-PUSH", "dataAddress": destination});
+    let answer = consumer.post("/transfers", &request).await;
+    assert_eq!(answer.status, 201, "{}", answer.text());
+    let completed = reaches(&consumer, "transfers", pid(&answer.json()), "COMPLETED").await;
+    let steps: Vec<&str> =
+        completed["history"].as_array().unwrap().iter().map(|step| step["to"].as_str().unwrap()).collect();
+    assert_eq!(steps, ["REQUESTED", "STARTED", "COMPLETED"], "the provider completes once delivered");
+    assert_eq!(received.recv().await.as_deref(), Some(DATA), "the backend's data, in the consumer's inbox");
+
+    let nowhere = json!({"@type": "DataAddress", "endpointType": "https://w3id.org/idsa/v4.1/HTTP"});
+    let request = json!({"agreementId": agreement, "format": "HttpData-PUSH", "dataAddress": nowhere});
+    let answer = consumer.post("/transfers", &request).await;
+    let refused = reaches(&consumer, "transfers", pid(&answer.json()), "TERMINATED").await;
+    assert!(refused["explanation"]["reason"].as_str().unwrap().contains("endpoint"), "{refused}");
+    consumer.stop().await;
+    provider.stop().await;
+}
+
+#[tokio::test]
 async fn a_request_the_provider_cannot_serve_ends_the_transfer_with_its_reason() {
     let (provider, consumer, agreement) = agreed(Db::Sqlite, members_contract(&[])).await;
-    let answer = consumer.post("/transfers", &json!({"agreementId": agreement, "format": "HttpData-PUSH"})).await;
+    let answer = consumer.post("/transfers", &json!({"agreementId": agreement, "format": "MQTT-PUSH"})).await;
     assert_eq!(answer.status, 201, "{}", answer.text());
     let ended = reaches(&consumer, "transfers", pid(&answer.json()), "TERMINATED").await;
     let reason = ended["explanation"]["reason"].as_str().unwrap();
-    assert!(reason.contains("UnsupportedFormat") || reason.contains("format `HttpData-PUSH`"), "{reason}");
+    assert!(reason.contains("no distribution in the format `MQTT-PUSH`"), "{reason}");
     let listed = provider.get("/transfers").await.json();
     assert_eq!(listed["items"], json!([]), "the provider kept nothing of a refused request");
 

@@ -12,6 +12,7 @@ use url::Url;
 
 use super::machine::{Kind, Role, State};
 use super::message::{AUTH_TYPE, AUTHORIZATION, DataAddress, EndpointProperty};
+use super::movers::Mover;
 use super::process::Transfer;
 use crate::app::AppState;
 use crate::dataplane::http::{EndpointDataReference, Grant, GrantExpired, HTTP_ENDPOINT_TYPE};
@@ -39,11 +40,19 @@ fn grant_of(transfer: &Transfer) -> Option<String> {
 }
 
 /// Whether a request for `distribution` can be served: its format is one the data plane moves, from a backend of
-/// the kind it needs.
-pub fn check_request(distribution: &Distribution, _data_address: Option<&DataAddress>) -> Result<(), String> {
-    match (distribution.format.as_str(), &distribution.backend) {
+/// the kind it needs, to a destination it can reach (`data_address`, for the formats the provider delivers).
+pub fn check_request(
+    state: &AppState,
+    distribution: &Distribution,
+    data_address: Option<&DataAddress>,
+) -> Result<(), String> {
+    let format = distribution.format.as_str();
+    match (format, &distribution.backend) {
         (HTTP_PULL, Backend::Http { .. }) => Ok(()),
-        (format, _) => Err(format!("this connector does not transfer the format `{format}` of this distribution")),
+        _ => match Mover::of(state, format, &distribution.backend, data_address)? {
+            Some(_) => Ok(()),
+            None => Err(format!("this connector does not transfer the format `{format}` of this distribution")),
+        },
     }
 }
 
@@ -133,24 +142,47 @@ pub fn pull_address(reference: &EndpointDataReference) -> DataAddress {
     }
 }
 
-/// After a commit that moved `record` from `before`: a provider's grant closes when the transfer leaves STARTED.
-/// (It was opened by the start message's data address, in the transaction.)
+/// After a commit that moved `record` from `before`: a provider's grant closes, and its push or relay stops, when the
+/// transfer leaves STARTED; a push or relay begins when it enters STARTED. (A pull's grant was opened by the start
+/// message's data address, in the transaction.)
 pub fn follow(state: &AppState, record: &TransferRecord, before: State, _plan: Option<Plan>) {
     let transfer = &record.transfer;
     let left_started = transfer.state != State::Started && (before == State::Started || transfer.state.is_terminal());
-    if transfer.role == Role::Provider
-        && left_started
-        && let Some(grant_id) = grant_of(transfer)
-    {
-        state.grants.close(&grant_id);
+    if transfer.role != Role::Provider {
+        return;
+    }
+    if left_started {
+        state.movers.stop(&transfer.pid);
+        if let Some(grant_id) = grant_of(transfer) {
+            state.grants.close(&grant_id);
+        }
+    } else if transfer.state == State::Started && before != State::Started {
+        tokio::spawn(start_mover(state.clone(), record.clone()));
     }
 }
 
-/// Opens again, at start, the grants of the pull transfers that were STARTED when the connector stopped, under the
-/// ids their starts gave (grants live in memory; the tokens issued before stay valid, being signed with the
+/// Starts the push or relay of the started transfer `record`, if its format is one the provider delivers.
+async fn start_mover(state: AppState, record: TransferRecord) {
+    let transfer = &record.transfer;
+    let product = match state.store.product(&record.dataset_id).await {
+        Ok(product) => product,
+        Err(error) => return tracing::warn!(pid = %transfer.pid, %error, "the transfer's data product is gone"),
+    };
+    let distribution = product.product.distributions.iter().find(|distribution| distribution.format == transfer.format);
+    let Some(distribution) = distribution else { return };
+    match Mover::of(&state, &transfer.format, &distribution.backend, transfer.data_address.as_ref()) {
+        Ok(Some(mover)) => state.movers.start(&state, &transfer.pid, mover),
+        Ok(None) => {}
+        Err(reason) => tracing::warn!(pid = %transfer.pid, %reason, "the transfer cannot be moved"),
+    }
+}
+
+/// Takes up, at start, the transfers that were STARTED when the connector stopped: their pushes and relays begin
+/// again, and the grants of pulls are opened under the ids their starts gave (grants live in memory; the tokens issued before stay valid, being signed with the
 /// persistent secret).
-pub async fn reopen_grants(state: &AppState) -> Result<(), StoreError> {
+pub async fn resume_started(state: &AppState) -> Result<(), StoreError> {
     for record in state.store.provided_transfers_in(State::Started).await? {
+        start_mover(state.clone(), record.clone()).await;
         if let Some(plan) = plan_of(state, &record).await?
             && let Some(grant) = plan.grant
             && let Some(grant_id) = grant_of(&record.transfer)

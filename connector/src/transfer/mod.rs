@@ -9,6 +9,7 @@ pub mod error;
 pub mod flow;
 pub mod machine;
 pub mod message;
+pub mod movers;
 pub mod process;
 #[cfg(feature = "scenarios")]
 pub mod scenario;

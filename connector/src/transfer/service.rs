@@ -92,7 +92,7 @@ async fn admit(state: &AppState, caller: &Caller, message: &Incoming) -> Result<
                 format!("the dataset has no distribution in the format `{}`", request.format),
             )
         })?;
-    flow::check_request(&distribution, message.data_address.as_ref())
+    flow::check_request(state, &distribution, message.data_address.as_ref())
         .map_err(|reason| TransferError::bad_request("InvalidDataAddress", reason))?;
     Ok(Admitted { agreement, distribution })
 }
