@@ -67,7 +67,7 @@ async fn inbox() -> (SocketAddr, tokio::sync::mpsc::UnboundedReceiver<String>) {
 /// A provider with the prediction under `contract`, a consumer, and their agreement.
 async fn agreed(db: Db, contract: Value) -> (TestConnector, TestConnector, String) {
     let authority = TestAuthority::start().await;
-    let provider = provider_of(db, &authority, Approval::Auto, product(backend().await), contract).await;
+    let provider = provider_of(db, &authority, Approval::Auto, product(backend().await), contract, |_| {}).await;
     let consumer = consumer(db, &authority).await;
     let agreement = agreement(&consumer, &provider).await;
     (provider, consumer, agreement)

@@ -51,18 +51,25 @@ pub fn members_contract(extra: &[Value]) -> Value {
 /// A provider with the dataset [`DATASET`] under [`members_contract`].
 pub async fn provider(db: Db, authority: &TestAuthority, approval: Approval) -> TestConnector {
     let product = super::product(DATASET, LdtKind::ModelOutput, &["traffic"]);
-    provider_of(db, authority, approval, product, members_contract(&[])).await
+    provider_of(db, authority, approval, product, members_contract(&[]), |_| {}).await
 }
 
-/// A provider with `product` (its id must be [`DATASET`]) offered under `contract`.
+/// A provider with `product` (its id must be [`DATASET`]) offered under `contract`, configured further by
+/// `adjust`.
 pub async fn provider_of(
     db: Db,
     authority: &TestAuthority,
     approval: Approval,
     product: DataProduct,
     contract: Value,
+    adjust: impl FnOnce(&mut Config),
 ) -> TestConnector {
-    let provider = start_with(db, member_of(authority, approval)).await;
+    let member = member_of(authority, approval);
+    let provider = start_with(db, |config| {
+        member(config);
+        adjust(config);
+    })
+    .await;
     provider.seed_products(&[product]).await;
     provider.seed_policy("air-quality-members", contract).await;
     provider

@@ -15,6 +15,7 @@ use ldt_connector::config::Config;
 use ldt_connector::store::policies::PolicyDocument;
 use serde_json::json;
 pub mod authority;
+pub mod brokers;
 pub mod connector;
 pub mod contract;
 

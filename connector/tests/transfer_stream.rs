@@ -1,0 +1,134 @@
+//! Live-stream transfers between two of our connectors, with DCP: the provider relays its private MQTT topic (on
+//! Mosquitto) or NATS subject (on nats-server) to the consumer's broker while the transfer is STARTED; after a
+//! suspension nothing more arrives — checked against a reader of the source that does see the later messages —
+//! and after the resumption it flows again, until the consumer terminates the transfer.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use common::Db;
+use common::authority::TestAuthority;
+use common::brokers::{ARRIVAL, Publisher, Received, SILENCE, mosquitto, nats, reader, unique};
+use common::connector::{TestConnector, enc};
+use common::contract::{DATASET, agreement, consumer, members_contract, provider_of, reaches};
+use ldt_catalog::LdtKind;
+use ldt_catalog::product::Backend;
+use ldt_connector::config::Approval;
+use ldt_connector::dataplane::stream::{Endpoint, Protocol};
+use ldt_connector::transfer::movers::BROKER_ENDPOINT_TYPE;
+use serde_json::json;
+use tokio::sync::mpsc::UnboundedReceiver;
+
+/// Publishes numbered messages at `name` until one reaches `sink` (the relay subscribes after the transfer started,
+/// so the first messages may come too early); then no message of this warm-up is left on the way.
+async fn until_flowing(source: &Publisher, name: &str, sink: &mut UnboundedReceiver<Received>) {
+    let deadline = Instant::now() + ARRIVAL;
+    for n in 0.. {
+        assert!(Instant::now() < deadline, "nothing was relayed within {ARRIVAL:?}");
+        source.publish(name, &Bytes::from(format!("warm-up {n}"))).await;
+        if tokio::time::timeout(Duration::from_millis(100), sink.recv()).await.is_ok() {
+            break;
+        }
+    }
+    while tokio::time::timeout(SILENCE, sink.recv()).await.is_ok() {}
+}
+
+/// The next `count` payloads at `sink`, as text.
+async fn next(sink: &mut UnboundedReceiver<Received>, count: usize) -> Vec<String> {
+    let mut payloads = Vec::new();
+    while payloads.len() < count {
+        let (_, payload) = tokio::time::timeout(ARRIVAL, sink.recv()).await.expect("in time").expect("a message");
+        payloads.push(String::from_utf8_lossy(&payload).into_owned());
+    }
+    payloads
+}
+
+async fn act(connector: &TestConnector, pid: &str, action: &str) {
+    let answer = connector.post(&format!("/transfers/{}/{action}", enc(pid)), &json!({"reason": "test"})).await;
+    assert_eq!(answer.status, 200, "{action}: {}", answer.text());
+}
+
+/// The stream of `broker` (MQTT or NATS) flows to the consumer while the transfer runs, and stops when suspended.
+async fn a_stream_flows_while_the_transfer_runs(broker: Endpoint) {
+    let prefix = unique();
+    let (protocol, separator, wildcard) = match broker.protocol() {
+        Protocol::Mqtt => ("MQTT", "/", "+"),
+        Protocol::Nats => ("NATS", ".", "*"),
+    };
+    let join = |parts: &[&str]| parts.join(separator);
+    let format = format!("{protocol}-PUSH");
+    let mut product = common::product(DATASET, LdtKind::ModelOutput, &["traffic"]);
+    let filter = join(&[&prefix, "flow", wildcard]);
+    product.distributions[0].format = format.clone();
+    product.distributions[0].backend = match broker.protocol() {
+        Protocol::Mqtt => Backend::Mqtt { topic: filter },
+        Protocol::Nats => Backend::Nats { subject: filter },
+    };
+    let url = broker.url().as_str().trim_end_matches('/').to_owned();
+    let authority = TestAuthority::start().await;
+    let contract = members_contract(&[]);
+    let provider = provider_of(Db::Sqlite, &authority, Approval::Auto, product, contract, |config| {
+        config.dataplane.mqtt_broker = Some(mosquitto().url().to_string());
+        config.dataplane.nats_server = Some(nats().url().to_string());
+    })
+    .await;
+    let consumer = consumer(Db::Sqlite, &authority).await;
+    let agreement = agreement(&consumer, &provider).await;
+
+    let sink_name = join(&[&prefix, "received"]);
+    let mut sink = reader(&broker, &join(&[&sink_name, if protocol == "MQTT" { "#" } else { ">" }])).await;
+    let mut source_reader = reader(&broker, &join(&[&prefix, "flow", wildcard])).await;
+    let name_field = broker.protocol().name_field();
+    let destination = json!({"@type": "DataAddress", "endpointType": BROKER_ENDPOINT_TYPE, "endpoint": url,
+        "endpointProperties": [{"@type": "EndpointProperty", "name": name_field, "value": sink_name}]});
+    let answer = consumer
+        .post("/transfers", &json!({"agreementId": agreement, "format": format, "dataAddress": destination}))
+        .await;
+    assert_eq!(answer.status, 201, "{}", answer.text());
+    let pid = answer.json()["pid"].as_str().unwrap().to_owned();
+    let started = reaches(&consumer, "transfers", &pid, "STARTED").await;
+    let provider_pid = started["peerPid"].as_str().unwrap().to_owned();
+
+    let source = Publisher::connect(&broker).await;
+    let segment = join(&[&prefix, "flow", "a7"]);
+    until_flowing(&source, &segment, &mut sink).await;
+    let flowing: Vec<Received> = (0..20).map(|n| (segment.clone(), Bytes::from(format!("flow {n}")))).collect();
+    source.publish_all(&flowing).await;
+    let expected: Vec<String> = (0..20).map(|n| format!("flow {n}")).collect();
+    assert_eq!(next(&mut sink, 20).await, expected, "every message, in order");
+    while source_reader.try_recv().is_ok() {}
+
+    // Suspended by the provider: from the moment its operator's call returns, nothing more is relayed.
+    act(&provider, &provider_pid, "suspend").await;
+    let later: Vec<Received> = (0..20).map(|n| (segment.clone(), Bytes::from(format!("later {n}")))).collect();
+    source.publish_all(&later).await;
+    assert_eq!(next(&mut source_reader, 20).await.len(), 20, "the source has the later messages");
+    assert!(
+        tokio::time::timeout(SILENCE, sink.recv()).await.is_err(),
+        "nothing reached the consumer after the suspension"
+    );
+    reaches(&consumer, "transfers", &pid, "SUSPENDED").await;
+
+    // Resumed, it flows again; terminated by the consumer, it stops for good.
+    act(&provider, &provider_pid, "resume").await;
+    reaches(&consumer, "transfers", &pid, "STARTED").await;
+    until_flowing(&source, &segment, &mut sink).await;
+    act(&consumer, &pid, "terminate").await;
+    reaches(&provider, "transfers", &provider_pid, "TERMINATED").await;
+    source.publish(&segment, &Bytes::from_static(b"after the end")).await;
+    assert!(tokio::time::timeout(SILENCE, sink.recv()).await.is_err(), "nothing after the termination");
+    consumer.stop().await;
+    provider.stop().await;
+}
+
+#[tokio::test]
+async fn an_mqtt_stream_flows_while_the_transfer_runs() {
+    a_stream_flows_while_the_transfer_runs(mosquitto()).await;
+}
+
+#[tokio::test]
+async fn a_nats_stream_flows_while_the_transfer_runs() {
+    a_stream_flows_while_the_transfer_runs(nats()).await;
+}
