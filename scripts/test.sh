@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/ldt-connector/target}"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 export LDT_TEST_POSTGRES_URL="${LDT_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
+export LDT_TEST_MQTT_URL="${LDT_TEST_MQTT_URL:-mqtt://127.0.0.1:1883}"
+export LDT_TEST_NATS_URL="${LDT_TEST_NATS_URL:-nats://127.0.0.1:4222}"
 
 say() { printf '\n== %s\n' "$*"; }
 
@@ -32,6 +34,28 @@ drop_old_test_schemas() {
   psql -q -h 127.0.0.1 -U postgres test -tAc \
     "SELECT 'DROP SCHEMA \"' || nspname || '\" CASCADE;' FROM pg_namespace WHERE nspname LIKE 't\_%' OR nspname LIKE 'bench\_%'" \
     | PGOPTIONS="-c client_min_messages=warning" psql -q -h 127.0.0.1 -U postgres test >/dev/null
+}
+
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+ensure_brokers() {
+  # The stream tests relay between real brokers: Mosquitto at 1883 and NATS (JetStream on) at 4222. The tests start
+  # brokers of their own too (restarts, logins), so both binaries must be installed even when a broker runs.
+  if ! command -v mosquitto >/dev/null || ! command -v nats-server >/dev/null; then
+    say "installing Mosquitto and NATS"
+    as_root apt-get update -q && as_root apt-get install -y -q mosquitto nats-server
+  fi
+  if ! listening 1883; then
+    say "starting Mosquitto on 127.0.0.1:1883"
+    mosquitto -d -p 1883
+  fi
+  if ! listening 4222; then
+    say "starting NATS on 127.0.0.1:4222"
+    nats-server -a 127.0.0.1 -p 4222 --jetstream --store_dir "${TMPDIR:-/tmp}/ldt-nats" >/dev/null 2>&1 &
+  fi
+  for _ in $(seq 1 30); do listening 1883 && listening 4222 && return; sleep 0.5; done
+  echo "Mosquitto (1883) or NATS (4222) did not start" >&2
+  exit 1
 }
 
 ensure_python_tools() {
@@ -65,6 +89,7 @@ ensure_nextest() {
 
 ensure_postgres
 drop_old_test_schemas
+ensure_brokers
 ensure_python_tools
 ensure_node_interop
 ensure_nextest
