@@ -35,6 +35,9 @@ fn the_demo_runs_to_its_end() {
         "pulled       A2 Eindhoven-Noord",
         "the next pull is refused at once: 403 Forbidden",
         "is SUSPENDED: suspended by the provider: model retraining",
+        // The live traffic flow relayed to the air-quality LDT's broker, stopping with the suspension.
+        "relayed to   mqtt://127.0.0.1:",
+        "readings in the second after the suspension: the stream stopped",
     ] {
         assert!(printed.contains(shown), "the demo shows `{shown}`:\n{printed}");
     }

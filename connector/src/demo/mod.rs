@@ -2,11 +2,13 @@
 //! traffic LDT and the air-quality LDT of one city, and an unknown connector that is refused. The air-quality LDT
 //! finds the traffic LDT, reads its catalogue and negotiates a contract for the traffic prediction; it is refused one
 //! for data it may not use for its purpose, pulls the prediction through the traffic LDT's data plane and sees the
-//! next pull refused once the traffic LDT suspends the transfer. Each step is a function that prints what it did; later capabilities add
+//! next pull refused once the traffic LDT suspends the transfer; then it has the live traffic flow relayed to its own
+//! MQTT broker and sees the stream stop when the traffic LDT suspends that transfer. Each step is a function that prints what it did; later capabilities add
 //! steps.
 
 mod model;
 mod print;
+mod sensors;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -43,6 +45,12 @@ const PREDICTION: &str = "traffic-prediction-24h";
 
 /// The traffic LDT's roadworks scenarios, offered to members for traffic management only.
 const ROADWORKS_SCENARIOS: &str = "traffic-roadworks-scenarios";
+
+/// The traffic LDT's live traffic flow, relayed from its sensors' MQTT topic.
+const LIVE_FLOW: &str = "traffic-flow-live";
+
+/// Where the air-quality LDT has the live traffic flow delivered on its own broker.
+const INBOX_TOPIC: &str = "air-quality/traffic-flow";
 
 /// How long the demo waits for a negotiation to end.
 const NEGOTIATION_TIMEOUT: Duration = Duration::from_secs(10);
@@ -88,6 +96,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     let agreement = negotiate_prediction(&air_quality, &traffic_ldt, &catalog).await?;
     show_contract_refusal(&air_quality, &traffic_ldt, &catalog).await?;
     pull_prediction(&air_quality, &traffic, &agreement).await?;
+    stream_traffic_flow(&air_quality, &traffic, &traffic_ldt, &catalog).await?;
 
     let connectors = [("authority", &authority), ("traffic LDT", &traffic), ("air-quality LDT", &air_quality)];
     if args.keep_running {
@@ -341,6 +350,50 @@ async fn negotiate(
     until_ended(air_quality, pid).await
 }
 
+/// Step: the air-quality LDT gets a contract for the live traffic flow and has it relayed to its own MQTT broker;
+/// the demo counts the readings arriving there, then the traffic LDT suspends the transfer and the stream stops.
+async fn stream_traffic_flow(
+    air_quality: &RunningConnector,
+    traffic: &RunningConnector,
+    traffic_ldt: &Member,
+    catalog: &Value,
+) -> anyhow::Result<()> {
+    print::heading("The air-quality LDT subscribes to the live traffic flow: relayed to its own MQTT broker");
+    let brokers = |connector: &RunningConnector| connector.state.brokers.mqtt.clone().context("no MQTT broker");
+    let (sensor_broker, inbox_broker) = (brokers(traffic)?, brokers(air_quality)?);
+    let running = tokio_util::sync::CancellationToken::new();
+    let _stop_sensors = running.clone().drop_guard();
+    sensors::start(&sensor_broker, running.clone()).await?;
+    let negotiation = negotiate(air_quality, traffic_ldt, catalog, LIVE_FLOW).await?;
+    let agreement = negotiation["agreement"]["@id"].as_str().context("no agreement on the live traffic flow")?;
+    let received = sensors::count(&inbox_broker, &format!("{INBOX_TOPIC}/#"), running.clone()).await?;
+    let inbox = json!({"@type": "DataAddress", "endpointType": crate::transfer::movers::BROKER_ENDPOINT_TYPE,
+        "endpoint": inbox_broker.url().as_str(), "endpointProperties": [
+            {"@type": "EndpointProperty", "name": "topic", "value": INBOX_TOPIC}]});
+    let request = json!({"agreementId": agreement, "format": "MQTT-PUSH", "dataAddress": inbox});
+    let requested = manage(air_quality, "/transfers", &request).await?;
+    let pid = requested["pid"].as_str().context("the transfer has no pid")?;
+    let started = until_state(air_quality, "transfers", pid, &["STARTED", "TERMINATED"]).await?;
+    if started["state"] != "STARTED" {
+        bail!("the traffic LDT did not start the stream: {}", started["explanation"]["reason"]);
+    }
+    println!("  relayed to   {} topic {INBOX_TOPIC}/<segment>", inbox_broker.url());
+    for _ in 0..4 {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        println!("  received     {:>4} readings", received.load(std::sync::atomic::Ordering::Relaxed));
+    }
+    let theirs = started["peerPid"].as_str().context("the transfer has no provider pid")?;
+    let path =
+        format!("/transfers/{}/suspend", url::form_urlencoded::byte_serialize(theirs.as_bytes()).collect::<String>());
+    manage(traffic, &path, &json!({"reason": "sensor maintenance"})).await?;
+    let at_suspension = received.load(std::sync::atomic::Ordering::Relaxed);
+    println!("  the traffic LDT's operator suspends the transfer (sensor maintenance)");
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let after = received.load(std::sync::atomic::Ordering::Relaxed) - at_suspension;
+    println!("  received     {after:>4} readings in the second after the suspension: the stream stopped");
+    Ok(())
+}
+
 /// `connector`'s negotiation `pid` once it is finalized or terminated, or an error after [`NEGOTIATION_TIMEOUT`].
 async fn until_ended(connector: &RunningConnector, pid: &str) -> anyhow::Result<Value> {
     until_state(connector, "negotiations", pid, &["FINALIZED", "TERMINATED"]).await
@@ -381,6 +434,8 @@ fn connector_config(data_dir: &std::path::Path, name: &str) -> Config {
 fn ldt_config(data_dir: &std::path::Path, name: &str) -> Config {
     let mut config = connector_config(data_dir, name);
     config.catalog.title = [("en".to_owned(), format!("Data products of the {name}"))].into();
+    // Each LDT's own MQTT broker, embedded: the traffic LDT's sensors publish on it, the air-quality LDT receives.
+    config.dataplane.embedded_mqtt = Some(([127, 0, 0, 1], 0).into());
     config.policy.claims.insert(MEMBERSHIP_CLAIM.into(), "/membership/status".into());
     config.policy.purposes.insert(
         AIR_QUALITY_MODELLING.into(),
