@@ -42,6 +42,18 @@ pub trait Protocol {
     /// by [`Protocol::sender`]) sends `kind`, or `None` when the protocol has no such move.
     fn next(from: Option<Self::State>, sender: Role, kind: Self::Kind) -> Option<Self::State>;
 
+    /// The name of a message kind as stored and logged, e.g. `agreement`.
+    fn kind_name(kind: Self::Kind) -> &'static str;
+
+    /// The DSP name of a state, e.g. `FINALIZED`.
+    fn state_name(state: Self::State) -> &'static str;
+
+    /// The message kind named `name` (as [`Protocol::kind_name`] writes it).
+    fn parse_kind(name: &str) -> Option<Self::Kind>;
+
+    /// The state named `name` (as [`Protocol::state_name`] writes it).
+    fn parse_state(name: &str) -> Option<Self::State>;
+
     /// How far along the protocol's one-way path `state` is: a peer in a state of higher rank has received every
     /// message that leads to a state of lower rank. `None` for a state that proves nothing either way (one that
     /// can be left and entered again, or reached from anywhere).

@@ -191,6 +191,22 @@ impl Protocol for ContractNegotiation {
         }
     }
 
+    fn kind_name(kind: Kind) -> &'static str {
+        kind.as_str()
+    }
+
+    fn state_name(state: State) -> &'static str {
+        state.as_str()
+    }
+
+    fn parse_kind(name: &str) -> Option<Kind> {
+        Kind::parse(name)
+    }
+
+    fn parse_state(name: &str) -> Option<State> {
+        State::parse(name)
+    }
+
     fn is_terminal(state: State) -> bool {
         state.is_terminal()
     }

@@ -205,15 +205,8 @@ async fn queue(
     record: &mut Record,
     envelope: &Envelope,
 ) -> Result<(), StoreError> {
-    let message = Message {
-        protocol: NEGOTIATION,
-        process: &record.negotiation.pid,
-        kind: envelope.kind.as_str(),
-        url: &envelope.url,
-        audience: &record.negotiation.counter_party,
-        body: &envelope.body,
-        target: envelope.target.as_str(),
-    };
+    let negotiation = &record.negotiation;
+    let message = Message::of(NEGOTIATION, &negotiation.pid, &negotiation.counter_party, envelope);
     if let Some(row) = outbox::enqueue_with(txn, message, &state.config.negotiation).await? {
         record.claimed.push(row);
     }

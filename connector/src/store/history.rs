@@ -3,6 +3,10 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Set};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::dsp::process_common::Protocol;
 
 use super::entity::process_event;
 use super::{StoreError, now};
@@ -14,39 +18,42 @@ pub const BY_US: &str = "us";
 /// [`StoredStep::by`] of a step the operator asked for through the management API.
 pub const BY_OPERATOR: &str = "operator";
 
-/// One step as stored: the state names and the message kind as the protocol writes them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoredStep {
+/// One step of a process's history: its states `S` and message kinds `K`.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Step<S, K> {
     /// When.
     pub at: DateTime<Utc>,
     /// The state before (none for the first step).
-    pub from: Option<String>,
+    pub from: Option<S>,
     /// The state after.
-    pub to: String,
+    pub to: S,
     /// The message that moved it.
-    pub kind: String,
+    pub message: K,
     /// `peer`, `us` or `operator`.
     pub by: String,
     /// E.g. a termination's reason.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
 }
 
-/// Appends `step` to the history of `pid`.
-pub async fn append(
+/// Appends a step of the process `pid` of protocol `P` to its history: from `from` to `to` by a message of `kind`,
+/// made `by` the peer, us or the operator.
+pub async fn append<P: Protocol>(
     txn: &DatabaseTransaction,
     pid: &str,
-    from: Option<&str>,
-    to: &str,
-    kind: &str,
+    from: Option<P::State>,
+    to: P::State,
+    kind: P::Kind,
     by: &str,
     detail: Option<&str>,
 ) -> Result<(), StoreError> {
     let row = process_event::ActiveModel {
         pid: Set(pid.to_owned()),
         at: Set(now()),
-        from_state: Set(from.map(str::to_owned)),
-        to_state: Set(to.to_owned()),
-        kind: Set(kind.to_owned()),
+        from_state: Set(from.map(|state| P::state_name(state).to_owned())),
+        to_state: Set(P::state_name(to).to_owned()),
+        kind: Set(P::kind_name(kind).to_owned()),
         by: Set(by.to_owned()),
         detail: Set(detail.map(str::to_owned)),
         ..Default::default()
@@ -55,22 +62,27 @@ pub async fn append(
     Ok(())
 }
 
-/// The history of `pid`, oldest step first.
-pub async fn steps(db: &impl ConnectionTrait, pid: &str) -> Result<Vec<StoredStep>, StoreError> {
+/// The history of the process `pid` of protocol `P`, oldest step first.
+pub async fn steps<P: Protocol>(
+    db: &impl ConnectionTrait,
+    pid: &str,
+) -> Result<Vec<Step<P::State, P::Kind>>, StoreError> {
     let rows = process_event::Entity::find()
         .filter(process_event::Column::Pid.eq(pid))
         .order_by_asc(process_event::Column::Id)
         .all(db)
         .await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| StoredStep {
-            at: row.at,
-            from: row.from_state,
-            to: row.to_state,
-            kind: row.kind,
-            by: row.by,
-            detail: row.detail,
+    let corrupt = |what: &str| StoreError::corrupt(P::PROCESS, pid, format!("history {what}"));
+    rows.into_iter()
+        .map(|row| {
+            Ok(Step {
+                at: row.at,
+                from: row.from_state.as_deref().and_then(P::parse_state),
+                to: P::parse_state(&row.to_state).ok_or_else(|| corrupt("state"))?,
+                message: P::parse_kind(&row.kind).ok_or_else(|| corrupt("kind"))?,
+                by: row.by,
+                detail: row.detail,
+            })
         })
-        .collect())
+        .collect()
 }

@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 
 use super::entity::{agreement, negotiation};
 use super::{Store, StoreError, history, now, page_of};
-use crate::negotiation::machine::{Kind, Role, State};
+use crate::negotiation::machine::{ContractNegotiation, Kind, Role, State};
 use crate::negotiation::process::Negotiation;
 
 /// A negotiation with what the connector keeps beside the protocol state.
@@ -42,23 +42,7 @@ impl Record {
 }
 
 /// One step of a negotiation's history.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct Step {
-    /// When.
-    pub at: DateTime<Utc>,
-    /// The state before (none for the first step).
-    pub from: Option<State>,
-    /// The state after.
-    pub to: State,
-    /// The message that moved it.
-    pub message: Kind,
-    /// `peer`, `us` or `operator`.
-    pub by: String,
-    /// E.g. a termination's reason.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail: Option<String>,
-}
+pub type Step = history::Step<State, Kind>;
 
 /// An agreement in force.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
@@ -196,7 +180,7 @@ pub async fn record_step(
     by: &str,
     detail: Option<&str>,
 ) -> Result<(), StoreError> {
-    history::append(txn, pid, from.map(State::as_str), to.as_str(), kind.as_str(), by, detail).await
+    history::append::<ContractNegotiation>(txn, pid, from, to, kind, by, detail).await
 }
 
 /// Stores the agreement of the finalized negotiation `record` (once: a repeat is ignored).
@@ -253,20 +237,7 @@ impl Store {
     /// The negotiation `pid` (in either role) and its history, oldest step first.
     pub async fn negotiation(&self, pid: &str) -> Result<(Record, Vec<Step>), StoreError> {
         let record = self.negotiation_record(pid).await?;
-        let steps = history::steps(&self.db, pid)
-            .await?
-            .into_iter()
-            .map(|step| {
-                Ok(Step {
-                    at: step.at,
-                    from: step.from.as_deref().and_then(State::parse),
-                    to: State::parse(&step.to).ok_or_else(|| corrupt(pid, "history state"))?,
-                    message: Kind::parse(&step.kind).ok_or_else(|| corrupt(pid, "history kind"))?,
-                    by: step.by,
-                    detail: step.detail,
-                })
-            })
-            .collect::<Result<_, StoreError>>()?;
+        let steps = history::steps::<ContractNegotiation>(&self.db, pid).await?;
         Ok((record, steps))
     }
 

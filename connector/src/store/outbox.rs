@@ -39,6 +39,26 @@ pub struct Message<'a> {
     pub target: &'a str,
 }
 
+impl<'a> Message<'a> {
+    /// The outbox message of `envelope`, sent to `audience` for our process `process` of `protocol`.
+    pub fn of<P: crate::dsp::process_common::Protocol>(
+        protocol: &'a str,
+        process: &'a str,
+        audience: &'a str,
+        envelope: &'a crate::dsp::process_common::Envelope<P>,
+    ) -> Message<'a> {
+        Message {
+            protocol,
+            process,
+            kind: P::kind_name(envelope.kind),
+            url: &envelope.url,
+            audience,
+            body: &envelope.body,
+            target: P::state_name(envelope.target),
+        }
+    }
+}
+
 /// Queues `message` in `txn`, to be given up on after `give_up_after`. When nothing else of its process waits, the
 /// message is leased to this process for `lease` and returned: the caller sends it right after the commit instead
 /// of waiting for the dispatcher's next round (a crash in between leaves it to the dispatcher once the lease ends).

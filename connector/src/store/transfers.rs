@@ -6,13 +6,11 @@ use ldt_catalog::paging::{Cursor, Page};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Set,
 };
-use serde::Serialize;
 use serde_json::Value;
-use utoipa::ToSchema;
 
 use super::entity::transfer;
 use super::{Store, StoreError, history, now, page_of};
-use crate::transfer::machine::{Kind, Role, State};
+use crate::transfer::machine::{Kind, Role, State, TransferProcess};
 use crate::transfer::message::DataAddress;
 use crate::transfer::process::Transfer;
 
@@ -53,23 +51,7 @@ impl TransferRecord {
 }
 
 /// One step of a transfer's history.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct TransferStep {
-    /// When.
-    pub at: DateTime<Utc>,
-    /// The state before (none for the first step).
-    pub from: Option<State>,
-    /// The state after.
-    pub to: State,
-    /// The message that moved it.
-    pub message: Kind,
-    /// `peer`, `us` or `operator`.
-    pub by: String,
-    /// E.g. a termination's reason.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail: Option<String>,
-}
+pub type TransferStep = history::Step<State, Kind>;
 
 fn corrupt(pid: &str, error: impl std::fmt::Display) -> StoreError {
     StoreError::corrupt("transfer", pid, error)
@@ -198,7 +180,7 @@ pub async fn record_step(
     by: &str,
     detail: Option<&str>,
 ) -> Result<(), StoreError> {
-    history::append(txn, pid, from.map(State::as_str), to.as_str(), kind.as_str(), by, detail).await
+    history::append::<TransferProcess>(txn, pid, from, to, kind, by, detail).await
 }
 
 impl Store {
@@ -212,20 +194,7 @@ impl Store {
     /// The transfer `pid` (in either role) and its history, oldest step first.
     pub async fn transfer(&self, pid: &str) -> Result<(TransferRecord, Vec<TransferStep>), StoreError> {
         let record = self.transfer_record(pid).await?;
-        let steps = history::steps(&self.db, pid)
-            .await?
-            .into_iter()
-            .map(|step| {
-                Ok(TransferStep {
-                    at: step.at,
-                    from: step.from.as_deref().and_then(State::parse),
-                    to: State::parse(&step.to).ok_or_else(|| corrupt(pid, "history state"))?,
-                    message: Kind::parse(&step.kind).ok_or_else(|| corrupt(pid, "history kind"))?,
-                    by: step.by,
-                    detail: step.detail,
-                })
-            })
-            .collect::<Result<_, StoreError>>()?;
+        let steps = history::steps::<TransferProcess>(&self.db, pid).await?;
         Ok((record, steps))
     }
 

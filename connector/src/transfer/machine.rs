@@ -131,6 +131,22 @@ impl Protocol for TransferProcess {
         }
     }
 
+    fn kind_name(kind: Kind) -> &'static str {
+        kind.as_str()
+    }
+
+    fn state_name(state: State) -> &'static str {
+        state.as_str()
+    }
+
+    fn parse_kind(name: &str) -> Option<Kind> {
+        Kind::parse(name)
+    }
+
+    fn parse_state(name: &str) -> Option<State> {
+        State::parse(name)
+    }
+
     fn is_terminal(state: State) -> bool {
         state.is_terminal()
     }

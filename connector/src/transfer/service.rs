@@ -309,15 +309,8 @@ async fn queue(
     record: &mut TransferRecord,
     envelope: &Envelope,
 ) -> Result<(), StoreError> {
-    let message = Message {
-        protocol: TRANSFER,
-        process: &record.transfer.pid,
-        kind: envelope.kind.as_str(),
-        url: &envelope.url,
-        audience: &record.transfer.counter_party,
-        body: &envelope.body,
-        target: envelope.target.as_str(),
-    };
+    let transfer = &record.transfer;
+    let message = Message::of(TRANSFER, &transfer.pid, &transfer.counter_party, envelope);
     if let Some(row) = outbox::enqueue_with(txn, message, &state.config.negotiation).await? {
         record.claimed.push(row);
     }
