@@ -47,7 +47,9 @@ ensure_brokers() {
   fi
   if ! listening 1883; then
     say "starting Mosquitto on 127.0.0.1:1883"
-    mosquitto -d -p 1883
+    local conf="${TMPDIR:-/tmp}/ldt-mosquitto.conf"
+    printf 'listener 1883 127.0.0.1\nallow_anonymous true\nset_tcp_nodelay true\n' >"$conf"
+    mosquitto -d -c "$conf"
   fi
   if ! listening 4222; then
     say "starting NATS on 127.0.0.1:4222"

@@ -1,7 +1,8 @@
 //! Live-stream transfers between two of our connectors, with DCP: the provider relays its private MQTT topic (on
 //! Mosquitto) or NATS subject (on nats-server) to the consumer's broker while the transfer is STARTED; after a
 //! suspension nothing more arrives — checked against a reader of the source that does see the later messages —
-//! and after the resumption it flows again, until the consumer terminates the transfer.
+//! and after the resumption it flows again, until the consumer terminates the transfer; a stream stops by itself
+//! when its agreement ends.
 
 mod common;
 
@@ -50,8 +51,22 @@ async fn act(connector: &TestConnector, pid: &str, action: &str) {
     assert_eq!(answer.status, 200, "{action}: {}", answer.text());
 }
 
-/// The stream of `broker` (MQTT or NATS) flows to the consumer while the transfer runs, and stops when suspended.
-async fn a_stream_flows_while_the_transfer_runs(broker: Endpoint) {
+/// A stream transfer under way: both connectors, the transfer on each side, a publisher at the provider's source,
+/// a reader of the consumer's sink and one of the source itself.
+struct Streaming {
+    provider: TestConnector,
+    consumer: TestConnector,
+    pid: String,
+    provider_pid: String,
+    source: Publisher,
+    segment: String,
+    sink: UnboundedReceiver<Received>,
+    source_reader: UnboundedReceiver<Received>,
+}
+
+/// A stream transfer of `broker`'s protocol (MQTT or NATS) started under a contract with `extra` constraints, with
+/// messages already flowing to the consumer.
+async fn streaming(broker: Endpoint, extra: &[serde_json::Value]) -> Streaming {
     let prefix = unique();
     let (protocol, separator, wildcard) = match broker.protocol() {
         Protocol::Mqtt => ("MQTT", "/", "+"),
@@ -68,7 +83,7 @@ async fn a_stream_flows_while_the_transfer_runs(broker: Endpoint) {
     };
     let url = broker.url().as_str().trim_end_matches('/').to_owned();
     let authority = TestAuthority::start().await;
-    let contract = members_contract(&[]);
+    let contract = members_contract(extra);
     let provider = provider_of(Db::Sqlite, &authority, Approval::Auto, product, contract, |config| {
         config.dataplane.mqtt_broker = Some(mosquitto().url().to_string());
         config.dataplane.nats_server = Some(nats().url().to_string());
@@ -94,6 +109,14 @@ async fn a_stream_flows_while_the_transfer_runs(broker: Endpoint) {
     let source = Publisher::connect(&broker).await;
     let segment = join(&[&prefix, "flow", "a7"]);
     until_flowing(&source, &segment, &mut sink).await;
+    while source_reader.try_recv().is_ok() {}
+    Streaming { provider, consumer, pid, provider_pid, source, segment, sink, source_reader }
+}
+
+/// The stream of `broker` (MQTT or NATS) flows to the consumer while the transfer runs, and stops when suspended.
+async fn a_stream_flows_while_the_transfer_runs(broker: Endpoint) {
+    let Streaming { provider, consumer, pid, provider_pid, source, segment, mut sink, mut source_reader } =
+        streaming(broker, &[]).await;
     let flowing: Vec<Received> = (0..20).map(|n| (segment.clone(), Bytes::from(format!("flow {n}")))).collect();
     source.publish_all(&flowing).await;
     let expected: Vec<String> = (0..20).map(|n| format!("flow {n}")).collect();
@@ -119,6 +142,23 @@ async fn a_stream_flows_while_the_transfer_runs(broker: Endpoint) {
     reaches(&provider, "transfers", &provider_pid, "TERMINATED").await;
     source.publish(&segment, &Bytes::from_static(b"after the end")).await;
     assert!(tokio::time::timeout(SILENCE, sink.recv()).await.is_err(), "nothing after the termination");
+    consumer.stop().await;
+    provider.stop().await;
+}
+
+#[tokio::test]
+async fn a_stream_stops_when_its_agreement_ends() {
+    let end = (chrono::Utc::now() + chrono::TimeDelta::seconds(5)).to_rfc3339();
+    let until = json!({"leftOperand": "dateTime", "operator": "lt",
+        "rightOperand": {"@value": end, "@type": "xsd:dateTime"}});
+    let Streaming { provider, consumer, pid, source, segment, mut sink, mut source_reader, .. } =
+        streaming(mosquitto(), &[until]).await;
+    let ended = reaches(&consumer, "transfers", &pid, "TERMINATED").await;
+    assert!(ended["explanation"]["reason"].as_str().unwrap().contains("agreement ended"), "{ended}");
+    while sink.try_recv().is_ok() {}
+    source.publish(&segment, &Bytes::from_static(b"after the agreement")).await;
+    assert_eq!(next(&mut source_reader, 1).await.len(), 1, "the source goes on");
+    assert!(tokio::time::timeout(SILENCE, sink.recv()).await.is_err(), "nothing after the agreement ended");
     consumer.stop().await;
     provider.stop().await;
 }

@@ -170,8 +170,12 @@ async fn start_mover(state: AppState, record: TransferRecord) {
     };
     let distribution = product.product.distributions.iter().find(|distribution| distribution.format == transfer.format);
     let Some(distribution) = distribution else { return };
+    let valid_until = match state.store.agreement(&transfer.agreement_id).await {
+        Ok(agreement) => agreement_end(&agreement),
+        Err(error) => return tracing::warn!(pid = %transfer.pid, %error, "the transfer's agreement is gone"),
+    };
     match Mover::of(&state, &transfer.format, &distribution.backend, transfer.data_address.as_ref()) {
-        Ok(Some(mover)) => state.movers.start(&state, &transfer.pid, mover),
+        Ok(Some(mover)) => state.movers.start(&state, &transfer.pid, mover, valid_until),
         Ok(None) => {}
         Err(reason) => tracing::warn!(pid = %transfer.pid, %reason, "the transfer cannot be moved"),
     }

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
+use chrono::{DateTime, Utc};
 use ldt_catalog::product::Backend;
 use tokio_util::sync::CancellationToken;
 use url::Url;
@@ -70,12 +71,45 @@ impl Mover {
         }))
     }
 
-    /// Runs the transfer `pid` until it is done (a push), it is cancelled, or it fails; then completes or
-    /// terminates the transfer, unless it was cancelled (the transfer left STARTED).
-    async fn run(self, state: AppState, pid: String, run: u64, cancel: CancellationToken) {
-        let ending = match self {
+    /// Runs the transfer `pid` until it is done (a push), it is cancelled, it fails, or its agreement ends at
+    /// `valid_until`; then completes or terminates the transfer, unless it was cancelled (the transfer left STARTED).
+    async fn run(
+        self,
+        state: AppState,
+        pid: String,
+        run: u64,
+        valid_until: Option<DateTime<Utc>>,
+        cancel: CancellationToken,
+    ) {
+        let work = self.carry_out(&state, &pid, &cancel);
+        let ending = match valid_until {
+            None => work.await,
+            Some(end) => tokio::select! {
+                ending = work => ending,
+                () = tokio::time::sleep((end - Utc::now()).to_std().unwrap_or_default()) => {
+                    cancel.cancel();
+                    Some((Kind::Termination, Some(format!("the contract agreement ended at {end}"))))
+                }
+            },
+        };
+        state.movers.finished(&pid, run);
+        if let Some((kind, reason)) = ending
+            && let Err(error) = super::service::act(&state, &pid, kind, reason, BY_US).await
+        {
+            tracing::warn!(%pid, %error, "a transfer's end could not be recorded");
+        }
+    }
+
+    /// Pushes or relays until done, cancelled or failed; how the transfer ends, if not by cancellation.
+    async fn carry_out(
+        self,
+        state: &AppState,
+        pid: &str,
+        cancel: &CancellationToken,
+    ) -> Option<(Kind, Option<String>)> {
+        match self {
             Mover::Push { backend, destination } => {
-                match http_plane::push(&state.data_client, &backend, &destination, &Retry::default(), &cancel).await {
+                match http_plane::push(&state.data_client, &backend, &destination, &Retry::default(), cancel).await {
                     Ok(report) => {
                         tracing::info!(%pid, bytes = report.bytes, attempts = report.attempts, "pushed");
                         Some((Kind::Completion, None))
@@ -95,12 +129,6 @@ impl Mover {
                     Err(error) => Some((Kind::Termination, Some(format!("the stream could not start: {error}")))),
                 }
             }
-        };
-        state.movers.finished(&pid, run);
-        if let Some((kind, reason)) = ending
-            && let Err(error) = super::service::act(&state, &pid, kind, reason, BY_US).await
-        {
-            tracing::warn!(%pid, %error, "a transfer's end could not be recorded");
         }
     }
 }
@@ -149,13 +177,14 @@ pub struct Movers {
 }
 
 impl Movers {
-    /// Starts `mover` for the transfer `pid` (a task of its own; one still running for it is cancelled first).
-    pub fn start(&self, state: &AppState, pid: &str, mover: Mover) {
+    /// Starts `mover` for the transfer `pid` under an agreement that ends at `valid_until` (a task of its own; one
+    /// still running for it is cancelled first).
+    pub fn start(&self, state: &AppState, pid: &str, mover: Mover, valid_until: Option<DateTime<Utc>>) {
         let (run, cancel) = (self.runs.fetch_add(1, Ordering::Relaxed), CancellationToken::new());
         if let Some((_, previous)) = self.lock().insert(pid.to_owned(), (run, cancel.clone())) {
             previous.cancel();
         }
-        tokio::spawn(mover.run(state.clone(), pid.to_owned(), run, cancel));
+        tokio::spawn(mover.run(state.clone(), pid.to_owned(), run, valid_until, cancel));
     }
 
     /// Stops the task of the transfer `pid`, if one runs.
