@@ -26,7 +26,8 @@ use axum::http::{StatusCode, header};
 use axum::routing::{get, post};
 use futures_util::{Stream, StreamExt as _, stream};
 use ldt_connector::dataplane::http::{
-    Destination, EndpointDataReference, Grant, Grants, PullSettings, PushMethod, Retry, data_client, push, router,
+    Destination, EndpointDataReference, Grant, Granted, Grants, PullSettings, PushMethod, Retry, data_client, push,
+    router,
 };
 use tokio::net::TcpListener;
 use tokio::time::{MissedTickBehavior, interval};
@@ -183,7 +184,7 @@ async fn main() {
     serve(proxy_listener, router(grants.clone(), client.clone()));
     let reference = |transfer: &str, path: &str| {
         let grant = Grant {
-            backend: backend_url(path),
+            backend: Granted::Http(backend_url(path)),
             pass_path: false,
             pass_query: false,
             pass_methods: false,

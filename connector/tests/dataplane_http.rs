@@ -20,8 +20,8 @@ use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
 use futures_util::{StreamExt as _, stream};
 use ldt_connector::dataplane::http::{
-    Destination, EndpointDataReference, Grant, GrantExpired, Grants, PullSettings, PushError, PushMethod, Retry,
-    TokenResponse, data_client, push, router,
+    Destination, EndpointDataReference, Grant, GrantExpired, Granted, Grants, PullSettings, PushError, PushMethod,
+    Retry, TokenResponse, data_client, push, router,
 };
 use serde::Deserialize;
 use tokio::net::TcpListener;
@@ -144,7 +144,7 @@ impl DataPlane {
     /// A grant of the backend's `path_and_query` until `valid_until`, passing nothing of a request on.
     fn grant(&self, path_and_query: &str, valid_until: Option<DateTime<Utc>>) -> Grant {
         let backend = self.backend(path_and_query);
-        Grant { backend, pass_path: false, pass_query: false, pass_methods: false, valid_until }
+        Grant { backend: Granted::Http(backend), pass_path: false, pass_query: false, pass_methods: false, valid_until }
     }
 
     /// Opens a grant of `transfer` to `path_and_query` on the backend and issues its reference.

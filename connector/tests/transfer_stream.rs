@@ -2,7 +2,8 @@
 //! Mosquitto) or NATS subject (on nats-server) to the consumer's broker while the transfer is STARTED; after a
 //! suspension nothing more arrives — checked against a reader of the source that does see the later messages —
 //! and after the resumption it flows again, until the consumer terminates the transfer; a stream stops by itself
-//! when its agreement ends.
+//! when its agreement ends; a pulled stream (`MQTT-PULL`) is read from the provider's data plane as server-sent
+//! events, which end with the suspension.
 
 mod common;
 
@@ -171,4 +172,66 @@ async fn an_mqtt_stream_flows_while_the_transfer_runs() {
 #[tokio::test]
 async fn a_nats_stream_flows_while_the_transfer_runs() {
     a_stream_flows_while_the_transfer_runs(nats()).await;
+}
+
+#[tokio::test]
+async fn a_pulled_stream_is_read_as_server_sent_events_until_suspended() {
+    let prefix = unique();
+    let mut product = common::product(DATASET, LdtKind::ModelOutput, &["traffic"]);
+    product.distributions[0].format = "MQTT-PULL".into();
+    product.distributions[0].backend = Backend::Mqtt { topic: format!("{prefix}/flow/+") };
+    let authority = TestAuthority::start().await;
+    let provider = provider_of(Db::Sqlite, &authority, Approval::Auto, product, members_contract(&[]), |config| {
+        config.dataplane.mqtt_broker = Some(mosquitto().url().to_string());
+    })
+    .await;
+    let consumer = consumer(Db::Sqlite, &authority).await;
+    let agreement = agreement(&consumer, &provider).await;
+    let answer = consumer.post("/transfers", &json!({"agreementId": agreement, "format": "MQTT-PULL"})).await;
+    assert_eq!(answer.status, 201, "{}", answer.text());
+    let pid = answer.json()["pid"].as_str().unwrap().to_owned();
+    let started = reaches(&consumer, "transfers", &pid, "STARTED").await;
+    let endpoint = started["dataAddress"]["endpoint"].as_str().unwrap().to_owned();
+    let token = started["dataAddress"]["endpointProperties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|property| property["name"] == "authorization")
+        .and_then(|property| property["value"].as_str())
+        .unwrap()
+        .to_owned();
+
+    let response = reqwest::Client::new().get(&endpoint).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/event-stream"));
+    let (chunks, mut events) = tokio::sync::mpsc::unbounded_channel::<Option<String>>();
+    tokio::spawn(async move {
+        let mut body = response.bytes_stream();
+        while let Some(Ok(chunk)) = futures_util::StreamExt::next(&mut body).await {
+            let _ = chunks.send(Some(String::from_utf8_lossy(&chunk).into_owned()));
+        }
+        let _ = chunks.send(None);
+    });
+    let source = Publisher::connect(&mosquitto()).await;
+    let deadline = Instant::now() + ARRIVAL;
+    'flowing: for n in 0.. {
+        assert!(Instant::now() < deadline, "no event within {ARRIVAL:?}");
+        source.publish(&format!("{prefix}/flow/a7"), &Bytes::from(format!("{{\"kmh\":{n}}}"))).await;
+        while let Ok(Some(Some(chunk))) = tokio::time::timeout(Duration::from_millis(100), events.recv()).await {
+            if chunk.contains("event: message") && chunk.contains("kmh") {
+                assert!(chunk.contains(r#""topic":"a7""#), "the name below the filter's fixed levels: {chunk}");
+                break 'flowing;
+            }
+        }
+    }
+
+    // Suspended by the provider: the event stream ends, and the token opens it no more.
+    let provider_pid = started["peerPid"].as_str().unwrap();
+    act(&provider, provider_pid, "suspend").await;
+    let ended = tokio::time::timeout(ARRIVAL, async { while let Some(Some(_)) = events.recv().await {} });
+    assert!(ended.await.is_ok(), "the event stream ended with the suspension");
+    let again = reqwest::Client::new().get(&endpoint).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(again.status(), 403);
+    consumer.stop().await;
+    provider.stop().await;
 }

@@ -15,7 +15,8 @@ use super::message::{AUTH_TYPE, AUTHORIZATION, DataAddress, EndpointProperty};
 use super::movers::Mover;
 use super::process::Transfer;
 use crate::app::AppState;
-use crate::dataplane::http::{EndpointDataReference, Grant, GrantExpired, HTTP_ENDPOINT_TYPE};
+use crate::dataplane::http::{EndpointDataReference, Grant, GrantExpired, Granted, HTTP_ENDPOINT_TYPE};
+use crate::dataplane::stream::Source;
 use crate::store::history::BY_US;
 use crate::store::negotiations::StoredAgreement;
 use crate::store::transfers::TransferRecord;
@@ -23,6 +24,10 @@ use crate::store::{StoreError, now};
 
 /// The format of an HTTP pull: the consumer reads through the provider's data plane.
 pub const HTTP_PULL: &str = "HttpData-PULL";
+/// The format of an MQTT stream the consumer reads from the provider's data plane as server-sent events.
+pub const MQTT_PULL: &str = "MQTT-PULL";
+/// The format of a NATS stream the consumer reads from the provider's data plane as server-sent events.
+pub const NATS_PULL: &str = "NATS-PULL";
 
 /// Between a transfer's pid and the nonce of one of its starts, in a grant id.
 const GRANT_SEPARATOR: char = '~';
@@ -49,6 +54,9 @@ pub fn check_request(
     let format = distribution.format.as_str();
     match (format, &distribution.backend) {
         (HTTP_PULL, Backend::Http { .. }) => Ok(()),
+        (MQTT_PULL, Backend::Mqtt { .. }) | (NATS_PULL, Backend::Nats { .. }) => {
+            Source::from_backend(&distribution.backend, &state.brokers).map(|_| ()).map_err(|error| error.to_string())
+        }
         _ => match Mover::of(state, format, &distribution.backend, data_address)? {
             Some(_) => Ok(()),
             None => Err(format!("this connector does not transfer the format `{format}` of this distribution")),
@@ -70,16 +78,22 @@ impl Plan {
         agreement: &StoredAgreement,
         distribution: &Distribution,
     ) -> Plan {
-        let grant = match (&distribution.backend, record.transfer.format.as_str()) {
-            (Backend::Http { url }, HTTP_PULL) => Url::parse(url).ok().map(|backend| Grant {
-                backend,
-                pass_path: state.config.dataplane.pass_path,
-                pass_query: state.config.dataplane.pass_query,
-                pass_methods: false,
-                valid_until: agreement_end(agreement),
-            }),
+        let backend = match (&distribution.backend, record.transfer.format.as_str()) {
+            (Backend::Http { url }, HTTP_PULL) => Url::parse(url).ok().map(Granted::Http),
+            (Backend::Mqtt { .. }, MQTT_PULL) | (Backend::Nats { .. }, NATS_PULL) => {
+                Source::from_backend(&distribution.backend, &state.brokers).ok().map(Granted::Stream)
+            }
             _ => None,
         };
+        // A stream has no sub-resources or query of its own to pass on.
+        let http = matches!(backend, Some(Granted::Http(_)));
+        let grant = backend.map(|backend| Grant {
+            backend,
+            pass_path: http && state.config.dataplane.pass_path,
+            pass_query: http && state.config.dataplane.pass_query,
+            pass_methods: false,
+            valid_until: agreement_end(agreement),
+        });
         Plan { grant }
     }
 

@@ -23,6 +23,7 @@ use url::Url;
 
 use super::address::EndpointDataReference;
 use super::token::{TokenError, TokenKeys, TokenKind};
+use crate::dataplane::stream::Source;
 
 /// The path segment of the refresh endpoint under the proxy's base (so no transfer may have this id).
 pub(super) const REFRESH_SEGMENT: &str = "token";
@@ -31,11 +32,20 @@ pub(super) const REFRESH_SEGMENT: &str = "token";
 /// noticed within this time (requests check the clock themselves).
 const LONGEST_EXPIRY_WAIT: Duration = Duration::from_secs(3600);
 
+/// The private data a grant opens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Granted {
+    /// An HTTP resource (a distribution's backend URL), proxied.
+    Http(Url),
+    /// A live stream (an MQTT topic filter or NATS subject), read as server-sent events.
+    Stream(Source),
+}
+
 /// What a started pull transfer may read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Grant {
-    /// The private backend resource (a distribution's backend URL).
-    pub backend: Url,
+    /// The private backend resource.
+    pub backend: Granted,
     /// Whether a sub-path of the transfer's endpoint is appended to the backend's path.
     pub pass_path: bool,
     /// Whether the request's query parameters are passed to the backend.

@@ -23,7 +23,8 @@ use url::{Position, Url};
 
 use super::address::TokenResponse;
 use super::cut::Cut;
-use super::grants::{Grant, Grants, REFRESH_SEGMENT, Refused};
+use super::grants::{Entry, Grant, Granted, Grants, REFRESH_SEGMENT, Refused};
+use crate::dataplane::stream::{self, Progress, Source};
 use crate::management::problem::Problem;
 
 /// Request headers passed on to the backend (never the consumer's `authorization`, cookies or hop-by-hop headers).
@@ -151,10 +152,14 @@ impl Proxy {
         let token = bearer_token(&parts.headers).ok_or(NotForwarded::NoToken)?;
         let entry = self.grants.authorize(&transfer_id, token)?;
         let grant = &entry.grant;
+        let base = match &grant.backend {
+            Granted::Http(base) => base,
+            Granted::Stream(source) => return live(source, &entry, &parts.method, suffix, parts.uri.query()).await,
+        };
         if !grant.pass_methods && !matches!(parts.method, Method::GET | Method::HEAD) {
             return Err(NotForwarded::ReadOnly);
         }
-        let mut outgoing = reqwest::Request::new(parts.method, backend_url(grant, suffix, parts.uri.query())?);
+        let mut outgoing = reqwest::Request::new(parts.method, backend_url(grant, base, suffix, parts.uri.query())?);
         *outgoing.headers_mut() = kept(parts.headers, REQUEST_HEADERS);
         if !body.is_end_stream() {
             let upload = BodyDataStream::new(Cut::new(body, entry.cancel.clone()));
@@ -178,6 +183,32 @@ impl Proxy {
     }
 }
 
+/// A granted live stream as server-sent events (see [`stream::events`]), for a plain GET; it ends when the grant
+/// closes or expires.
+async fn live(
+    source: &Source,
+    entry: &Entry,
+    method: &Method,
+    suffix: &str,
+    query: Option<&str>,
+) -> Result<Response, NotForwarded> {
+    if method != Method::GET {
+        return Err(NotForwarded::ReadOnly);
+    }
+    if !suffix.is_empty() {
+        return Err(NotForwarded::NoSubPath);
+    }
+    if query.is_some_and(|query| !query.is_empty()) {
+        return Err(NotForwarded::NoQuery);
+    }
+    let events =
+        stream::events(source, entry.cancel.clone(), Arc::new(Progress::default())).await.map_err(|error| {
+            tracing::warn!(%error, "pull proxy: the stream could not be read");
+            NotForwarded::BackendUnreachable
+        })?;
+    Ok(events.into_response())
+}
+
 /// The raw (still percent-encoded) transfer id and sub-path of a path `/{transfer_id}[/{suffix}]`.
 fn split_path(path: &str) -> (&str, &str) {
     let path = path.strip_prefix('/').unwrap_or(path);
@@ -194,7 +225,7 @@ fn bearer_token(headers: &HeaderMap) -> Option<&str> {
 /// The backend URL for a request with the raw sub-path `suffix` and query, if the grant passes them on. The
 /// sub-path is kept percent-encoded as received and must stay under the backend's path (no `..` out of it), also
 /// as a backend might read it (see [`may_escape`]).
-fn backend_url(grant: &Grant, suffix: &str, query: Option<&str>) -> Result<Url, NotForwarded> {
+fn backend_url(grant: &Grant, base: &Url, suffix: &str, query: Option<&str>) -> Result<Url, NotForwarded> {
     let query = query.filter(|query| !query.is_empty());
     if !suffix.is_empty() && !grant.pass_path {
         return Err(NotForwarded::NoSubPath);
@@ -205,7 +236,6 @@ fn backend_url(grant: &Grant, suffix: &str, query: Option<&str>) -> Result<Url, 
     if may_escape(suffix) {
         return Err(NotForwarded::PathEscapes);
     }
-    let base = &grant.backend;
     if suffix.is_empty() && query.is_none() {
         return Ok(base.clone());
     }
@@ -319,7 +349,7 @@ mod tests {
 
     fn grant(backend: &str, pass: bool) -> Grant {
         Grant {
-            backend: Url::parse(backend).unwrap(),
+            backend: Granted::Http(Url::parse(backend).unwrap()),
             pass_path: pass,
             pass_query: pass,
             pass_methods: false,
@@ -328,7 +358,8 @@ mod tests {
     }
 
     fn url(grant: &Grant, suffix: &str, query: Option<&str>) -> Result<String, String> {
-        backend_url(grant, suffix, query).map(String::from).map_err(|error| error.to_string())
+        let Granted::Http(base) = &grant.backend else { panic!("an HTTP grant") };
+        backend_url(grant, base, suffix, query).map(String::from).map_err(|error| error.to_string())
     }
 
     #[test]
