@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::error::DspError;
 use super::process_common::{Protocol, process_error};
+use crate::negotiation::machine::Role;
 use crate::store::StoreError;
 
 /// A refused message of protocol `P`.
@@ -51,6 +52,20 @@ impl<P: Protocol> ProcessError<P> {
             "NotFound",
             format!("there is no {} `{pid}` with this participant", P::PROCESS),
         )
+    }
+
+    /// Refuses a message to our process `pid` (of the URL it was posted to, held as `role`) that names another
+    /// process of ours.
+    pub fn unless_named(role: Role, pid: &str, consumer_pid: &str, provider_pid: Option<&str>) -> Result<(), Self> {
+        let named = match role {
+            Role::Provider => provider_pid,
+            Role::Consumer => Some(consumer_pid),
+        };
+        if named == Some(pid) {
+            return Ok(());
+        }
+        let reason = format!("the message names process `{}`, not `{pid}` of the URL", named.unwrap_or_default());
+        Err(Self::bad_request("InvalidMessage", reason).with_pids(Some(consumer_pid), provider_pid))
     }
 
     /// The same error naming the two processes; pids it already names are kept.

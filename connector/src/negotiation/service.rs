@@ -361,18 +361,9 @@ async fn continue_process(
     pid: &str,
     message: Incoming,
 ) -> Result<(StatusCode, Value), NegotiationError> {
-    let named = match role {
-        Role::Provider => message.provider_pid.as_deref(),
-        Role::Consumer => Some(message.consumer_pid.as_str()),
-    };
+    NegotiationError::unless_named(role, pid, &message.consumer_pid, message.provider_pid.as_deref())?;
     let pids = (Some(message.consumer_pid.clone()), message.provider_pid.clone());
     let refuse = |error: NegotiationError| error.with_pids(pids.0.as_deref(), pids.1.as_deref());
-    if named != Some(pid) {
-        return Err(refuse(NegotiationError::bad_request(
-            "InvalidMessage",
-            format!("the message names process `{}`, not `{pid}` of the URL", named.unwrap_or_default()),
-        )));
-    }
     let terms = match (role, message.kind, &message.offer) {
         (Role::Provider, Kind::Request, Some(offer)) => {
             Some(provider_terms(state, caller, offer, message.purpose.as_deref()).await.map_err(refuse)?)

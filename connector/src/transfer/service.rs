@@ -202,18 +202,9 @@ async fn continue_process(
     pid: &str,
     message: Incoming,
 ) -> Result<(StatusCode, Value), TransferError> {
-    let named = match role {
-        Role::Provider => message.provider_pid.as_deref(),
-        Role::Consumer => Some(message.consumer_pid.as_str()),
-    };
+    TransferError::unless_named(role, pid, &message.consumer_pid, message.provider_pid.as_deref())?;
     let pids = (Some(message.consumer_pid.clone()), message.provider_pid.clone());
     let refuse = |error: TransferError| error.with_pids(pids.0.as_deref(), pids.1.as_deref());
-    if named != Some(pid) {
-        return Err(refuse(TransferError::bad_request(
-            "InvalidMessage",
-            format!("the message names process `{}`, not `{pid}` of the URL", named.unwrap_or_default()),
-        )));
-    }
     let lock = state.store.locks_rows();
     let outcome = state
         .store
