@@ -223,6 +223,34 @@ async fn a_request_the_provider_cannot_serve_ends_the_transfer_with_its_reason()
     let unknown =
         consumer.post("/transfers", &json!({"agreementId": "urn:uuid:none", "format": "HttpData-PULL"})).await;
     assert_eq!(unknown.invalid_field("/agreementId")["status"], 400);
+
+    // Bad input on the management API: problems naming the field, never a 5xx or a half-made transfer.
+    let no_agreement = consumer.post("/transfers", &json!({"format": "HttpData-PULL"})).await;
+    assert_eq!(no_agreement.problem(400)["status"], 400);
+    let no_format = consumer.post("/transfers", &json!({"agreementId": agreement, "format": " "})).await;
+    assert_eq!(no_format.invalid_field("/format")["status"], 400);
+    let bad_address = json!({"agreementId": agreement, "format": "HttpData-PUSH", "dataAddress": {"endpoint": 7}});
+    assert_eq!(consumer.post("/transfers", &bad_address).await.invalid_field("/dataAddress")["status"], 400);
+    assert_eq!(consumer.get("/transfers/urn:uuid:none").await.problem(404)["status"], 404);
+    let ended = consumer.get("/transfers").await.json()["items"][0]["pid"].as_str().unwrap().to_owned();
+    assert_eq!(
+        consumer.post(&format!("/transfers/{}/explode", enc(&ended)), &json!({})).await.problem(404)["status"],
+        404
+    );
+    assert_eq!(
+        consumer.post(&format!("/transfers/{}/resume", enc(&ended)), &json!({})).await.problem(409)["status"],
+        409
+    );
+    assert_eq!(consumer.get("/transfers").await.json()["items"].as_array().unwrap().len(), 1, "nothing half-made");
+
+    // On the DSP side, a transfer message from a caller without a token never reaches the process.
+    let anonymous = reqwest::Client::new()
+        .post(format!("{}/transfers/request", provider.dsp_base()))
+        .json(&json!({"@type": "TransferRequestMessage"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), 401);
     consumer.stop().await;
     provider.stop().await;
 }
