@@ -65,9 +65,11 @@ pub fn check_request(
 }
 
 /// What the data plane will open for a transfer once it starts.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Plan {
     grant: Option<Grant>,
+    /// The grant opened for the start, until the transaction that sends it has committed.
+    opened: std::sync::Mutex<Option<String>>,
 }
 
 impl Plan {
@@ -94,7 +96,7 @@ impl Plan {
             pass_methods: false,
             valid_until: agreement_end(agreement),
         });
-        Plan { grant }
+        Plan { grant, opened: std::sync::Mutex::default() }
     }
 
     /// The data address of the transfer `pid`'s start: a new grant opened and a reference issued for it.
@@ -102,12 +104,22 @@ impl Plan {
         let grant = self.grant.clone()?;
         let grant_id = format!("{pid}{GRANT_SEPARATOR}{}", uuid::Uuid::new_v4().simple());
         state.grants.open(&grant_id, grant);
+        *self.opened.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(grant_id.clone());
         match state.grants.issue(&grant_id) {
             Ok(reference) => Some(pull_address(&reference)),
             Err(refused) => {
                 tracing::warn!(pid, %refused, "no pull access could be issued");
                 None
             }
+        }
+    }
+}
+
+impl Plan {
+    /// Closes the grant opened for a start whose transaction did not commit: no token of it was ever sent.
+    pub fn abandon(&self, state: &AppState) {
+        if let Some(grant_id) = self.opened.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take() {
+            state.grants.close(&grant_id);
         }
     }
 }
@@ -159,7 +171,7 @@ pub fn pull_address(reference: &EndpointDataReference) -> DataAddress {
 /// After a commit that moved `record` from `before`: a provider's grant closes, and its push or relay stops, when the
 /// transfer leaves STARTED; a push or relay begins when it enters STARTED. (A pull's grant was opened by the start
 /// message's data address, in the transaction.)
-pub fn follow(state: &AppState, record: &TransferRecord, before: State, _plan: Option<Plan>) {
+pub fn follow(state: &AppState, record: &TransferRecord, before: State) {
     let transfer = &record.transfer;
     let left_started = transfer.state != State::Started && (before == State::Started || transfer.state.is_terminal());
     if transfer.role != Role::Provider {

@@ -167,11 +167,16 @@ async fn begin(state: &AppState, caller: &Caller, message: Incoming) -> Result<(
             transfers::save(txn, &mut record, true).await?;
             Ok((record.clone(), true))
         })
-        .await
-        .map_err(|error| refuse(error.into()))?;
-    let (mut record, created) = record;
+        .await;
+    let (mut record, created) = match record {
+        Ok((record, true)) => (record, true),
+        other => {
+            plan.abandon(state);
+            other.map_err(|error| refuse(error.into()))?
+        }
+    };
     if created {
-        committed(state, &mut record, State::Requested, Some(plan));
+        committed(state, &mut record, State::Requested);
     }
     Ok((StatusCode::CREATED, acknowledgement(&record.transfer, State::Requested)))
 }
@@ -243,7 +248,7 @@ async fn continue_process(
         .await
         .map_err(|error| refuse(error.into()))?;
     let (mut record, from, to) = outcome.map_err(refuse)?;
-    committed(state, &mut record, from, None);
+    committed(state, &mut record, from);
     Ok((StatusCode::OK, acknowledgement(&record.transfer, to)))
 }
 
@@ -310,8 +315,8 @@ async fn queue(
 
 /// After a commit that moved `record` from `before`: the data plane follows the new state, the messages leased to
 /// the commit leave, and the event feed is told.
-fn committed(state: &AppState, record: &mut TransferRecord, before: State, plan: Option<flow::Plan>) {
-    flow::follow(state, record, before, plan);
+fn committed(state: &AppState, record: &mut TransferRecord, before: State) {
+    flow::follow(state, record, before);
     for row in record.claimed.drain(..) {
         tokio::spawn(crate::negotiation::dispatch::send_now(state.clone(), row));
     }
@@ -382,7 +387,7 @@ pub async fn start(state: &AppState, start: Start) -> Result<TransferRecord, Sta
             Ok(record)
         })
         .await?;
-    committed(state, &mut record, State::Requested, None);
+    committed(state, &mut record, State::Requested);
     Ok(record)
 }
 
@@ -435,7 +440,7 @@ pub(super) async fn act(
             Ok(Ok((record, before)))
         })
         .await??;
-    committed(state, &mut record, before, None);
+    committed(state, &mut record, before);
     Ok(record)
 }
 
@@ -466,7 +471,7 @@ pub async fn delivered(
         .await?;
     if let Some(mut record) = changed {
         let before = record.transfer.state;
-        committed(state, &mut record, before, None);
+        committed(state, &mut record, before);
     }
     Ok(next)
 }
@@ -530,7 +535,7 @@ pub async fn give_up(state: &AppState, row: &outbox_row::Model, reason: &str) ->
         })
         .await?;
     if let Some((mut record, before)) = changed {
-        committed(state, &mut record, before, None);
+        committed(state, &mut record, before);
     }
     Ok(())
 }
