@@ -177,6 +177,16 @@ pub struct Reason {
     pub reason: Option<String>,
 }
 
+impl From<OperatorError> for Problem {
+    fn from(error: OperatorError) -> Problem {
+        match error {
+            OperatorError::NotFound(..) => Problem::new(StatusCode::NOT_FOUND, error.to_string()),
+            OperatorError::Conflict(_) => Problem::new(StatusCode::CONFLICT, error.to_string()),
+            OperatorError::Store(error) => error.into(),
+        }
+    }
+}
+
 /// The reason of an operator's action body, which may be empty.
 pub fn optional_reason(body: &[u8]) -> Result<Option<String>, Problem> {
     if body.iter().all(u8::is_ascii_whitespace) {
@@ -211,11 +221,7 @@ pub async fn act(
             ));
         }
     };
-    let record = service::operate(&state, &pid, action).await.map_err(|error| match error {
-        OperatorError::NotFound(_) => Problem::new(StatusCode::NOT_FOUND, error.to_string()),
-        OperatorError::Conflict(_) => Problem::new(StatusCode::CONFLICT, error.to_string()),
-        OperatorError::Store(error) => error.into(),
-    })?;
+    let record = service::operate(&state, &pid, action).await?;
     Ok(Json(NegotiationView::of(record, None)))
 }
 

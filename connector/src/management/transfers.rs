@@ -19,7 +19,7 @@ use crate::app::AppState;
 use crate::store::transfers::{TransferRecord, TransferStep};
 use crate::transfer::machine::{Kind, Role, State as TransferState};
 use crate::transfer::message::DataAddress;
-use crate::transfer::service::{self, OperatorError, Start, StartError};
+use crate::transfer::service::{self, Start, StartError};
 
 /// A transfer to ask a provider for, under an agreement this connector holds as consumer.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -170,10 +170,6 @@ pub async fn act(
             ));
         }
     };
-    let record = service::operate(&state, &pid, kind, reason).await.map_err(|error| match error {
-        OperatorError::NotFound(_) => Problem::new(StatusCode::NOT_FOUND, error.to_string()),
-        OperatorError::Conflict(_) => Problem::new(StatusCode::CONFLICT, error.to_string()),
-        OperatorError::Store(error) => error.into(),
-    })?;
+    let record = service::operate(&state, &pid, kind, reason).await?;
     Ok(Json(TransferView::of(record, None)))
 }

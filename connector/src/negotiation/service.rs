@@ -516,13 +516,13 @@ pub enum OperatorAction {
     Accept,
 }
 
-/// Why an operator's action was not carried out.
+/// Why an operator's action on a negotiation or transfer was not carried out.
 #[derive(Debug, thiserror::Error)]
 pub enum OperatorError {
-    /// No such negotiation.
-    #[error("there is no negotiation `{0}`")]
-    NotFound(String),
-    /// The action does not fit the negotiation's state.
+    /// No such process: its kind (`negotiation`, `transfer`) and pid.
+    #[error("there is no {0} `{1}`")]
+    NotFound(&'static str, String),
+    /// The action does not fit the process's state.
     #[error("{0}")]
     Conflict(String),
     /// The store failed.
@@ -537,7 +537,7 @@ pub async fn operate(state: &AppState, pid: &str, action: OperatorAction) -> Res
         .store
         .transact(async |txn| {
             let Some(mut record) = negotiations::load_any(txn, pid, lock).await? else {
-                return Ok(Err(OperatorError::NotFound(pid.to_owned())));
+                return Ok(Err(OperatorError::NotFound(NEGOTIATION, pid.to_owned())));
             };
             let reaction = match operator_reaction(&record, action.clone()) {
                 Ok(reaction) => reaction,

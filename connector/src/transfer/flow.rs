@@ -52,16 +52,29 @@ pub fn check_request(
     data_address: Option<&DataAddress>,
 ) -> Result<(), String> {
     let format = distribution.format.as_str();
-    match (format, &distribution.backend) {
-        (HTTP_PULL, Backend::Http { .. }) => Ok(()),
-        (MQTT_PULL, Backend::Mqtt { .. }) | (NATS_PULL, Backend::Nats { .. }) => {
-            Source::from_backend(&distribution.backend, &state.brokers).map(|_| ()).map_err(|error| error.to_string())
-        }
-        _ => match Mover::of(state, format, &distribution.backend, data_address)? {
-            Some(_) => Ok(()),
-            None => Err(format!("this connector does not transfer the format `{format}` of this distribution")),
-        },
+    if let Some(granted) = granted(state, distribution) {
+        return granted.map(|_| ());
     }
+    match Mover::of(state, format, &distribution.backend, data_address)? {
+        Some(_) => Ok(()),
+        None => Err(format!("this connector does not transfer the format `{format}` of this distribution")),
+    }
+}
+
+/// What a pull of `distribution` opens to the consumer, when its format is a pull: its HTTP backend, or its live
+/// stream on this connector's broker; why not, when that backend cannot be reached.
+fn granted(state: &AppState, distribution: &Distribution) -> Option<Result<Granted, String>> {
+    Some(match (distribution.format.as_str(), &distribution.backend) {
+        (HTTP_PULL, Backend::Http { url }) => {
+            Url::parse(url).map(Granted::Http).map_err(|error| format!("the backend URL is invalid: {error}"))
+        }
+        (MQTT_PULL, Backend::Mqtt { .. }) | (NATS_PULL, Backend::Nats { .. }) => {
+            Source::from_backend(&distribution.backend, &state.brokers)
+                .map(Granted::Stream)
+                .map_err(|error| error.to_string())
+        }
+        _ => return None,
+    })
 }
 
 /// What the data plane will open for a transfer once it starts.
@@ -73,20 +86,9 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// The plan for `record` under `agreement`, reading `distribution`.
-    pub fn new(
-        state: &AppState,
-        record: &TransferRecord,
-        agreement: &StoredAgreement,
-        distribution: &Distribution,
-    ) -> Plan {
-        let backend = match (&distribution.backend, record.transfer.format.as_str()) {
-            (Backend::Http { url }, HTTP_PULL) => Url::parse(url).ok().map(Granted::Http),
-            (Backend::Mqtt { .. }, MQTT_PULL) | (Backend::Nats { .. }, NATS_PULL) => {
-                Source::from_backend(&distribution.backend, &state.brokers).ok().map(Granted::Stream)
-            }
-            _ => None,
-        };
+    /// The plan of a transfer under `agreement`, reading `distribution` (the one in the transfer's format).
+    pub fn new(state: &AppState, agreement: &StoredAgreement, distribution: &Distribution) -> Plan {
+        let backend = granted(state, distribution).and_then(Result::ok);
         // A stream has no sub-resources or query of its own to pass on.
         let http = matches!(backend, Some(Granted::Http(_)));
         let grant = backend.map(|backend| Grant {
@@ -113,9 +115,7 @@ impl Plan {
             }
         }
     }
-}
 
-impl Plan {
     /// Closes the grant opened for a start whose transaction did not commit: no token of it was ever sent.
     pub fn abandon(&self, state: &AppState) {
         if let Some(grant_id) = self.opened.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take() {
@@ -132,6 +132,15 @@ pub async fn restart_address(state: &AppState, record: &TransferRecord) -> Resul
 
 /// The plan of a stored transfer we provide, when its agreement and distribution still exist.
 async fn plan_of(state: &AppState, record: &TransferRecord) -> Result<Option<Plan>, StoreError> {
+    let provided = provided(state, record).await?;
+    Ok(provided.map(|(agreement, distribution)| Plan::new(state, &agreement, &distribution)))
+}
+
+/// The agreement of a stored transfer we provide and the distribution in its format, when both still exist.
+async fn provided(
+    state: &AppState,
+    record: &TransferRecord,
+) -> Result<Option<(StoredAgreement, Distribution)>, StoreError> {
     let transfer = &record.transfer;
     let agreement = match state.store.agreement(&transfer.agreement_id).await {
         Err(StoreError::NotFound { .. }) => return Ok(None),
@@ -141,8 +150,9 @@ async fn plan_of(state: &AppState, record: &TransferRecord) -> Result<Option<Pla
         Err(StoreError::NotFound { .. }) => return Ok(None),
         other => other?,
     };
-    let distribution = product.product.distributions.iter().find(|distribution| distribution.format == transfer.format);
-    Ok(distribution.map(|distribution| Plan::new(state, record, &agreement, distribution)))
+    let distribution =
+        product.product.distributions.into_iter().find(|distribution| distribution.format == transfer.format);
+    Ok(distribution.map(|distribution| (agreement, distribution)))
 }
 
 /// The end of `agreement`'s validity, when its policy sets one (see [`ldt_policy::expiry::valid_until`]).
@@ -183,38 +193,35 @@ pub fn follow(state: &AppState, record: &TransferRecord, before: State) {
             state.grants.close(&grant_id);
         }
     } else if transfer.state == State::Started && before != State::Started {
-        tokio::spawn(start_mover(state.clone(), record.clone()));
+        let (state, record) = (state.clone(), record.clone());
+        tokio::spawn(async move {
+            match provided(&state, &record).await {
+                Ok(Some((agreement, distribution))) => start_mover(&state, &record, &agreement, &distribution),
+                Ok(None) => tracing::warn!(pid = %record.transfer.pid, "the transfer's agreement or data is gone"),
+                Err(error) => tracing::warn!(pid = %record.transfer.pid, %error, "the transfer cannot be moved"),
+            }
+        });
     }
 }
 
 /// Starts the push or relay of the started transfer `record`, if its format is one the provider delivers.
-async fn start_mover(state: AppState, record: TransferRecord) {
+fn start_mover(state: &AppState, record: &TransferRecord, agreement: &StoredAgreement, distribution: &Distribution) {
     let transfer = &record.transfer;
-    let product = match state.store.product(&record.dataset_id).await {
-        Ok(product) => product,
-        Err(error) => return tracing::warn!(pid = %transfer.pid, %error, "the transfer's data product is gone"),
-    };
-    let distribution = product.product.distributions.iter().find(|distribution| distribution.format == transfer.format);
-    let Some(distribution) = distribution else { return };
-    let valid_until = match state.store.agreement(&transfer.agreement_id).await {
-        Ok(agreement) => agreement_end(&agreement),
-        Err(error) => return tracing::warn!(pid = %transfer.pid, %error, "the transfer's agreement is gone"),
-    };
-    match Mover::of(&state, &transfer.format, &distribution.backend, transfer.data_address.as_ref()) {
-        Ok(Some(mover)) => state.movers.start(&state, &transfer.pid, mover, valid_until),
+    match Mover::of(state, &transfer.format, &distribution.backend, transfer.data_address.as_ref()) {
+        Ok(Some(mover)) => state.movers.start(state, &transfer.pid, mover, agreement_end(agreement)),
         Ok(None) => {}
         Err(reason) => tracing::warn!(pid = %transfer.pid, %reason, "the transfer cannot be moved"),
     }
 }
 
 /// Takes up, at start, the transfers that were STARTED when the connector stopped: their pushes and relays begin
-/// again, and the grants of pulls are opened under the ids their starts gave (grants live in memory; the tokens issued before stay valid, being signed with the
-/// persistent secret).
+/// again, and the grants of pulls are opened under the ids their starts gave (grants live in memory; the tokens
+/// issued before stay valid, being signed with the persistent secret).
 pub async fn resume_started(state: &AppState) -> Result<(), StoreError> {
     for record in state.store.provided_transfers_in(State::Started).await? {
-        start_mover(state.clone(), record.clone()).await;
-        if let Some(plan) = plan_of(state, &record).await?
-            && let Some(grant) = plan.grant
+        let Some((agreement, distribution)) = provided(state, &record).await? else { continue };
+        start_mover(state, &record, &agreement, &distribution);
+        if let Some(grant) = Plan::new(state, &agreement, &distribution).grant
             && let Some(grant_id) = grant_of(&record.transfer)
         {
             state.grants.open(&grant_id, grant);

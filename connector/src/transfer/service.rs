@@ -18,6 +18,7 @@ use super::machine::{Kind, Role, State};
 use super::message::{DataAddress, Incoming, transfer_object};
 use super::process::{Envelope, Transfer};
 use crate::app::AppState;
+pub use crate::negotiation::service::OperatorError;
 use crate::negotiation::service::{callback_address, new_pid};
 use crate::store::entity::outbox as outbox_row;
 use crate::store::history::{BY_OPERATOR, BY_PEER, BY_US};
@@ -151,7 +152,7 @@ async fn begin(state: &AppState, caller: &Caller, message: Incoming) -> Result<(
         return Err(refuse(TransferError::bad_request("InvalidMessage", "not a transfer request")));
     };
     let mut record = TransferRecord::new(transfer, admitted.agreement.dataset_id.clone());
-    let plan = flow::Plan::new(state, &record, &admitted.agreement, &admitted.distribution);
+    let plan = flow::Plan::new(state, &admitted.agreement, &admitted.distribution);
     let reactions = reactions_to(&record, Kind::Request);
     let record = state
         .store
@@ -391,20 +392,6 @@ pub async fn start(state: &AppState, start: Start) -> Result<TransferRecord, Sta
     Ok(record)
 }
 
-/// Why an operator's action was not carried out.
-#[derive(Debug, thiserror::Error)]
-pub enum OperatorError {
-    /// No such transfer.
-    #[error("there is no transfer `{0}`")]
-    NotFound(String),
-    /// The action does not fit the transfer's state.
-    #[error("{0}")]
-    Conflict(String),
-    /// The store failed.
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
 /// Sends a message of `kind` on the transfer `pid` for its operator (suspend, resume with a start, complete,
 /// terminate), decided on the process as locked in the same transaction.
 pub async fn operate(
@@ -429,7 +416,7 @@ pub(super) async fn act(
         .store
         .transact(async |txn| {
             let Some(mut record) = transfers::load(txn, None, pid, lock).await? else {
-                return Ok(Err(OperatorError::NotFound(pid.to_owned())));
+                return Ok(Err(OperatorError::NotFound(TRANSFER, pid.to_owned())));
             };
             let before = record.transfer.state;
             if let Err(illegal) = super::machine::transition(Some(before), record.transfer.role, kind) {
