@@ -11,11 +11,11 @@ use ldt_catalog::product::{Backend, Distribution};
 use url::Url;
 
 use super::machine::{Kind, Role, State};
-use super::message::{AUTH_TYPE, AUTHORIZATION, DataAddress, EndpointProperty};
+use super::message::DataAddress;
 use super::movers::Mover;
 use super::process::Transfer;
 use crate::app::AppState;
-use crate::dataplane::http::{EndpointDataReference, Grant, GrantExpired, Granted, HTTP_ENDPOINT_TYPE};
+use crate::dataplane::http::{Grant, GrantExpired, Granted};
 use crate::dataplane::stream::Source;
 use crate::store::history::BY_US;
 use crate::store::negotiations::StoredAgreement;
@@ -108,7 +108,7 @@ impl Plan {
         state.grants.open(&grant_id, grant);
         *self.opened.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(grant_id.clone());
         match state.grants.issue(&grant_id) {
-            Ok(reference) => Some(pull_address(&reference)),
+            Ok(reference) => Some(reference.data_address()),
             Err(refused) => {
                 tracing::warn!(pid, %refused, "no pull access could be issued");
                 None
@@ -159,23 +159,6 @@ async fn provided(
 fn agreement_end(agreement: &StoredAgreement) -> Option<DateTime<Utc>> {
     let policy = ldt_policy::read_policy(&agreement.policy).ok()?;
     ldt_policy::expiry::valid_until(&policy, agreement.signed_at.fixed_offset()).map(|at| at.to_utc())
-}
-
-/// An endpoint data reference as the `dataAddress` of a start: the endpoint and the token (`authorization`,
-/// `authType` bearer), its lifetime, and how to refresh it.
-pub fn pull_address(reference: &EndpointDataReference) -> DataAddress {
-    let property = |name: &str, value: &str| EndpointProperty { name: name.into(), value: value.into() };
-    DataAddress {
-        endpoint_type: HTTP_ENDPOINT_TYPE.into(),
-        endpoint: Some(reference.endpoint.clone()),
-        endpoint_properties: vec![
-            property(AUTHORIZATION, &reference.access_token),
-            property(AUTH_TYPE, "bearer"),
-            property("expiresIn", &reference.expires_in.to_string()),
-            property("refreshToken", &reference.refresh_token),
-            property("refreshEndpoint", &reference.refresh_endpoint),
-        ],
-    }
 }
 
 /// After a commit that moved `record` from `before`: a provider's grant closes, and its push or relay stops, when the

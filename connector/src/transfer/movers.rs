@@ -135,17 +135,7 @@ impl Mover {
 
 /// The consumer's HTTP endpoint of a push.
 fn destination(address: &DataAddress) -> Result<Destination, String> {
-    let plane = http_plane::DataAddress {
-        kind: "DataAddress".into(),
-        endpoint_type: address.endpoint_type.clone(),
-        endpoint: address.endpoint.clone(),
-        endpoint_properties: address
-            .endpoint_properties
-            .iter()
-            .map(|property| http_plane::EndpointProperty::new(&property.name, &property.value))
-            .collect(),
-    };
-    Destination::from_data_address(&plane).map_err(|error| error.to_string())
+    Destination::from_data_address(address).map_err(|error| error.to_string())
 }
 
 /// The consumer's broker and topic (or subject) of a relayed stream: `endpoint` `mqtt://…` or `nats://…`, the

@@ -3,51 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::transfer::message::{AUTH_TYPE, AUTHORIZATION, DataAddress, EndpointProperty};
+
 /// The `endpointType` of an HTTP data address.
 pub const HTTP_ENDPOINT_TYPE: &str = "https://w3id.org/idsa/v4.1/HTTP";
-
-/// A DSP 2025-1 `DataAddress` in compact form.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DataAddress {
-    /// Always `DataAddress`.
-    #[serde(rename = "@type")]
-    pub kind: String,
-    /// The transport, e.g. [`HTTP_ENDPOINT_TYPE`].
-    pub endpoint_type: String,
-    /// The transport's address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub endpoint: Option<String>,
-    /// Named values the transport needs, e.g. `authorization` and `authType`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub endpoint_properties: Vec<EndpointProperty>,
-}
-
-/// One `EndpointProperty` of a [`DataAddress`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EndpointProperty {
-    /// Always `EndpointProperty`.
-    #[serde(rename = "@type")]
-    pub kind: String,
-    /// Its name.
-    pub name: String,
-    /// Its value.
-    pub value: String,
-}
-
-impl EndpointProperty {
-    /// The property `name` with `value`.
-    pub fn new(name: &str, value: impl Into<String>) -> EndpointProperty {
-        EndpointProperty { kind: "EndpointProperty".into(), name: name.into(), value: value.into() }
-    }
-}
-
-impl DataAddress {
-    /// The value of the endpoint property `name`, if there is one.
-    pub fn property(&self, name: &str) -> Option<&str> {
-        self.endpoint_properties.iter().find(|property| property.name == name).map(|property| property.value.as_str())
-    }
-}
 
 /// What a consumer needs to pull a transfer's data over HTTP: the endpoint, the bearer token to present there, and
 /// how to get a new token before this one expires.
@@ -70,16 +29,16 @@ impl EndpointDataReference {
     /// The reference as the `dataAddress` of a TransferStartMessage: the endpoint, with the endpoint properties
     /// `authorization`, `authType` (`bearer`), `expiresIn`, `refreshToken` and `refreshEndpoint`.
     pub fn data_address(&self) -> DataAddress {
+        let property = |name: &str, value: &str| EndpointProperty { name: name.into(), value: value.into() };
         DataAddress {
-            kind: "DataAddress".into(),
             endpoint_type: HTTP_ENDPOINT_TYPE.into(),
             endpoint: Some(self.endpoint.clone()),
             endpoint_properties: vec![
-                EndpointProperty::new("authorization", &self.access_token),
-                EndpointProperty::new("authType", "bearer"),
-                EndpointProperty::new("expiresIn", self.expires_in.to_string()),
-                EndpointProperty::new("refreshToken", &self.refresh_token),
-                EndpointProperty::new("refreshEndpoint", &self.refresh_endpoint),
+                property(AUTHORIZATION, &self.access_token),
+                property(AUTH_TYPE, "bearer"),
+                property("expiresIn", &self.expires_in.to_string()),
+                property("refreshToken", &self.refresh_token),
+                property("refreshEndpoint", &self.refresh_endpoint),
             ],
         }
     }

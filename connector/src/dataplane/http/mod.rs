@@ -16,7 +16,7 @@ mod token;
 
 use std::time::Duration;
 
-pub use address::{DataAddress, EndpointDataReference, EndpointProperty, HTTP_ENDPOINT_TYPE, TokenResponse};
+pub use address::{EndpointDataReference, HTTP_ENDPOINT_TYPE, TokenResponse};
 pub use grants::{Grant, GrantExpired, Granted, Grants, PullSettings, PullSetupError, Refused};
 pub use proxy::router;
 pub use push::{BadDestination, Destination, PushError, PushMethod, PushReport, Retry, push};

@@ -13,7 +13,8 @@ use reqwest::{Client, Method, StatusCode};
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
-use super::address::{DataAddress, HTTP_ENDPOINT_TYPE};
+use super::address::HTTP_ENDPOINT_TYPE;
+use crate::transfer::message::DataAddress;
 
 /// How the data is sent to the destination.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -66,7 +67,7 @@ impl Destination {
             .and_then(|endpoint| Url::parse(endpoint).ok())
             .filter(|endpoint| matches!(endpoint.scheme(), "http" | "https"))
             .ok_or(BadDestination::Endpoint)?;
-        let authorization = match (address.property("authorization"), address.property("authType")) {
+        let authorization = match (address.authorization(), address.auth_type()) {
             (None, _) => None,
             (Some(token), Some(kind)) if kind.eq_ignore_ascii_case("bearer") => Some(format!("Bearer {token}")),
             (Some(_), Some(kind)) => return Err(BadDestination::AuthType(kind.to_owned())),
@@ -249,14 +250,16 @@ fn is_transient(status: StatusCode) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dataplane::http::address::EndpointProperty;
+    use crate::transfer::message::EndpointProperty;
 
     fn address(endpoint: &str, properties: &[(&str, &str)]) -> DataAddress {
         DataAddress {
-            kind: "DataAddress".into(),
             endpoint_type: HTTP_ENDPOINT_TYPE.into(),
             endpoint: Some(endpoint.into()),
-            endpoint_properties: properties.iter().map(|(name, value)| EndpointProperty::new(name, *value)).collect(),
+            endpoint_properties: properties
+                .iter()
+                .map(|(name, value)| EndpointProperty { name: (*name).into(), value: (*value).into() })
+                .collect(),
         }
     }
 
