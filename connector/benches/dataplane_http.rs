@@ -26,8 +26,7 @@ use axum::http::{StatusCode, header};
 use axum::routing::{get, post};
 use futures_util::{Stream, StreamExt as _, stream};
 use ldt_connector::dataplane::http::{
-    Destination, EndpointDataReference, Grant, Granted, Grants, PullSettings, PushMethod, Retry, data_client, push,
-    router,
+    Destination, EndpointDataReference, Grant, Granted, Grants, PullSettings, Retry, data_client, push, router,
 };
 use tokio::net::TcpListener;
 use tokio::time::{MissedTickBehavior, interval};
@@ -197,7 +196,7 @@ async fn main() {
 
     let direct = compare("HTTP pull", &client, &backend_url("/payload"), &unthrottled).await;
 
-    let destination = Destination { endpoint: backend_url("/in"), authorization: None, method: PushMethod::Post };
+    let destination = Destination { endpoint: backend_url("/in"), authorization: None };
     let (payload, retry, cancel) = (backend_url("/payload"), Retry::default(), CancellationToken::new());
     let mut pushes = Vec::new();
     for _ in 0..RUNS {

@@ -20,7 +20,7 @@ use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
 use futures_util::{StreamExt as _, stream};
 use ldt_connector::dataplane::http::{
-    Destination, EndpointDataReference, Grant, GrantExpired, Granted, Grants, PullSettings, PushError, PushMethod,
+    Destination, EndpointDataReference, Grant, GrantExpired, Granted, Grants, PullSettings, PushError, PushReport,
     Retry, TokenResponse, data_client, push, router,
 };
 use serde::Deserialize;
@@ -164,15 +164,13 @@ impl DataPlane {
     }
 
     /// A push of the backend's `path_and_query` to the destination with `authorization`.
-    async fn push(&self, path_and_query: &str, authorization: &str, retry: &Retry) -> Result<u64, PushError> {
+    async fn push(&self, path_and_query: &str, authorization: &str, retry: &Retry) -> Result<PushReport, PushError> {
         let destination = Destination {
             endpoint: self.backend("/in"),
             authorization: Some(authorization.parse().expect("a header value")),
-            method: PushMethod::Post,
         };
         let backend = self.backend(path_and_query);
-        let report = push(&self.client, &backend, &destination, retry, &CancellationToken::new()).await?;
-        Ok(report.bytes)
+        push(&self.client, &backend, &destination, retry, &CancellationToken::new()).await
     }
 }
 
@@ -274,7 +272,7 @@ async fn a_gigabyte_pulled_or_pushed_keeps_memory_flat() {
     let retry = Retry::default();
     // Connections, buffers and allocator arenas of both ways exist before the baseline is read.
     assert_eq!(drain(plane.get(&warm_up.endpoint, Some(&warm_up.access_token)).await).await, 8 << 20);
-    assert_eq!(plane.push("/payload?bytes=8388608", DESTINATION_AUTHORIZATION, &retry).await.unwrap(), 8 << 20);
+    assert_eq!(plane.push("/payload?bytes=8388608", DESTINATION_AUTHORIZATION, &retry).await.unwrap().bytes, 8 << 20);
     let baseline = resident();
 
     let pulled = async {
@@ -287,7 +285,7 @@ async fn a_gigabyte_pulled_or_pushed_keeps_memory_flat() {
 
     let pushed = async {
         let received = plane.counts.received.load(Ordering::Relaxed);
-        let sent = plane.push(&format!("/payload?bytes={GIB}"), DESTINATION_AUTHORIZATION, &retry).await.unwrap();
+        let sent = plane.push(&format!("/payload?bytes={GIB}"), DESTINATION_AUTHORIZATION, &retry).await.unwrap().bytes;
         assert_eq!(plane.counts.received.load(Ordering::Relaxed) - received, sent, "the destination took it all");
         sent
     };
@@ -389,7 +387,8 @@ async fn a_push_is_retried_when_the_destination_is_unavailable_and_not_when_it_r
     let plane = DataPlane::start().await;
     let retry = Retry { attempts: 3, first_pause: Duration::from_millis(10), max_pause: Duration::from_millis(50) };
     plane.counts.unavailable.store(2, Ordering::Relaxed);
-    assert_eq!(plane.push("/payload?bytes=300000", DESTINATION_AUTHORIZATION, &retry).await, Ok(300_000));
+    let pushed = plane.push("/payload?bytes=300000", DESTINATION_AUTHORIZATION, &retry).await;
+    assert_eq!(pushed, Ok(PushReport { bytes: 300_000, attempts: 3 }), "two refusals with 503, then delivered");
     assert_eq!(plane.counts.received.load(Ordering::Relaxed), 300_000, "only the last attempt was taken");
 
     let refused = plane.push("/payload?bytes=10", "Bearer wrong", &retry).await;

@@ -201,6 +201,8 @@ async fn a_pulled_stream_is_read_as_server_sent_events_until_suspended() {
         .unwrap()
         .to_owned();
 
+    let head = reqwest::Client::new().head(&endpoint).bearer_auth(&token).send().await.unwrap();
+    assert_eq!((head.status().as_u16(), head.headers()["allow"].to_str().unwrap()), (405, "GET"));
     let response = reqwest::Client::new().get(&endpoint).bearer_auth(&token).send().await.unwrap();
     assert_eq!(response.status(), 200);
     assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/event-stream"));

@@ -19,7 +19,7 @@ use std::time::Duration;
 pub use address::{EndpointDataReference, HTTP_ENDPOINT_TYPE, TokenResponse};
 pub use grants::{Grant, GrantExpired, Granted, Grants, PullSettings, PullSetupError, Refused};
 pub use proxy::router;
-pub use push::{BadDestination, Destination, PushError, PushMethod, PushReport, Retry, push};
+pub use push::{BadDestination, Destination, PushError, PushReport, Retry, push};
 pub use token::{TokenError, TokenKind};
 
 /// The HTTP client the data plane should use for backends and push destinations: bodies are passed on as they

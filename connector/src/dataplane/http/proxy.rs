@@ -98,6 +98,8 @@ enum NotForwarded {
     NoQuery,
     #[error("this transfer's data can only be read (GET or HEAD)")]
     ReadOnly,
+    #[error("this transfer's stream is read with GET (as server-sent events)")]
+    StreamOnly,
     #[error("the data source did not answer in time")]
     BackendTimeout,
     #[error("the data source could not be reached")]
@@ -113,7 +115,7 @@ impl IntoResponse for NotForwarded {
                 StatusCode::FORBIDDEN
             }
             NotForwarded::BadTransferId | NotForwarded::PathEscapes | NotForwarded::NoQuery => StatusCode::BAD_REQUEST,
-            NotForwarded::ReadOnly => StatusCode::METHOD_NOT_ALLOWED,
+            NotForwarded::ReadOnly | NotForwarded::StreamOnly => StatusCode::METHOD_NOT_ALLOWED,
             NotForwarded::BackendTimeout => StatusCode::GATEWAY_TIMEOUT,
             NotForwarded::BackendUnreachable => StatusCode::BAD_GATEWAY,
         };
@@ -128,6 +130,9 @@ impl IntoResponse for NotForwarded {
             }
             NotForwarded::ReadOnly => {
                 headers.insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+            }
+            NotForwarded::StreamOnly => {
+                headers.insert(header::ALLOW, HeaderValue::from_static("GET"));
             }
             _ => {}
         }
@@ -193,7 +198,7 @@ async fn live(
     query: Option<&str>,
 ) -> Result<Response, NotForwarded> {
     if method != Method::GET {
-        return Err(NotForwarded::ReadOnly);
+        return Err(NotForwarded::StreamOnly);
     }
     if !suffix.is_empty() {
         return Err(NotForwarded::NoSubPath);

@@ -16,25 +16,13 @@ use url::Url;
 use super::address::HTTP_ENDPOINT_TYPE;
 use crate::transfer::message::DataAddress;
 
-/// How the data is sent to the destination.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum PushMethod {
-    /// `POST` (the default).
-    #[default]
-    Post,
-    /// `PUT`.
-    Put,
-}
-
-/// Where to push: the consumer's endpoint and the `Authorization` header it asked for.
+/// Where to push (POSTed): the consumer's endpoint and the `Authorization` header it asked for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Destination {
     /// The consumer's HTTP(S) endpoint.
     pub endpoint: Url,
     /// The whole `Authorization` header value, e.g. `Bearer <token>`.
     pub authorization: Option<HeaderValue>,
-    /// POST or PUT.
-    pub method: PushMethod,
 }
 
 /// Why a data address is not a push destination.
@@ -76,7 +64,7 @@ impl Destination {
         let authorization = authorization
             .map(|value| HeaderValue::try_from(value).map_err(|_| BadDestination::Authorization))
             .transpose()?;
-        Ok(Destination { endpoint, authorization, method: PushMethod::Post })
+        Ok(Destination { endpoint, authorization })
     }
 }
 
@@ -205,11 +193,7 @@ async fn push_once(client: &Client, backend: &Url, destination: &Destination) ->
             Failure::Source(status)
         });
     }
-    let method = match destination.method {
-        PushMethod::Post => Method::POST,
-        PushMethod::Put => Method::PUT,
-    };
-    let mut request = client.request(method, destination.endpoint.clone());
+    let mut request = client.request(Method::POST, destination.endpoint.clone());
     for name in [header::CONTENT_TYPE, header::CONTENT_LENGTH, header::CONTENT_ENCODING] {
         if let Some(value) = source.headers().get(&name) {
             request = request.header(name, value.clone());
@@ -269,7 +253,6 @@ mod tests {
         let destination = Destination::from_data_address(&bearer).unwrap();
         assert_eq!(destination.endpoint.as_str(), "https://consumer.example/in");
         assert_eq!(destination.authorization.unwrap(), "Bearer t0k");
-        assert_eq!(destination.method, PushMethod::Post);
         let raw = address("http://consumer.example/in", &[("authorization", "Basic YTpi")]);
         assert_eq!(Destination::from_data_address(&raw).unwrap().authorization.unwrap(), "Basic YTpi");
         let open = address("http://consumer.example/in", &[]);
