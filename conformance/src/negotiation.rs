@@ -200,14 +200,17 @@ mod tests {
             (M::Finalized, S::Verified, S::Finalized),
         ];
         for &message in Message::ALL {
-            let sender = message.sender().unwrap_or(Role::Consumer);
             for &from in State::ALL {
-                let expected = if message == M::Termination && !from.is_terminal() {
-                    Some(S::Terminated)
-                } else {
-                    legal.iter().find(|(m, f, _)| *m == message && *f == from).map(|(_, _, to)| *to)
-                };
-                assert_eq!(message.transition(from, sender).ok(), expected, "{message} in {from}");
+                for sender in [Role::Provider, Role::Consumer] {
+                    let expected = if !message.may_be_sent_by(sender) {
+                        None
+                    } else if message == M::Termination && !from.is_terminal() {
+                        Some(S::Terminated)
+                    } else {
+                        legal.iter().find(|(m, f, _)| *m == message && *f == from).map(|(_, _, to)| *to)
+                    };
+                    assert_eq!(message.transition(from, sender).ok(), expected, "{message} by {sender:?} in {from}");
+                }
             }
         }
         let illegal = M::Verification.transition(S::Offered, Role::Consumer).unwrap_err();

@@ -225,13 +225,17 @@ async fn as_provider_it_takes_transfers_of_its_agreements_and_serves_their_data(
     // Once agreed: 201 with a REQUESTED transfer process under a fresh providerPid; a pull
     // request in another format or with a data address is refused.
     server.store().add_agreement("urn:a1", "tp-c-01-01");
-    for (field, value) in
-        [("format", json!("HttpData-PUSH")), ("dataAddress", messages::transfer::data_address("http://x/", "t"))]
-    {
+    for (field, value, why) in [
+        ("format", json!("HttpData-PUSH"), "format is"),
+        ("dataAddress", messages::transfer::data_address("http://x/", "t"), "carries no dataAddress"),
+    ] {
         let mut wrong = request.clone();
         wrong[field] = value;
         let answer = http.post(base.join("transfers/request")?).json(&wrong).send().await?;
         assert_eq!(answer.status(), 400, "{field}");
+        let error: Value = answer.json().await?;
+        assert_eq!(error["@type"], "TransferError", "{field}");
+        assert!(error["reason"].to_string().contains(why), "{field}: {error}");
     }
     let answer = http.post(base.join("transfers/request")?).json(&request).send().await?;
     assert_eq!(answer.status(), 201);

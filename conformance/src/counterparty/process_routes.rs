@@ -84,7 +84,7 @@ pub async fn initial_request<P: Provided>(State(shared): State<Shared>, uri: Uri
             shared.store.processes::<P>().open(ProcessRecord::requested_from_us(pids));
             dsp_json(StatusCode::CREATED, &ack)
         }
-        _ => dsp_json(StatusCode::BAD_REQUEST, &error_body(&message)),
+        _ => dsp_json(StatusCode::BAD_REQUEST, &error_body(P::ERROR_TYPE, &message)),
     };
     tracing::debug!(valid = message.is_valid(), "counter-party received an initial {} request", P::NAME);
     shared.store.record(message);
@@ -149,7 +149,7 @@ fn refusal<P: Protocol>(message: &ReceivedMessage, pids: Option<&Pids>) -> Optio
     }
     let body = match pids {
         Some(pids) => messages::process_error::<P>(pids, "400", &message.violations),
-        None => error_body(message),
+        None => error_body(P::ERROR_TYPE, message),
     };
     Some(dsp_json(StatusCode::BAD_REQUEST, &body))
 }

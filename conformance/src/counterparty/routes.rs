@@ -83,7 +83,7 @@ async fn receive(State(shared): State<Shared>, uri: Uri, body: Bytes) -> Respons
     let answer = if message.is_valid() {
         StatusCode::OK.into_response()
     } else {
-        dsp_json(StatusCode::BAD_REQUEST, &error_body(&message))
+        dsp_json(StatusCode::BAD_REQUEST, &error_body("CatalogError", &message))
     };
     tracing::debug!(path = %message.path, valid = message.is_valid(), "counter-party received");
     shared.store.record(message);
@@ -116,16 +116,9 @@ pub(super) fn inspect(uri: &Uri, body: &[u8]) -> ReceivedMessage {
     ReceivedMessage { path, message_type, body: parsed, violations, process: None }
 }
 
-/// The DSP error object for an invalid message: a `TransferError` or
-/// `ContractNegotiationError` (with the message's pids) by path, else a `CatalogError`.
-pub(super) fn error_body(message: &ReceivedMessage) -> Value {
-    let error_type = if message.path.starts_with("/transfers") {
-        "TransferError"
-    } else if message.path.starts_with("/negotiations") {
-        "ContractNegotiationError"
-    } else {
-        "CatalogError"
-    };
+/// The DSP error object of `error_type` (`CatalogError`, or a process protocol's error, which
+/// carries the message's pids) for an invalid message.
+pub(super) fn error_body(error_type: &str, message: &ReceivedMessage) -> Value {
     let mut body = json!({
         "@context": [DSP_CONTEXT],
         "@type": error_type,
