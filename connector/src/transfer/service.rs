@@ -232,12 +232,7 @@ async fn continue_process(
             let to = record.transfer.state;
             // What of ours still waits to be sent, the peer's legal move shows it has (or no longer needs).
             outbox::forget_process(txn, pid).await?;
-            if matches!(message.kind, Kind::Suspension | Kind::Termination) {
-                let reason = message.reason.as_deref().unwrap_or("the peer gave no reason");
-                record.explanation = Some(
-                    json!({"reason": format!("{} by the {}: {reason}", kind_done(message.kind), role.peer().as_str())}),
-                );
-            }
+            explain(&mut record, message.kind, role.peer(), message.reason.as_deref());
             transfers::record_step(txn, pid, Some(from), to, message.kind, BY_PEER, message.reason.as_deref()).await?;
             let reactions = reactions_to(&record, message.kind);
             for (kind, reason) in reactions {
@@ -253,12 +248,15 @@ async fn continue_process(
     Ok((StatusCode::OK, acknowledgement(&record.transfer, to)))
 }
 
-/// How a suspension or termination is described in an explanation.
-fn kind_done(kind: Kind) -> &'static str {
-    match kind {
+/// Records on `record` why it was suspended or terminated (a message of `kind` sent by `by`, with `reason`).
+fn explain(record: &mut TransferRecord, kind: Kind, by: Role, reason: Option<&str>) {
+    let done = match kind {
         Kind::Suspension => "suspended",
-        _ => "terminated",
-    }
+        Kind::Termination => "terminated",
+        _ => return,
+    };
+    let reason = reason.unwrap_or("no reason given");
+    record.explanation = Some(json!({"reason": format!("{done} by the {}: {reason}", by.as_str())}));
 }
 
 /// Sends a message of `kind` on `record`: a provider's start carries the data address its data plane issues
@@ -288,11 +286,8 @@ async fn send(
             return Ok(());
         }
     };
-    if matches!(kind, Kind::Suspension | Kind::Termination) {
-        let reason = reason.unwrap_or("no reason given");
-        record.explanation =
-            Some(json!({"reason": format!("{} by the {}: {reason}", kind_done(kind), record.transfer.role.as_str())}));
-    }
+    let role = record.transfer.role;
+    explain(record, kind, role, reason);
     queue(state, txn, record, &envelope).await?;
     transfers::record_step(txn, &record.transfer.pid, Some(from), envelope.target, kind, by, reason).await?;
     Ok(())
