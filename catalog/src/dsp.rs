@@ -1,16 +1,20 @@
-//! The DSP 2025-1 compact JSON-LD form of a catalogue and its datasets, carrying their DCAT-AP 3 metadata.
+//! The DSP 2025-1 compact JSON-LD form of a catalogue, its datasets and its Surface-level components (as
+//! `DataService`s), carrying their DCAT-AP 3 metadata.
 //!
 //! Terms of the DSP context are written un-prefixed; DCAT and Dublin Core terms with the `dcat:` and `dct:` prefixes
-//! that context defines; the few other vocabularies (FOAF, vCard, LOCN, SKOS, GeoSPARQL) with full IRIs, because a
+//! that context defines; the few other vocabularies (FOAF, vCard, LOCN, SKOS, GeoSPARQL, PROV, OWL, ours) with full IRIs, because a
 //! DSP `@context` may only list context IRIs and ours would not resolve elsewhere. Serialisation borrows from the
 //! products: nothing is copied into an intermediate JSON tree.
+
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 use serde_json::{Map, Value};
 
 use crate::offer::offer_iri;
-use crate::product::{Agent, ContactPoint, DataProduct, Distribution, LangText, LdtKind, Spatial, Temporal};
+use crate::product::{Agent, ContactPoint, DataProduct, Distribution, LangText, Spatial, Standard, Temporal};
+use crate::slc::SlcDescriptor;
 
 /// The DSP 2025-1 context IRI.
 pub const DSP_CONTEXT: &str = "https://w3id.org/dspace/2025/1/context.jsonld";
@@ -26,9 +30,24 @@ const VCARD_EMAIL: &str = "http://www.w3.org/2006/vcard/ns#hasEmail";
 const VCARD_URL: &str = "http://www.w3.org/2006/vcard/ns#hasURL";
 const SKOS_CONCEPT: &str = "http://www.w3.org/2004/02/skos/core#Concept";
 const SKOS_PREF_LABEL: &str = "http://www.w3.org/2004/02/skos/core#prefLabel";
-const LOCN_GEOMETRY: &str = "http://www.w3.org/ns/locn#geometry";
+/// `locn:geometry`: the geometry of a location.
+pub(crate) const LOCN_GEOMETRY: &str = "http://www.w3.org/ns/locn#geometry";
 const GEOJSON_LITERAL: &str = "http://www.opengis.net/ont/geosparql#geoJSONLiteral";
-const IANA_MEDIA_TYPES: &str = "http://www.iana.org/assignments/media-types/";
+/// The profile a component's `DataService` conforms to: ours, documented by the descriptor's JSON Schema.
+pub const SLC_PROFILE: &str = "https://w3id.org/ldt-connector/slc/v1";
+/// The property carrying a component's descriptor as a JSON literal.
+pub const SLC_DESCRIPTOR: &str = "https://w3id.org/ldt-connector/slc#descriptor";
+/// The namespace of the component kinds (`…/slc-kind/aiModel`).
+pub const SLC_KIND_NAMESPACE: &str = "https://w3id.org/ldt-connector/slc-kind/";
+/// The IANA media type registry: a media type's IRI is this prefix and its name.
+pub const IANA_MEDIA_TYPES: &str = "http://www.iana.org/assignments/media-types/";
+/// The attributes of its data model that a product fills (ours: DCAT has no term for it).
+pub const LDT_ATTRIBUTE: &str = "https://w3id.org/ldt-connector/vocab#attribute";
+/// `owl:versionInfo`: the version of a data model a product follows.
+pub const OWL_VERSION_INFO: &str = "http://www.w3.org/2002/07/owl#versionInfo";
+/// `prov:wasGeneratedBy`: the activity that produces a product.
+pub const PROV_WAS_GENERATED_BY: &str = "http://www.w3.org/ns/prov#wasGeneratedBy";
+const PROV_ACTIVITY: &str = "http://www.w3.org/ns/prov#Activity";
 
 /// What the catalogue says about itself and the connector that serves it.
 #[derive(Debug, Clone, PartialEq)]
@@ -68,9 +87,23 @@ pub struct DatasetEntry<'a> {
     pub offers: &'a [(&'a str, &'a Map<String, Value>)],
 }
 
-/// A DSP `Catalog` (the answer to a catalogue request) with the given datasets.
-pub fn catalog<'a>(info: &'a CatalogInfo, datasets: &'a [DatasetEntry<'a>]) -> impl Serialize + 'a {
-    RootCatalog { info, datasets }
+/// A Surface-level component as the catalogue shows it: its descriptor and the policies it is offered under.
+#[derive(Debug, Clone, Copy)]
+pub struct SlcEntry<'a> {
+    /// The descriptor.
+    pub descriptor: &'a SlcDescriptor,
+    /// Its offers, as for a dataset.
+    pub offers: &'a [(&'a str, &'a Map<String, Value>)],
+}
+
+/// A DSP `Catalog` (the answer to a catalogue request) with the given datasets and, as `DataService`s after the
+/// connector's own, the given components.
+pub fn catalog<'a>(
+    info: &'a CatalogInfo,
+    datasets: &'a [DatasetEntry<'a>],
+    components: &'a [SlcEntry<'a>],
+) -> impl Serialize + 'a {
+    RootCatalog { info, datasets, components }
 }
 
 /// A DSP `Dataset` as the answer to a dataset request (with its own `@context`).
@@ -86,6 +119,7 @@ pub fn catalog_error(code: &str, reasons: &[&str]) -> Value {
 struct RootCatalog<'a> {
     info: &'a CatalogInfo,
     datasets: &'a [DatasetEntry<'a>],
+    components: &'a [SlcEntry<'a>],
 }
 
 impl Serialize for RootCatalog<'_> {
@@ -99,7 +133,10 @@ impl Serialize for RootCatalog<'_> {
         map.serialize_entry("dct:title", &Lang(&info.title))?;
         map.serialize_entry("dct:description", &Lang(&info.description))?;
         map.serialize_entry("dct:publisher", &AgentView(&info.publisher))?;
-        map.serialize_entry("service", &[ServiceView(&info.service)])?;
+        let components = self.components.iter().map(|&entry| Service::Component(SlcView { info, entry }));
+        let services: Vec<Service> =
+            std::iter::once(Service::Connector(ServiceView(&info.service))).chain(components).collect();
+        map.serialize_entry("service", &services)?;
         if !self.datasets.is_empty() {
             let views: Vec<DatasetView> =
                 self.datasets.iter().map(|&entry| DatasetView { info, entry, root: false }).collect();
@@ -127,18 +164,13 @@ impl Serialize for DatasetView<'_> {
         map.serialize_entry("dct:title", &Lang(&product.title))?;
         map.serialize_entry("dct:description", &Lang(&product.description))?;
         if !product.keywords.is_empty() {
-            let keywords: Vec<LangValue> = product
-                .keywords
-                .iter()
-                .flat_map(|(language, words)| words.iter().map(move |word| LangValue { value: word, language }))
-                .collect();
-            map.serialize_entry("dcat:keyword", &keywords)?;
+            map.serialize_entry("dcat:keyword", &Keywords(&product.keywords))?;
         }
         if !product.themes.is_empty() {
             map.serialize_entry("dcat:theme", &Typed::all(&product.themes, SKOS_CONCEPT))?;
         }
         let kind_iri = format!("{LDT_KIND_NAMESPACE}{}", product.ldt_kind.as_str());
-        map.serialize_entry("dct:type", &KindView { iri: &kind_iri, kind: product.ldt_kind })?;
+        map.serialize_entry("dct:type", &Concept { iri: &kind_iri, label: product.ldt_kind.label() })?;
         if let Some(publisher) = &product.publisher {
             map.serialize_entry("dct:publisher", &AgentView(publisher))?;
         }
@@ -158,7 +190,14 @@ impl Serialize for DatasetView<'_> {
             map.serialize_entry("dct:accrualPeriodicity", &Typed { id: periodicity, kind: "dct:Frequency" })?;
         }
         if !product.conforms_to.is_empty() {
-            map.serialize_entry("dct:conformsTo", &Typed::all(&product.conforms_to, "dct:Standard"))?;
+            let standards: Vec<StandardView> = product.conforms_to.iter().map(StandardView).collect();
+            map.serialize_entry("dct:conformsTo", &standards)?;
+        }
+        if !product.attributes.is_empty() {
+            map.serialize_entry(LDT_ATTRIBUTE, &product.attributes)?;
+        }
+        if let Some(activity) = &product.was_generated_by {
+            map.serialize_entry(PROV_WAS_GENERATED_BY, &Typed { id: activity, kind: PROV_ACTIVITY })?;
         }
         let offers: Vec<OfferView> = self
             .entry
@@ -177,19 +216,47 @@ impl Serialize for DatasetView<'_> {
     }
 }
 
-/// An LDT kind as a labelled `skos:Concept`: DCAT-AP (shapes.ttl, `Category_Shape`) wants a `skos:prefLabel` on
-/// every concept, and the kind vocabulary is ours, so no one else supplies the label.
-struct KindView<'a> {
+/// A kind (of LDT data, of component) as a labelled `skos:Concept`: DCAT-AP (shapes.ttl, `Category_Shape`) wants a
+/// `skos:prefLabel` on every concept, and these vocabularies are ours, so no one else supplies the label.
+struct Concept<'a> {
     iri: &'a str,
-    kind: LdtKind,
+    label: &'a str,
 }
 
-impl Serialize for KindView<'_> {
+impl Serialize for Concept<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(Some(3))?;
         map.serialize_entry("@id", self.iri)?;
         map.serialize_entry("@type", SKOS_CONCEPT)?;
-        map.serialize_entry(SKOS_PREF_LABEL, &LangValue { value: self.kind.label(), language: "en" })?;
+        map.serialize_entry(SKOS_PREF_LABEL, &LangValue { value: self.label, language: "en" })?;
+        map.end()
+    }
+}
+
+/// Keywords per language as language-tagged strings.
+struct Keywords<'a>(&'a BTreeMap<String, Vec<String>>);
+
+impl Serialize for Keywords<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(
+            self.0
+                .iter()
+                .flat_map(|(language, words)| words.iter().map(move |word| LangValue { value: word, language })),
+        )
+    }
+}
+
+/// A data model with its version, if known (`owl:versionInfo`).
+struct StandardView<'a>(&'a Standard);
+
+impl Serialize for StandardView<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("@id", &self.0.id)?;
+        map.serialize_entry("@type", "dct:Standard")?;
+        if let Some(version) = &self.0.version {
+            map.serialize_entry(OWL_VERSION_INFO, version)?;
+        }
         map.end()
     }
 }
@@ -231,6 +298,64 @@ impl Serialize for DistributionView<'_> {
             let iri = format!("{IANA_MEDIA_TYPES}{media_type}");
             map.serialize_entry("dcat:mediaType", &Typed { id: &iri, kind: "dct:MediaType" })?;
         }
+        map.end()
+    }
+}
+
+/// An entry of a catalogue's `service` list.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Service<'a> {
+    Connector(ServiceView<'a>),
+    Component(SlcView<'a>),
+}
+
+/// A component as a `dcat:DataService`: its DCAT-AP metadata, offers, and the descriptor itself as a JSON literal.
+struct SlcView<'a> {
+    info: &'a CatalogInfo,
+    entry: SlcEntry<'a>,
+}
+
+impl Serialize for SlcView<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let slc = self.entry.descriptor;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("@id", &slc.id)?;
+        map.serialize_entry("@type", "DataService")?;
+        map.serialize_entry("endpointURL", slc.endpoint_url.as_deref().unwrap_or(&self.info.service.endpoint_url))?;
+        map.serialize_entry("dct:title", &Lang(&slc.title))?;
+        map.serialize_entry("dct:description", &Lang(&slc.description))?;
+        map.serialize_entry("dct:conformsTo", &Typed { id: SLC_PROFILE, kind: "dct:Standard" })?;
+        let kind_iri = format!("{SLC_KIND_NAMESPACE}{}", slc.kind.as_str());
+        map.serialize_entry("dct:type", &Concept { iri: &kind_iri, label: slc.kind.label() })?;
+        map.serialize_entry("dct:publisher", &AgentView(&slc.provider))?;
+        map.serialize_entry("dcat:version", &slc.version)?;
+        if !slc.keywords.is_empty() {
+            map.serialize_entry("dcat:keyword", &Keywords(&slc.keywords))?;
+        }
+        if let Some(license) = &slc.license {
+            map.serialize_entry("dct:license", &Typed { id: license, kind: "dct:LicenseDocument" })?;
+        }
+        let offers: Vec<OfferView> = self
+            .entry
+            .offers
+            .iter()
+            .map(|&(offer_id, rules)| OfferView { iri: offer_iri(offer_id, &slc.id), rules })
+            .collect();
+        map.serialize_entry("hasPolicy", &offers)?;
+        map.serialize_entry(SLC_DESCRIPTOR, &JsonLiteral(slc))?;
+        map.end()
+    }
+}
+
+/// A JSON literal (`"@type": "@json"`).
+struct JsonLiteral<'a, T>(&'a T);
+
+impl<T: Serialize> Serialize for JsonLiteral<'_, T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(2))?;
+        map.serialize_entry("@type", "@json")?;
+        map.serialize_entry("@value", self.0)?;
         map.end()
     }
 }
@@ -410,13 +535,13 @@ mod tests {
         let rules = Map::new();
         let offers = [("o", &rules)];
         let entries = [DatasetEntry { product: &product, offers: &offers }];
-        let value = serde_json::to_value(catalog(&info, &entries)).unwrap();
+        let value = serde_json::to_value(catalog(&info, &entries, &[])).unwrap();
         assert_eq!(value["@type"], "Catalog");
         assert_eq!(value["participantId"], "did:web:traffic.example");
         assert_eq!(value["service"][0]["@type"], "DataService");
         assert_eq!(value["dataset"].as_array().unwrap().len(), 1);
         assert!(value["dataset"][0].get("@context").is_none());
-        let empty = serde_json::to_value(catalog(&info, &[])).unwrap();
+        let empty = serde_json::to_value(catalog(&info, &[], &[])).unwrap();
         assert!(empty.get("dataset").is_none(), "an empty dataset array breaks the schema's minItems");
     }
 

@@ -13,6 +13,7 @@ pub mod dsp;
 pub mod offer;
 pub mod paging;
 pub mod product;
+pub mod slc;
 pub mod terms;
 
 pub use product::{DataProduct, Distribution, FieldError, LdtKind};

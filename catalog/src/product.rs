@@ -58,13 +58,62 @@ pub struct DataProduct {
     /// vocabulary's `…/frequency/HOURLY`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accrual_periodicity: Option<String>,
-    /// `dct:conformsTo`: the data models or standards the product follows, e.g. a Smart Data Models schema IRI.
+    /// `dct:conformsTo`: the data models or standards the product follows, e.g. a Smart Data Models schema IRI,
+    /// each an IRI or `{"id": IRI, "version": "0.3.1"}`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub conforms_to: Vec<String>,
+    #[schema(value_type = Vec<Object>)]
+    pub conforms_to: Vec<Standard>,
+    /// The attributes (properties) of the data model that the product fills, e.g. `intensity`, `averageVehicleSpeed`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attributes: Vec<String>,
+    /// `prov:wasGeneratedBy`: the IRI of the activity that produces the product (a pipeline, a sensor network) —
+    /// its PROV-O lineage.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub was_generated_by: Option<String>,
     /// What stage of the LDT the product comes from (MIM8 R1.2).
     pub ldt_kind: LdtKind,
     /// How the product can be obtained; at least one.
     pub distributions: Vec<Distribution>,
+}
+
+/// A data model or standard a product follows (`dct:Standard`): its IRI and, if known, the version followed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "StandardForm", into = "StandardForm")]
+pub struct Standard {
+    /// The IRI of the data model.
+    pub id: String,
+    /// The version of it followed, e.g. `0.3.1`.
+    pub version: Option<String>,
+}
+
+/// How a [`Standard`] is written: a bare IRI, or an object when it has a version.
+#[derive(Serialize, Deserialize)]
+#[serde(untagged)]
+enum StandardForm {
+    Iri(String),
+    Versioned {
+        id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        version: Option<String>,
+    },
+}
+
+impl From<StandardForm> for Standard {
+    fn from(form: StandardForm) -> Standard {
+        match form {
+            StandardForm::Iri(id) => Standard { id, version: None },
+            StandardForm::Versioned { id, version } => Standard { id, version },
+        }
+    }
+}
+
+impl From<Standard> for StandardForm {
+    fn from(standard: Standard) -> StandardForm {
+        match standard.version {
+            None => StandardForm::Iri(standard.id),
+            version => StandardForm::Versioned { id: standard.id, version },
+        }
+    }
 }
 
 /// The kind of an LDT data product, after MIM8 requirement R1.2.
@@ -259,7 +308,7 @@ impl Problems {
 
     /// Checks language-tagged text: every tag well formed, every text non-empty, and at least one entry if
     /// `required`.
-    fn check_lang_text(&mut self, pointer: &str, text: &LangText, required: bool) {
+    pub(crate) fn check_lang_text(&mut self, pointer: &str, text: &LangText, required: bool) {
         if required && text.is_empty() {
             self.add(pointer, "needs the text in at least one language");
         }
@@ -278,15 +327,58 @@ impl Problems {
         }
     }
 
-    fn check_len<T>(&mut self, pointer: &str, list: &[T]) {
+    pub(crate) fn check_len<T>(&mut self, pointer: &str, list: &[T]) {
         if list.len() > MAX_LIST_LEN {
             self.add(pointer, format!("must have at most {MAX_LIST_LEN} entries"));
+        }
+    }
+
+    /// Checks keywords per language: well-formed tags, bounded lists, each keyword well formed.
+    pub(crate) fn check_keywords(&mut self, pointer: &str, keywords: &BTreeMap<String, Vec<String>>) {
+        for (tag, words) in keywords {
+            let field = format!("{pointer}/{}", escape_pointer(tag));
+            self.check_language_tag(&field, tag);
+            self.check_len(&field, words);
+            for (index, word) in words.iter().enumerate() {
+                self.check_keyword(&format!("{field}/{index}"), word);
+            }
+        }
+    }
+
+    /// Checks an agent: a name, and an IRI if it has one.
+    pub(crate) fn check_agent(&mut self, pointer: &str, agent: &Agent) {
+        if agent.name.trim().is_empty() {
+            self.add(format!("{pointer}/name"), "must not be empty");
+        }
+        if let Some(id) = &agent.id {
+            self.check_iri(&format!("{pointer}/id"), id);
+        }
+    }
+
+    /// Checks that `media_type` is a media type such as `text/csv`.
+    pub(crate) fn check_media_type(&mut self, pointer: &str, media_type: &str) {
+        let mut halves = media_type.split('/');
+        let well_formed = matches!((halves.next(), halves.next(), halves.next()),
+            (Some(kind), Some(sub), None) if !kind.is_empty() && !sub.is_empty() && !media_type.contains(char::is_whitespace));
+        if !well_formed {
+            self.add(pointer, format!("`{media_type}` is not a media type such as `text/csv`"));
         }
     }
 
     /// The problems found, or `Ok` if there were none.
     pub fn into_result(self) -> Result<(), Vec<FieldError>> {
         if self.0.is_empty() { Ok(()) } else { Err(self.0) }
+    }
+}
+
+/// Checks an area: a place IRI, or a GeoJSON geometry (RFC 7946).
+pub(crate) fn check_spatial(pointer: &str, spatial: &Spatial, problems: &mut Problems) {
+    match spatial {
+        Spatial::Place(place) => problems.check_iri(&format!("{pointer}/place"), place),
+        Spatial::Geometry(geometry) if geojson::Geometry::from_json_value(geometry.clone()).is_err() => {
+            problems.add(format!("{pointer}/geometry"), "is not a GeoJSON geometry (RFC 7946)")
+        }
+        Spatial::Geometry(_) => {}
     }
 }
 
@@ -345,6 +437,19 @@ impl Backend {
     }
 }
 
+impl Standard {
+    /// Checks the IRI and, if given, that the version is not blank.
+    pub fn check(&self, pointer: &str, problems: &mut Problems) {
+        match &self.version {
+            None => problems.check_iri(pointer, &self.id),
+            Some(version) => {
+                problems.check_iri(&format!("{pointer}/id"), &self.id);
+                problems.check_keyword(&format!("{pointer}/version"), version);
+            }
+        }
+    }
+}
+
 impl Distribution {
     fn check(&self, pointer: &str, problems: &mut Problems) {
         problems.check_id(&format!("{pointer}/id"), &self.id);
@@ -364,15 +469,7 @@ impl Distribution {
             Some(_) => {}
         }
         if let Some(media_type) = &self.media_type {
-            let mut halves = media_type.split('/');
-            let well_formed = matches!((halves.next(), halves.next(), halves.next()),
-                (Some(kind), Some(sub), None) if !kind.is_empty() && !sub.is_empty() && !media_type.contains(char::is_whitespace));
-            if !well_formed {
-                problems.add(
-                    format!("{pointer}/mediaType"),
-                    format!("`{media_type}` is not a media type such as `text/csv`"),
-                );
-            }
+            problems.check_media_type(&format!("{pointer}/mediaType"), media_type);
         }
         self.backend.check(&format!("{pointer}/backend"), problems);
     }
@@ -385,29 +482,24 @@ impl DataProduct {
         problems.check_id("/id", &self.id);
         problems.check_lang_text("/title", &self.title, true);
         problems.check_lang_text("/description", &self.description, true);
-        for (tag, words) in &self.keywords {
-            let field = format!("/keywords/{}", escape_pointer(tag));
-            problems.check_language_tag(&field, tag);
-            problems.check_len(&field, words);
-            for (index, word) in words.iter().enumerate() {
-                problems.check_keyword(&format!("{field}/{index}"), word);
-            }
-        }
+        problems.check_keywords("/keywords", &self.keywords);
         problems.check_len("/themes", &self.themes);
         for (index, theme) in self.themes.iter().enumerate() {
             problems.check_iri(&format!("/themes/{index}"), theme);
         }
         problems.check_len("/conformsTo", &self.conforms_to);
         for (index, model) in self.conforms_to.iter().enumerate() {
-            problems.check_iri(&format!("/conformsTo/{index}"), model);
+            model.check(&format!("/conformsTo/{index}"), &mut problems);
+        }
+        problems.check_len("/attributes", &self.attributes);
+        for (index, attribute) in self.attributes.iter().enumerate() {
+            problems.check_keyword(&format!("/attributes/{index}"), attribute);
+        }
+        if let Some(activity) = &self.was_generated_by {
+            problems.check_iri("/wasGeneratedBy", activity);
         }
         if let Some(publisher) = &self.publisher {
-            if publisher.name.trim().is_empty() {
-                problems.add("/publisher/name", "must not be empty");
-            }
-            if let Some(id) = &publisher.id {
-                problems.check_iri("/publisher/id", id);
-            }
+            problems.check_agent("/publisher", publisher);
         }
         if let Some(contact) = &self.contact_point {
             self.check_contact(contact, &mut problems);
@@ -418,12 +510,8 @@ impl DataProduct {
         if let Some(periodicity) = &self.accrual_periodicity {
             problems.check_iri("/accrualPeriodicity", periodicity);
         }
-        match &self.spatial {
-            Some(Spatial::Place(place)) => problems.check_iri("/spatial/place", place),
-            Some(Spatial::Geometry(geometry)) if geojson::Geometry::from_json_value(geometry.clone()).is_err() => {
-                problems.add("/spatial/geometry", "is not a GeoJSON geometry (RFC 7946)")
-            }
-            _ => {}
+        if let Some(spatial) = &self.spatial {
+            check_spatial("/spatial", spatial, &mut problems);
         }
         if let Some(Temporal { start: Some(start), end: Some(end) }) = &self.temporal
             && end < start

@@ -47,7 +47,7 @@ pub struct Term {
 pub fn product_terms(product: &DataProduct) -> Vec<Term> {
     let keywords = product.keywords.values().flatten().map(|word| Term::keyword(word));
     let themes = product.themes.iter().map(|theme| Term { kind: TermKind::Theme, value: theme.clone() });
-    let models = product.conforms_to.iter().map(|model| Term { kind: TermKind::ConformsTo, value: model.clone() });
+    let models = product.conforms_to.iter().map(|model| Term { kind: TermKind::ConformsTo, value: model.id.clone() });
     let kind = Term { kind: TermKind::LdtKind, value: product.ldt_kind.as_str().to_owned() };
     let mut terms: Vec<Term> = keywords.chain(themes).chain(models).chain([kind]).collect();
     terms.sort();

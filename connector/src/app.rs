@@ -73,6 +73,8 @@ pub struct AppState {
     pub brokers: StreamBrokers,
     /// The pushes and relays of started transfers.
     pub movers: Arc<Movers>,
+    /// The members' catalogues as last fetched, for SLC discovery.
+    pub federation: Arc<crate::slc::federation::Federation>,
 }
 
 /// Where the data plane serves pull transfers, under the public URL.
@@ -220,6 +222,7 @@ pub async fn start(config: Config) -> anyhow::Result<RunningConnector> {
         data_client: dataplane::http::data_client().context("could not build the data plane's HTTP client")?,
         brokers,
         movers: Arc::default(),
+        federation: Arc::default(),
     };
     crate::transfer::flow::resume_started(&state).await.context("could not take up the started transfers")?;
     tokio::spawn(crate::transfer::flow::watch_expiries(state.clone(), expired_grants));

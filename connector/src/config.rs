@@ -36,6 +36,8 @@ pub struct Config {
     pub negotiation: NegotiationConfig,
     /// The data plane: how transferred data is reached.
     pub dataplane: DataplaneConfig,
+    /// Surface-level components: what this LDT can run, and where the data space's members are listed.
+    pub slc: SlcConfig,
     /// What the policy engine knows: the purpose taxonomy, the place hierarchy and which credential claim each
     /// custom left operand reads.
     pub policy: ldt_policy::eval::Environment,
@@ -165,6 +167,35 @@ impl Default for DataplaneConfig {
     }
 }
 
+/// Surface-level components: assessment and discovery.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SlcConfig {
+    /// What this LDT's infrastructure can run (part of its capability profile).
+    pub deployment: ldt_catalog::slc::profile::DeploymentCapabilities,
+    /// The data-space authority (its connector's root URL) whose registry lists the members whose catalogues
+    /// discovery reads; a discovery request may name another.
+    pub authority_address: Option<String>,
+    /// The authority's DID; defaults to the `did:web` DID of `authority_address`.
+    pub authority_id: Option<String>,
+    /// How long a member's fetched catalogue is used before it is fetched again, in seconds.
+    pub catalog_ttl_secs: u64,
+    /// How many members' catalogues are fetched at once.
+    pub fetch_concurrency: usize,
+}
+
+impl Default for SlcConfig {
+    fn default() -> Self {
+        SlcConfig {
+            deployment: Default::default(),
+            authority_address: None,
+            authority_id: None,
+            catalog_ttl_secs: 300,
+            fetch_concurrency: 8,
+        }
+    }
+}
+
 /// Who approves a contract request that meets the policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -282,6 +313,7 @@ impl Default for Config {
             authority: AuthorityConfig::default(),
             negotiation: NegotiationConfig::default(),
             dataplane: DataplaneConfig::default(),
+            slc: SlcConfig::default(),
             policy: ldt_policy::eval::Environment::default(),
         }
     }
@@ -383,6 +415,13 @@ impl Config {
                 "dataplane.access_token_secs",
                 "must be at least 1, and dataplane.refresh_token_secs at least as long",
             );
+        }
+        if self.slc.fetch_concurrency == 0 {
+            return invalid("slc.fetch_concurrency", "must be at least 1");
+        }
+        let deployment = &self.slc.deployment;
+        if !deployment.cpu.is_finite() || deployment.cpu < 0.0 {
+            return invalid("slc.deployment.cpu", "must be a number of cores, zero or more");
         }
         if self.database.max_connections == 0 {
             return invalid("database.max_connections", "must be at least 1");

@@ -15,5 +15,6 @@ pub mod management;
 pub mod negotiation;
 pub mod policy_tools;
 pub mod secrets;
+pub mod slc;
 pub mod store;
 pub mod transfer;

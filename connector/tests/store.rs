@@ -11,7 +11,7 @@ use std::time::Duration;
 use common::{Db, policy, product, test_config};
 use ldt_catalog::offer::{DatasetSelector, Offer};
 use ldt_catalog::paging::{Cursor, Page};
-use ldt_catalog::product::Backend;
+use ldt_catalog::product::{Backend, Standard};
 use ldt_catalog::terms::TermFilter;
 use ldt_catalog::{DataProduct, Distribution, LdtKind};
 use ldt_connector::store::policies::PolicyDocument;
@@ -687,7 +687,7 @@ async fn catalogue_filters(db: Db) {
     let with = |id: &str, kind, keywords: &[&str], themes: &[&str], models: &[&str]| {
         let mut p = product(id, kind, keywords);
         p.themes = strings(themes);
-        p.conforms_to = strings(models);
+        p.conforms_to = models.iter().map(|id| Standard { id: id.to_string(), version: None }).collect();
         assert_eq!(p.validate(), Ok(()));
         p
     };

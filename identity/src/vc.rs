@@ -81,6 +81,15 @@ impl Credential {
         document
     }
 
+    /// Reads the credential a VC-JWT of either version carries, its signature not checked (what verifies it is the
+    /// caller's business: [`crate::verify`] for presented credentials; none for those one holds oneself).
+    pub fn from_claims(claims: &JwtClaims) -> Result<Credential, CredentialError> {
+        match &claims.vc {
+            Some(vc) => Credential::from_json(vc, Some(claims)),
+            None => Credential::from_json(&Value::Object(claims.document.clone()), Some(claims)),
+        }
+    }
+
     /// Reads a credential document of either version. `jwt` gives the claims of a VC-JWT 1.1 that stand for
     /// members the `vc` claim may leave out (`iss`, `sub`, `jti`, `nbf`, `exp`).
     pub fn from_json(document: &Value, jwt: Option<&JwtClaims>) -> Result<Credential, CredentialError> {

@@ -238,11 +238,8 @@ fn offered(entry: Presented) -> Result<Offered<'static>, Refusal> {
     match entry {
         Presented::Jwt(text) => {
             let jwt: Jwt<JwtClaims> = Jwt::parse_owned(text)?;
-            let credential = match &jwt.claims.vc {
-                Some(vc) => Credential::from_json(vc, Some(&jwt.claims)),
-                None => Credential::from_json(&Value::Object(jwt.claims.document.clone()), Some(&jwt.claims)),
-            }
-            .map_err(|error| Refusal::Malformed(error.to_string()))?;
+            let credential =
+                Credential::from_claims(&jwt.claims).map_err(|error| Refusal::Malformed(error.to_string()))?;
             Ok(Offered { securing: Securing::Jwt(Box::new(jwt)), credential })
         }
         Presented::Embedded(document) => {

@@ -186,7 +186,7 @@ async fn status_list(State(state): State<AppState>, Path(purpose): Path<String>)
 }
 
 /// A member as the registry shows it to other members.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Participant {
     /// Its DID.
@@ -206,6 +206,28 @@ impl From<Member> for Participant {
         let Application { did, legal_name, ldt, dsp_address, roles, .. } = member.application;
         Participant { did, legal_name, ldt, dsp_address, roles }
     }
+}
+
+/// The registry of the authority at `base` (its connector's root URL) whose DID is `authority`, read as a member:
+/// with this connector's DCP token, so its membership credential is checked. The error says what went wrong.
+pub async fn read_registry(state: &AppState, mut base: url::Url, authority: &str) -> Result<Vec<Participant>, String> {
+    let token = state.identity.dsp_token(authority).map_err(|error| error.to_string())?;
+    let path = format!("{}{AUTHORITY_PATH}/participants", base.path().trim_end_matches('/'));
+    base.set_path(&path);
+    let response = state
+        .dsp_client
+        .http()
+        .get(base.clone())
+        .bearer_auth(token)
+        .send()
+        .await
+        .map_err(|error| format!("could not reach the authority: {error}"))?;
+    let status = response.status();
+    if !status.is_success() {
+        let body = response.text().await.unwrap_or_default();
+        return Err(format!("{base} answered {status}: {body}"));
+    }
+    response.json().await.map_err(|error| format!("the registry at {base} is unreadable: {error}"))
 }
 
 async fn participants(

@@ -193,18 +193,23 @@ impl CallerVerifier {
     }
 }
 
+/// The name under which a credential of type `kind` is read: `MembershipCredential` as `membership`,
+/// `DataProviderCredential` as `dataProvider`.
+pub(crate) fn claim_key(kind: &str) -> String {
+    let name = kind.strip_suffix("Credential").unwrap_or(kind);
+    let mut chars = name.chars();
+    chars.next().map(|c| c.to_lowercase().chain(chars).collect()).unwrap_or_default()
+}
+
 /// The claims policies read: each credential's subject under its type's name, `MembershipCredential` as
 /// `membership`, `DataProviderCredential` as `dataProvider`; and `credentials`, the list of types.
-fn claims_of(credentials: &[VerifiedCredential]) -> Value {
+pub(crate) fn claims_of(credentials: &[VerifiedCredential]) -> Value {
     let mut claims = Map::new();
     let mut kinds = Vec::new();
     for credential in credentials {
         let kind = credential.kind();
         kinds.push(Value::String(kind.to_owned()));
-        let name = kind.strip_suffix("Credential").unwrap_or(kind);
-        let mut chars = name.chars();
-        let key: String = chars.next().map(|c| c.to_lowercase().chain(chars).collect()).unwrap_or_default();
-        claims.insert(key, credential.subject.clone());
+        claims.insert(claim_key(kind), credential.subject.clone());
     }
     claims.insert("credentials".into(), Value::Array(kinds));
     Value::Object(claims)

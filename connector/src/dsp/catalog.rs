@@ -5,7 +5,7 @@ use axum::Extension;
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use ldt_catalog::dsp::{DatasetEntry, catalog, dataset};
+use ldt_catalog::dsp::{DatasetEntry, SlcEntry, catalog, dataset};
 use ldt_catalog::paging::Cursor;
 use ldt_catalog::product::Problems;
 use ldt_catalog::terms::TermFilter;
@@ -17,7 +17,7 @@ use super::error::DspError;
 use super::message::{DspMessage, DspPath, DspQuery};
 use crate::access::visible_access_policies;
 use crate::app::AppState;
-use crate::store::catalog::CatalogEntry;
+use crate::store::catalog::{CatalogEntry, CatalogOffer};
 
 /// A `CatalogRequestMessage`.
 #[derive(Debug, Deserialize)]
@@ -64,7 +64,17 @@ pub async fn request_catalog(
     let offers: Vec<Vec<(&str, &Map<String, Value>)>> = page.items.iter().map(borrowed_offers).collect();
     let entries: Vec<DatasetEntry> =
         page.items.iter().zip(&offers).map(|(item, offers)| DatasetEntry { product: &item.product, offers }).collect();
-    let mut response = json_response(&catalog(&state.catalog_info, &entries))?;
+    // Components are listed once, on the first page of an unfiltered catalogue (the filters are product terms).
+    let components =
+        if cursor.is_none() && filters.is_empty() { state.store.catalog_slcs(&visible).await? } else { Vec::new() };
+    let component_offers: Vec<Vec<(&str, &Map<String, Value>)>> =
+        components.iter().map(|component| borrow(&component.offers)).collect();
+    let component_entries: Vec<SlcEntry> = components
+        .iter()
+        .zip(&component_offers)
+        .map(|(component, offers)| SlcEntry { descriptor: &component.descriptor, offers })
+        .collect();
+    let mut response = json_response(&catalog(&state.catalog_info, &entries, &component_entries))?;
     for (relation, cursor) in [("next", &page.next), ("previous", &page.previous)] {
         if let Some(cursor) = cursor {
             let link = format!("<{}/catalog/request?cursor={}>; rel=\"{relation}\"", state.dsp_base, cursor.encode());
@@ -93,7 +103,11 @@ fn json_response(body: &impl serde::Serialize) -> Result<Response, DspError> {
 }
 
 fn borrowed_offers(entry: &CatalogEntry) -> Vec<(&str, &Map<String, Value>)> {
-    entry.offers.iter().map(|(id, rules)| (id.as_str(), rules.as_ref())).collect()
+    borrow(&entry.offers)
+}
+
+fn borrow(offers: &[CatalogOffer]) -> Vec<(&str, &Map<String, Value>)> {
+    offers.iter().map(|(id, rules)| (id.as_str(), rules.as_ref())).collect()
 }
 
 /// The filters of a catalogue request; 400 naming the first one this connector does not support or whose value

@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 use super::extract::{ApiJson, ApiPath};
 use super::problem::Problem;
 use crate::app::AppState;
-use crate::authority::{ApplicationMessage, Challenge, ProofClaims, issue};
+use crate::authority::{ApplicationMessage, Challenge, Participant, ProofClaims, issue, read_registry};
 use crate::store::authority::{Application, Member};
 
 fn authority_only(state: &AppState) -> Result<(), Problem> {
@@ -168,35 +168,21 @@ pub struct RegistryRequest {
 /// its DCP token and membership credential): each member's DID, name, LDT, roles and connector address — where to
 /// ask for catalogues.
 #[utoipa::path(post, path = "/participants/request", tag = "authority", request_body = RegistryRequest,
-    responses((status = 200, description = "The members", body = Vec<Object>), (status = 400, body = Problem),
+    responses((status = 200, description = "The members", body = Vec<Participant>), (status = 400, body = Problem),
               (status = 424, body = Problem)))]
 pub async fn registry(
     State(state): State<AppState>,
     ApiJson(request): ApiJson<RegistryRequest>,
-) -> Result<Json<Value>, Problem> {
-    let (mut base, authority) = authority_of(&request.authority_address, request.authority_id)?;
-    let failed = |error: String| Problem::new(StatusCode::FAILED_DEPENDENCY, error);
-    let token = state.identity.dsp_token(&authority).map_err(|error| failed(error.to_string()))?;
-    let path = format!("{}/authority/participants", base.path().trim_end_matches('/'));
-    base.set_path(&path);
-    let response = state
-        .dsp_client
-        .http()
-        .get(base.clone())
-        .bearer_auth(token)
-        .send()
+) -> Result<Json<Vec<Participant>>, Problem> {
+    let (base, authority) = authority_of(&request.authority_address, request.authority_id)?;
+    let members = read_registry(&state, base, &authority)
         .await
-        .map_err(|error| failed(format!("could not reach the authority: {error}")))?;
-    let status = response.status();
-    let body: Value = response.json().await.unwrap_or(Value::Null);
-    if !status.is_success() {
-        return Err(failed(format!("{base} answered {status}: {body}")));
-    }
-    Ok(Json(body))
+        .map_err(|error| Problem::new(StatusCode::FAILED_DEPENDENCY, error))?;
+    Ok(Json(members))
 }
 
 /// The authority at `address`, and its DID: `id`, or the `did:web` DID of `address`.
-fn authority_of(address: &str, id: Option<String>) -> Result<(url::Url, String), Problem> {
+pub fn authority_of(address: &str, id: Option<String>) -> Result<(url::Url, String), Problem> {
     let base = authority_url(address)?;
     let did = match id {
         Some(did) => did,

@@ -12,6 +12,7 @@ pub mod policies;
 pub mod problem;
 #[cfg(feature = "scenarios")]
 pub mod scenario;
+pub mod slcs;
 pub mod transfers;
 
 use std::sync::Arc;
@@ -51,7 +52,9 @@ pub const API_KEY_HEADER: &str = "x-api-key";
          (name = "catalog", description = "Other connectors' catalogues"),
          (name = "authority", description = "Data-space membership: applying, and the authority's decisions"),
          (name = "negotiations", description = "Contract negotiations, agreements and the live event feed"),
-         (name = "transfers", description = "Transfer processes under agreements, and their data addresses"))
+         (name = "transfers", description = "Transfer processes under agreements, and their data addresses"),
+         (name = "slcs", description = "Surface-level components: publication, assessment against this LDT, discovery \
+             across the data space"))
 )]
 struct ApiDoc;
 
@@ -90,6 +93,10 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .routes(routes!(transfers::list, transfers::start))
         .routes(routes!(transfers::get))
         .routes(routes!(transfers::act))
+        .routes(routes!(slcs::list, slcs::create))
+        .routes(routes!(slcs::get, slcs::replace, slcs::delete))
+        .routes(routes!(slcs::assess))
+        .routes(routes!(slcs::discover))
         .split_for_parts();
     #[cfg(feature = "scenarios")]
     let router = router

@@ -112,6 +112,16 @@ impl Store {
         Ok(Page { items, next: page.next, previous: page.previous })
     }
 
+    /// A page of all this LDT's products, offered or not, each with every offer it is under whatever the offer's
+    /// access policy: the LDT's own view of its catalogue (its capability profile is derived from it).
+    pub async fn own_products(&self, cursor: Option<&Cursor>, limit: usize) -> Result<Page<CatalogEntry>, StoreError> {
+        let every_access_policy: Vec<String> = self.access_policies().await?.into_iter().map(|(id, _)| id).collect();
+        let page =
+            page_of(&self.db, dataset::Entity::find(), dataset::Column::Id, cursor, limit, |row| &row.id).await?;
+        let items = self.with_offers(page.items, &every_access_policy).await?;
+        Ok(Page { items, next: page.next, previous: page.previous })
+    }
+
     /// The product `id` as the catalogue shows it to a caller who may see offers under the access policies
     /// `visible`; `NotFound` if it does not exist or is under no such offer.
     pub async fn catalog_entry(&self, id: &str, visible: &[String]) -> Result<CatalogEntry, StoreError> {

@@ -17,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_issuance::Migration),
             Box::new(m0006_negotiation::Migration),
             Box::new(m0007_transfer::Migration),
+            Box::new(m0008_slc::Migration),
         ]
     }
 }
@@ -776,6 +777,70 @@ mod m0007_transfer {
                 manager.create_index(index).await?;
             }
             Ok(())
+        }
+    }
+}
+
+mod m0008_slc {
+    use sea_orm_migration::prelude::*;
+
+    pub struct Migration;
+
+    impl MigrationName for Migration {
+        fn name(&self) -> &str {
+            "m0008_slc"
+        }
+    }
+
+    #[derive(DeriveIden)]
+    enum Slc {
+        Table,
+        Id,
+        Descriptor,
+        CreatedAt,
+        UpdatedAt,
+    }
+
+    #[derive(DeriveIden)]
+    enum SlcOffer {
+        Table,
+        SlcId,
+        OfferId,
+        Position,
+    }
+
+    #[async_trait::async_trait]
+    impl MigrationTrait for Migration {
+        async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+            let timestamp = |name| ColumnDef::new(name).timestamp_with_time_zone().not_null().to_owned();
+            manager
+                .create_table(
+                    Table::create()
+                        .table(Slc::Table)
+                        .col(ColumnDef::new(Slc::Id).string().not_null().primary_key())
+                        .col(ColumnDef::new(Slc::Descriptor).text().not_null())
+                        .col(timestamp(Slc::CreatedAt))
+                        .col(timestamp(Slc::UpdatedAt))
+                        .to_owned(),
+                )
+                .await?;
+            manager
+                .create_table(
+                    Table::create()
+                        .table(SlcOffer::Table)
+                        .col(ColumnDef::new(SlcOffer::SlcId).string().not_null())
+                        .col(ColumnDef::new(SlcOffer::OfferId).string().not_null())
+                        .col(ColumnDef::new(SlcOffer::Position).integer().not_null())
+                        .primary_key(Index::create().col(SlcOffer::SlcId).col(SlcOffer::OfferId))
+                        .to_owned(),
+                )
+                .await?;
+            // An offer cannot be deleted while a component is published under it: one probe of this index.
+            manager
+                .create_index(
+                    Index::create().name("slc_offer_by_offer").table(SlcOffer::Table).col(SlcOffer::OfferId).to_owned(),
+                )
+                .await
         }
     }
 }

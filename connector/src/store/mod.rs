@@ -14,6 +14,7 @@ pub mod offers;
 pub mod outbox;
 pub mod policies;
 pub mod products;
+pub mod slcs;
 pub mod transfers;
 
 use std::sync::Arc;

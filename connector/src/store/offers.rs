@@ -86,6 +86,11 @@ impl Store {
     pub async fn delete_offer(&self, id: &str) -> Result<(), StoreError> {
         StoreError::unless_storable(KIND, id)?;
         self.write(async |txn| {
+            let components = super::slcs::published_under(txn, id).await?;
+            if !components.is_empty() {
+                let list = components.join(", ");
+                return Err(StoreError::Conflict(format!("offer `{id}` publishes the components {list}")));
+            }
             offer_dataset::Entity::delete_many().filter(offer_dataset::Column::OfferId.eq(id)).exec(txn).await?;
             if offer::Entity::delete_by_id(id).exec(txn).await?.rows_affected == 0 {
                 return Err(StoreError::not_found(KIND, id));

@@ -15,4 +15,6 @@ pub mod outbox;
 pub mod policy;
 pub mod process_event;
 pub mod seen_token;
+pub mod slc;
+pub mod slc_offer;
 pub mod transfer;

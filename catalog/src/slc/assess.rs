@@ -1,0 +1,925 @@
+//! Will a Surface-level component work on an LDT? Each requirement of its descriptor is judged against the LDT's
+//! capability profile — satisfied, satisfiable with a named adaptation (with a rough effort), or unsatisfied — with
+//! the reason in plain words; an input missing at home is looked for in the other LDTs' catalogues, and the offer
+//! that would fill it is proposed, with whether this LDT's credentials and the component's usage meet its policy.
+//! Pure: the caller supplies the profiles, the policy environment, this LDT's claims and the time.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::{DateTime, FixedOffset, Utc};
+use geo::{Contains, Intersects};
+use ldt_policy::eval::{Context, Environment, Outcome};
+use ldt_policy::operand::Duration;
+use ldt_policy::validate::Scope;
+use serde::Serialize;
+use serde_json::Value;
+use utoipa::ToSchema;
+
+use crate::product::{LdtKind, Spatial};
+use crate::slc::descriptor::{Exchange, Input, OperatedBy, Runtime, SlcDescriptor, SlcKind};
+use crate::slc::profile::{Area, LdtProfile, OfferTerms, Participant, ProductProfile};
+
+/// How well a requirement is met.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum Status {
+    /// As is.
+    Satisfied,
+    /// After an adaptation.
+    Adaptable,
+    /// Not.
+    Unsatisfied,
+}
+
+/// A rough effort class of an adaptation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum Effort {
+    /// Hours: configuration, a standard conversion, a contract under an offer the LDT already meets.
+    Low,
+    /// Days: a mapping or bridge to build and run.
+    Medium,
+    /// Weeks: new data, new infrastructure.
+    High,
+}
+
+/// What has to be done to meet a requirement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum AdaptationKind {
+    /// Map one version of a data model to another.
+    DataModelMapping,
+    /// Convert one file format to another.
+    FormatConversion,
+    /// Add attributes the product lacks.
+    MissingAttribute,
+    /// Collect a stream into batches.
+    StreamBatching,
+    /// Poll an HTTP source and publish it as a stream.
+    StreamFromPolling,
+    /// Bridge one delivery mechanism to another (pull to push, NATS to MQTT).
+    ExchangeBridge,
+    /// Derive data of another LDT kind (clean, aggregate, prepare as model input).
+    KindTransformation,
+    /// Fill the part of the area the product does not cover.
+    Coverage,
+    /// Publish the product's PROV-O lineage.
+    Lineage,
+    /// Set up metrics scraping.
+    Metrics,
+    /// Obtain a credential or role from the data-space authority.
+    Credential,
+    /// Provide another runtime.
+    Runtime,
+    /// Negotiate a contract for another LDT's data product.
+    NewContract,
+    /// Confirm with the data's owner what the catalogue does not say.
+    Confirmation,
+}
+
+impl AdaptationKind {
+    /// The adaptation's name in words.
+    pub fn label(self) -> &'static str {
+        match self {
+            AdaptationKind::DataModelMapping => "data-model version mapping",
+            AdaptationKind::FormatConversion => "format conversion",
+            AdaptationKind::MissingAttribute => "missing attribute",
+            AdaptationKind::StreamBatching => "stream to be batched",
+            AdaptationKind::StreamFromPolling => "polling to a stream",
+            AdaptationKind::ExchangeBridge => "exchange bridge",
+            AdaptationKind::KindTransformation => "data transformation",
+            AdaptationKind::Coverage => "spatial coverage",
+            AdaptationKind::Lineage => "lineage publication",
+            AdaptationKind::Metrics => "metrics scraping",
+            AdaptationKind::Credential => "credential",
+            AdaptationKind::Runtime => "runtime",
+            AdaptationKind::NewContract => "new contract",
+            AdaptationKind::Confirmation => "confirmation",
+        }
+    }
+}
+
+/// The adaptation a requirement needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+pub struct Adaptation {
+    /// What sort.
+    pub kind: AdaptationKind,
+    /// How much work, roughly.
+    pub effort: Effort,
+}
+
+/// One requirement judged.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Finding {
+    /// Which requirement: `dataModel`, `attributes`, `ldtKind`, `exchange`, `mediaType`, `spatial`, `history`,
+    /// `freshness`, `lineage`, `usage`, `source` for an input; `operation`, `runtime`, `resources`, `credential`,
+    /// `role`, `metrics` for the deployment.
+    pub requirement: &'static str,
+    /// How well it is met.
+    pub status: Status,
+    /// The adaptation it needs, if it is [`Status::Adaptable`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub adaptation: Option<Adaptation>,
+    /// Why, in plain words.
+    pub reason: String,
+}
+
+/// Where an input's data comes from.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Source {
+    /// The LDT that has it.
+    pub participant: Participant,
+    /// The product's id.
+    pub dataset: String,
+    /// Its title.
+    pub title: String,
+}
+
+/// A contract that would fill an input from another LDT.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Proposal {
+    /// The input it fills.
+    pub input: String,
+    /// The provider's connector address (`counterPartyAddress` of a negotiation).
+    pub counter_party_address: Option<String>,
+    /// The provider's participant id.
+    pub counter_party_id: String,
+    /// The data product.
+    pub dataset: String,
+    /// The offer's id.
+    pub offer_id: String,
+    /// The offer as its catalogue publishes it.
+    #[schema(value_type = Object)]
+    pub offer: Value,
+    /// This LDT's credentials and the component's declared usage meet the offer's policy.
+    pub permitted: bool,
+    /// The policy decision in plain words.
+    pub explanation: String,
+}
+
+/// One input judged.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct InputAssessment {
+    /// The input's name.
+    pub input: String,
+    /// The product chosen for it, if any follows its data model.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
+    /// Its requirements judged.
+    pub findings: Vec<Finding>,
+}
+
+/// The overall answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum Verdict {
+    /// Every requirement is satisfied.
+    WorksAsIs,
+    /// None is unsatisfied, some need adaptations.
+    WorksWithAdaptations,
+    /// Some requirement cannot be met.
+    DoesNotWork,
+}
+
+impl Verdict {
+    /// The verdict in words.
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::WorksAsIs => "works as is",
+            Verdict::WorksWithAdaptations => "works with adaptations",
+            Verdict::DoesNotWork => "does not work",
+        }
+    }
+}
+
+/// A component judged against an LDT.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Assessment {
+    /// The component's id.
+    pub slc: String,
+    /// Its title.
+    pub title: String,
+    /// Its kind.
+    pub kind: SlcKind,
+    /// Its provider's name.
+    pub provider: String,
+    /// Its version.
+    pub version: String,
+    /// The overall answer.
+    pub verdict: Verdict,
+    /// 0–100: how much of it works as is (each requirement counts, adaptations partly by effort); for ranking.
+    pub score: u32,
+    /// Its inputs judged.
+    pub inputs: Vec<InputAssessment>,
+    /// Its deployment, usage and observability requirements judged.
+    pub deployment: Vec<Finding>,
+    /// Contracts with other LDTs that would fill missing inputs.
+    pub proposals: Vec<Proposal>,
+}
+
+/// Orders assessments best first: by verdict, then score, then id.
+pub fn rank(assessments: &mut [Assessment]) {
+    assessments.sort_by(ranking);
+}
+
+/// The order of [`rank`]: better verdict first, then higher score, then id.
+pub fn ranking(a: &Assessment, b: &Assessment) -> std::cmp::Ordering {
+    a.verdict.cmp(&b.verdict).then(b.score.cmp(&a.score)).then_with(|| a.slc.cmp(&b.slc))
+}
+
+/// A requirement's grade: status with its adaptation.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Grade {
+    Met,
+    Adapt(AdaptationKind, Effort),
+    Unmet,
+}
+
+impl Grade {
+    /// How far from met, 0 (met) to 1 (unmet).
+    fn shortfall(self) -> f64 {
+        match self {
+            Grade::Met => 0.0,
+            Grade::Adapt(_, Effort::Low) => 0.25,
+            Grade::Adapt(_, Effort::Medium) => 0.5,
+            Grade::Adapt(_, Effort::High) => 0.75,
+            Grade::Unmet => 1.0,
+        }
+    }
+}
+
+/// A grade with its reason, written only when explaining (the search over candidates does not).
+struct Check {
+    requirement: &'static str,
+    grade: Grade,
+    reason: String,
+}
+
+impl Check {
+    fn finding(self) -> Finding {
+        let (status, adaptation) = match self.grade {
+            Grade::Met => (Status::Satisfied, None),
+            Grade::Adapt(kind, effort) => (Status::Adaptable, Some(Adaptation { kind, effort })),
+            Grade::Unmet => (Status::Unsatisfied, None),
+        };
+        Finding { requirement: self.requirement, status, adaptation, reason: self.reason }
+    }
+}
+
+/// Collects checks, writing reasons only if `explain`.
+struct Checks {
+    explain: bool,
+    list: Vec<Check>,
+}
+
+impl Checks {
+    fn add(&mut self, requirement: &'static str, grade: Grade, reason: impl FnOnce() -> String) {
+        let reason = if self.explain { reason() } else { String::new() };
+        self.list.push(Check { requirement, grade, reason });
+    }
+
+    /// (unmet requirements, total shortfall): lower is better.
+    fn cost(&self) -> (usize, f64) {
+        let unmet = self.list.iter().filter(|check| check.grade == Grade::Unmet).count();
+        (unmet, self.list.iter().map(|check| check.grade.shortfall()).sum())
+    }
+}
+
+/// Media types converted into one another with standard tools.
+const CONVERTIBLE: [&str; 5] =
+    ["text/csv", "application/json", "application/geo+json", "application/vnd.apache.parquet", "application/ld+json"];
+
+/// The EU frequency vocabulary's update periods, as ISO 8601 durations (`PT0S`: continuous).
+const FREQUENCIES: [(&str, &str); 13] = [
+    ("UPDATE_CONT", "PT0S"),
+    ("CONT", "PT0S"),
+    ("1MIN", "PT1M"),
+    ("5MIN", "PT5M"),
+    ("10MIN", "PT10M"),
+    ("15MIN", "PT15M"),
+    ("30MIN", "PT30M"),
+    ("HOURLY", "PT1H"),
+    ("DAILY", "P1D"),
+    ("WEEKLY", "P7D"),
+    ("MONTHLY", "P1M"),
+    ("QUARTERLY", "P3M"),
+    ("ANNUAL", "P1Y"),
+];
+
+/// The update period of an EU frequency IRI (`…/frequency/HOURLY`), if known.
+fn period_of(frequency: &str) -> Option<(&'static str, Duration)> {
+    let name = frequency.rsplit('/').next()?;
+    let (name, period) = FREQUENCIES.iter().find(|(known, _)| *known == name)?;
+    Some((name, period.parse().ok()?))
+}
+
+/// True if `version` is `accepted` or one of its sub-versions (`0.3` accepts `0.3.2`).
+fn version_accepted(version: &str, accepted: &str) -> bool {
+    version == accepted || version.strip_prefix(accepted).is_some_and(|rest| rest.starts_with('.'))
+}
+
+/// The major part of a version (`0` of `0.3.1`).
+fn major(version: &str) -> &str {
+    version.split('.').next().unwrap_or(version)
+}
+
+/// The same input's area, parsed once per assessment.
+struct Want<'a> {
+    input: &'a Input,
+    area: Area,
+}
+
+/// Judges components against one LDT (`home`), looking for missing inputs among `others`.
+pub struct Assessor<'a> {
+    /// The LDT assessed.
+    pub home: &'a LdtProfile,
+    /// The other LDTs of the data space.
+    pub others: &'a [Arc<LdtProfile>],
+    /// The policy environment (purpose taxonomy, claim pointers).
+    pub environment: &'a Environment,
+    /// The home LDT's verified claims, as its credentials state them.
+    pub claims: &'a Value,
+    /// The time of the assessment.
+    pub now: DateTime<Utc>,
+}
+
+impl Assessor<'_> {
+    /// Judges `slc`.
+    pub fn assess(&self, slc: &SlcDescriptor) -> Assessment {
+        let permits = RefCell::new(HashMap::new());
+        let judge = Judge { assessor: self, slc, permits: &permits, now: self.now.fixed_offset() };
+        let mut inputs = Vec::with_capacity(slc.inputs.len());
+        let mut proposals = Vec::new();
+        let mut shortfall = 0.0;
+        let mut count = 0usize;
+        for input in &slc.inputs {
+            let want = Want { input, area: Area::of(input.spatial.as_ref()) };
+            let judged = judge.input(&want, &mut proposals);
+            for finding in &judged.findings {
+                shortfall += status_shortfall(finding);
+                count += 1;
+            }
+            inputs.push(judged);
+        }
+        let deployment = judge.deployment();
+        for finding in &deployment {
+            shortfall += status_shortfall(finding);
+            count += 1;
+        }
+        let all = || inputs.iter().flat_map(|input| &input.findings).chain(&deployment);
+        let verdict = if all().any(|finding| finding.status == Status::Unsatisfied) {
+            Verdict::DoesNotWork
+        } else if all().any(|finding| finding.status == Status::Adaptable) {
+            Verdict::WorksWithAdaptations
+        } else {
+            Verdict::WorksAsIs
+        };
+        let score = if count == 0 { 100 } else { (100.0 * (1.0 - shortfall / count as f64)).round() as u32 };
+        Assessment {
+            slc: slc.id.clone(),
+            title: english(&slc.title),
+            kind: slc.kind,
+            provider: slc.provider.name.clone(),
+            version: slc.version.clone(),
+            verdict,
+            score,
+            inputs,
+            deployment,
+            proposals,
+        }
+    }
+}
+
+fn status_shortfall(finding: &Finding) -> f64 {
+    match finding.adaptation {
+        Some(adaptation) => Grade::Adapt(adaptation.kind, adaptation.effort).shortfall(),
+        None if finding.status == Status::Unsatisfied => 1.0,
+        None => 0.0,
+    }
+}
+
+fn english(text: &crate::product::LangText) -> String {
+    text.get("en").or_else(|| text.values().next()).cloned().unwrap_or_default()
+}
+
+/// One component's assessment under way: the memo of offer decisions for its usage.
+struct Judge<'a> {
+    assessor: &'a Assessor<'a>,
+    slc: &'a SlcDescriptor,
+    /// Offer (by address) → its policy permits the component's usage for the home LDT.
+    permits: &'a RefCell<HashMap<usize, bool>>,
+    now: DateTime<FixedOffset>,
+}
+
+/// The best candidate found for an input: its cost, the LDT and the product.
+type Best<'p> = ((usize, f64), &'p LdtProfile, &'p ProductProfile);
+
+impl<'a> Judge<'a> {
+    /// Judges one input: the best product at home; failing that, the best in another LDT, proposed as a contract.
+    fn input(&self, want: &Want, proposals: &mut Vec<Proposal>) -> InputAssessment {
+        let home = self.assessor.home;
+        let local = self.best(want, [home]);
+        let remote = match local {
+            Some(((0, _), _, _)) => None,
+            _ => self.best(want, self.assessor.others.iter().map(Arc::as_ref)),
+        };
+        let chosen = match (local, remote) {
+            (Some(local), Some(remote)) if remote.0.0 < local.0.0 => Some(remote),
+            (Some(local), _) => Some(local),
+            (None, remote) => remote,
+        };
+        let name = want.input.name.clone();
+        let Some((_, ldt, product)) = chosen else {
+            let model = &want.input.data_model.id;
+            let reason = format!("no data product follows `{model}`, in this LDT or in any other of the data space");
+            return InputAssessment {
+                input: name,
+                source: None,
+                findings: vec![Finding {
+                    requirement: "dataModel",
+                    status: Status::Unsatisfied,
+                    adaptation: None,
+                    reason,
+                }],
+            };
+        };
+        let mut checks = Checks { explain: true, list: Vec::new() };
+        self.candidate(want, ldt, product, &mut checks);
+        if !std::ptr::eq(ldt, home)
+            && let Some(proposal) = self.proposal(want, ldt, product)
+        {
+            proposals.push(proposal);
+        }
+        InputAssessment {
+            input: name,
+            source: Some(Source {
+                participant: ldt.participant.clone(),
+                dataset: product.id.clone(),
+                title: product.title.clone(),
+            }),
+            findings: checks.list.into_iter().map(Check::finding).collect(),
+        }
+    }
+
+    /// The candidate with the lowest cost among the products of `ldts` that follow the input's data model.
+    fn best<'p>(&self, want: &Want, ldts: impl IntoIterator<Item = &'p LdtProfile>) -> Option<Best<'p>> {
+        let mut best: Option<Best<'p>> = None;
+        let mut checks = Checks { explain: false, list: Vec::with_capacity(12) };
+        for ldt in ldts {
+            for product in ldt.following(&want.input.data_model.id) {
+                checks.list.clear();
+                self.candidate(want, ldt, product, &mut checks);
+                let cost = checks.cost();
+                if best.is_none_or(|(best_cost, _, _)| cost < best_cost) {
+                    best = Some((cost, ldt, product));
+                    if cost.1 == 0.0 {
+                        return best;
+                    }
+                }
+            }
+        }
+        best
+    }
+
+    /// Judges every requirement of the input against `product` of `ldt`.
+    fn candidate(&self, want: &Want, ldt: &LdtProfile, product: &ProductProfile, checks: &mut Checks) {
+        let input = want.input;
+        let at_home = std::ptr::eq(ldt, self.assessor.home);
+        if !at_home {
+            let name = &ldt.participant.name;
+            checks.add("source", Grade::Adapt(AdaptationKind::NewContract, Effort::Low), || {
+                format!(
+                    "this LDT has no fitting product; `{}` of {name} has it, under a contract to negotiate",
+                    product.id
+                )
+            });
+        }
+        data_model(input, product, checks);
+        ldt_kind(input.ldt_kind, product, checks);
+        attributes(input, product, checks);
+        exchange(input, product, checks);
+        media_type(input, product, checks);
+        spatial(want, product, checks);
+        self.history(input, product, checks);
+        self.freshness(input, product, checks);
+        if self.slc.observability.lineage {
+            let grade =
+                if product.lineage { Grade::Met } else { Grade::Adapt(AdaptationKind::Lineage, Effort::Medium) };
+            checks.add("lineage", grade, || match grade {
+                Grade::Met => format!("`{}` publishes its lineage (prov:wasGeneratedBy)", product.id),
+                _ => format!("`{}` does not publish its PROV-O lineage, which the component needs", product.id),
+            });
+        }
+        self.usage(at_home, product, checks);
+    }
+
+    fn history(&self, input: &Input, product: &ProductProfile, checks: &mut Checks) {
+        let Some(wanted) = &input.min_history else { return };
+        let Ok(duration) = wanted.parse::<Duration>() else { return };
+        match product.start {
+            None => checks.add("history", Grade::Adapt(AdaptationKind::Confirmation, Effort::Low), || {
+                format!("`{}` does not say since when it has data; {wanted} of history is needed", product.id)
+            }),
+            Some(start) => {
+                let enough = duration.add_to(start.fixed_offset()).is_some_and(|reached| reached <= self.now);
+                let grade = if enough { Grade::Met } else { Grade::Unmet };
+                checks.add("history", grade, || {
+                    let since = start.format("%Y-%m-%d");
+                    if enough {
+                        format!("`{}` has data since {since}, more than the {wanted} needed", product.id)
+                    } else {
+                        format!("`{}` has data only since {since}; {wanted} of history is needed", product.id)
+                    }
+                });
+            }
+        }
+    }
+
+    fn freshness(&self, input: &Input, product: &ProductProfile, checks: &mut Checks) {
+        let Some(wanted) = &input.max_staleness else { return };
+        let Ok(limit) = wanted.parse::<Duration>() else { return };
+        let streamed = product.channels.iter().any(|channel| channel.exchange.is_some_and(Exchange::is_stream));
+        let period = if streamed {
+            Some(("a live stream", Duration::new(0, 0, 0.into()).expect("zero is a duration")))
+        } else {
+            product.periodicity.as_deref().and_then(period_of)
+        };
+        let Some((name, period)) = period else {
+            return checks.add("freshness", Grade::Adapt(AdaptationKind::Confirmation, Effort::Low), || {
+                format!("`{}` does not say how often it is updated; data at most {wanted} old is needed", product.id)
+            });
+        };
+        let fresh = match (period.add_to(self.now), limit.add_to(self.now)) {
+            (Some(period), Some(limit)) => period <= limit,
+            _ => false,
+        };
+        let grade = if fresh { Grade::Met } else { Grade::Unmet };
+        checks.add("freshness", grade, || {
+            let verdict = if fresh { "fresh enough" } else { "too stale" };
+            format!(
+                "`{}` is updated {} ({verdict}: data at most {wanted} old is needed)",
+                product.id,
+                name.to_lowercase()
+            )
+        });
+    }
+
+    /// Does one of the product's offers allow the component's usage (purpose and actions) to the home LDT?
+    fn usage(&self, at_home: bool, product: &ProductProfile, checks: &mut Checks) {
+        let usage = &self.slc.usage;
+        if at_home && product.offers.is_empty() {
+            return checks.add("usage", Grade::Met, || {
+                format!("`{}` is this LDT's own data, offered to no one: no policy of it restricts the use", product.id)
+            });
+        }
+        let permitted = product.offers.iter().find(|offer| self.permits(offer));
+        let grade = match permitted {
+            Some(_) => Grade::Met,
+            None => Grade::Unmet,
+        };
+        checks.add("usage", grade, || {
+            let actions: Vec<&str> = usage.actions().collect();
+            match permitted {
+                Some(offer) => {
+                    format!("offer `{}` allows {} for the purpose {}", offer.id, actions.join(", "), usage.purpose)
+                }
+                None => match product.offers.first() {
+                    None => format!("`{}` is offered under no policy", product.id),
+                    Some(offer) => format!(
+                        "no offer of `{}` allows {} for the purpose {}: {}",
+                        product.id,
+                        actions.join(", "),
+                        usage.purpose,
+                        self.explain(offer)
+                    ),
+                },
+            }
+        });
+    }
+
+    /// The policy context of the home LDT asking for `action` with the component's purpose.
+    fn context(&self, action: &str) -> Context {
+        Context {
+            action: Some(action.to_owned()),
+            now: Some(self.now),
+            caller: Some(self.assessor.home.participant.id.clone()),
+            purpose: Some(self.slc.usage.purpose.clone()),
+            claims: self.assessor.claims.clone(),
+            scope: Some(Scope::Negotiation),
+            ..Context::default()
+        }
+    }
+
+    /// True if `offer` permits every action of the component's usage (memoised per offer).
+    fn permits(&self, offer: &OfferTerms) -> bool {
+        let key = offer as *const OfferTerms as usize;
+        if let Some(&known) = self.permits.borrow().get(&key) {
+            return known;
+        }
+        let environment = self.assessor.environment;
+        let permitted = self
+            .slc
+            .usage
+            .actions()
+            .all(|action| offer.policy.outcome(&self.context(action), environment) == Outcome::Permit);
+        self.permits.borrow_mut().insert(key, permitted);
+        permitted
+    }
+
+    /// Why `offer` does not permit the usage: the first refused action's decision in words.
+    fn explain(&self, offer: &OfferTerms) -> String {
+        let environment = self.assessor.environment;
+        for action in self.slc.usage.actions() {
+            let decision = offer.policy.evaluate(&self.context(action), environment);
+            if decision.outcome != Outcome::Permit {
+                return ldt_policy::explain::render(&decision);
+            }
+        }
+        "it permits the usage".into()
+    }
+
+    /// The contract proposed for `product` of another LDT: its first offer that permits the usage, else its first.
+    fn proposal(&self, want: &Want, ldt: &LdtProfile, product: &ProductProfile) -> Option<Proposal> {
+        let permitted = product.offers.iter().find(|offer| self.permits(offer));
+        let offer = permitted.or(product.offers.first())?;
+        Some(Proposal {
+            input: want.input.name.clone(),
+            counter_party_address: ldt.participant.address.clone(),
+            counter_party_id: ldt.participant.id.clone(),
+            dataset: product.id.clone(),
+            offer_id: offer.id.clone(),
+            offer: offer.document.clone(),
+            permitted: permitted.is_some(),
+            explanation: match permitted {
+                Some(_) => format!(
+                    "the policy of offer `{}` permits {} for the purpose {} to this LDT",
+                    offer.id,
+                    self.slc.usage.actions().collect::<Vec<_>>().join(", "),
+                    self.slc.usage.purpose
+                ),
+                None => self.explain(offer),
+            },
+        })
+    }
+
+    /// The deployment, credential and observability requirements, judged against the home LDT.
+    fn deployment(&self) -> Vec<Finding> {
+        let home = self.assessor.home;
+        let deployment = &self.slc.deployment;
+        let capabilities = &home.deployment;
+        let mut checks = Checks { explain: true, list: Vec::new() };
+        match deployment.operated_by {
+            OperatedBy::Provider => checks.add("operation", Grade::Met, || {
+                format!("{} runs it as a service; this LDT only supplies the data", self.slc.provider.name)
+            }),
+            OperatedBy::Ldt => {
+                let runtime = deployment.runtime.unwrap_or(Runtime::Oci);
+                let grade = match runtime {
+                    Runtime::Oci if capabilities.oci || capabilities.kubernetes => Grade::Met,
+                    Runtime::Kubernetes if capabilities.kubernetes => Grade::Met,
+                    Runtime::Kubernetes if capabilities.oci => Grade::Adapt(AdaptationKind::Runtime, Effort::High),
+                    _ => Grade::Unmet,
+                };
+                checks.add("runtime", grade, || {
+                    let wanted = if runtime == Runtime::Oci { "an OCI container runtime" } else { "Kubernetes" };
+                    match grade {
+                        Grade::Met => format!("it needs {wanted}, which this LDT has"),
+                        Grade::Adapt(..) => format!(
+                            "it needs {wanted}; this LDT runs only OCI containers: set up Kubernetes or run its \
+                             images without it"
+                        ),
+                        _ => format!("it needs {wanted}; this LDT runs no containers"),
+                    }
+                });
+                let needed = deployment.resources;
+                let enough = needed.cpu <= capabilities.cpu
+                    && needed.memory_mib <= capabilities.memory_mib
+                    && needed.gpu <= capabilities.gpu;
+                checks.add("resources", if enough { Grade::Met } else { Grade::Unmet }, || {
+                    format!(
+                        "it needs {} CPU, {} MiB memory, {} GPU; this LDT gives a component {} CPU, {} MiB, {} GPU",
+                        needed.cpu,
+                        needed.memory_mib,
+                        needed.gpu,
+                        capabilities.cpu,
+                        capabilities.memory_mib,
+                        capabilities.gpu
+                    )
+                });
+            }
+        }
+        for (requirement, names, held) in [
+            ("credential", &deployment.credentials, &home.credentials.types),
+            ("role", &deployment.roles, &home.credentials.roles),
+        ] {
+            for name in names {
+                let grade = if held.contains(name) {
+                    Grade::Met
+                } else {
+                    Grade::Adapt(AdaptationKind::Credential, Effort::Low)
+                };
+                checks.add(requirement, grade, || match grade {
+                    Grade::Met => format!("this LDT holds the {requirement} `{name}`"),
+                    _ => format!("this LDT lacks the {requirement} `{name}`: ask the data-space authority for it"),
+                });
+            }
+        }
+        if self.slc.observability.metrics {
+            let grade =
+                if capabilities.metrics { Grade::Met } else { Grade::Adapt(AdaptationKind::Metrics, Effort::Medium) };
+            checks.add("metrics", grade, || match grade {
+                Grade::Met => "this LDT scrapes components' metrics endpoints".into(),
+                _ => "it exposes a metrics endpoint this LDT does not scrape yet: set up Prometheus scraping".into(),
+            });
+        }
+        checks.list.into_iter().map(Check::finding).collect()
+    }
+}
+
+fn data_model(input: &Input, product: &ProductProfile, checks: &mut Checks) {
+    let wanted = &input.data_model;
+    let Some(model) = product.models.iter().find(|model| model.id == wanted.id) else { return };
+    let accepted = &wanted.versions;
+    let grade = match &model.version {
+        _ if accepted.is_empty() => Grade::Met,
+        None => Grade::Adapt(AdaptationKind::Confirmation, Effort::Low),
+        Some(version) if accepted.iter().any(|accepted| version_accepted(version, accepted)) => Grade::Met,
+        Some(version) if accepted.iter().any(|accepted| major(accepted) == major(version)) => {
+            Grade::Adapt(AdaptationKind::DataModelMapping, Effort::Low)
+        }
+        Some(_) => Grade::Adapt(AdaptationKind::DataModelMapping, Effort::Medium),
+    };
+    checks.add("dataModel", grade, || {
+        let versions = accepted.join(", ");
+        match (&model.version, grade) {
+            (Some(version), Grade::Met) => format!("`{}` follows {} version {version}", product.id, wanted.id),
+            (None, Grade::Met) => format!("`{}` follows {}", product.id, wanted.id),
+            (None, _) => format!(
+                "`{}` follows {} without saying which version; the component accepts {versions}",
+                product.id, wanted.id
+            ),
+            (Some(version), _) => format!(
+                "`{}` follows {} version {version}; the component accepts {versions}: map {version} to {}",
+                product.id,
+                wanted.id,
+                accepted.last().map_or("", String::as_str)
+            ),
+        }
+    });
+}
+
+fn ldt_kind(wanted: Option<LdtKind>, product: &ProductProfile, checks: &mut Checks) {
+    let Some(wanted) = wanted else { return };
+    let grade = match product.kind {
+        None => Grade::Adapt(AdaptationKind::Confirmation, Effort::Low),
+        Some(kind) if kind == wanted => Grade::Met,
+        Some(LdtKind::Raw) if matches!(wanted, LdtKind::Transformed | LdtKind::ModelInput) => {
+            Grade::Adapt(AdaptationKind::KindTransformation, Effort::Medium)
+        }
+        Some(LdtKind::Transformed) if wanted == LdtKind::ModelInput => {
+            Grade::Adapt(AdaptationKind::KindTransformation, Effort::Low)
+        }
+        Some(_) => Grade::Unmet,
+    };
+    checks.add("ldtKind", grade, || match product.kind {
+        None => format!("`{}` does not say its LDT kind; {} is needed", product.id, wanted.label().to_lowercase()),
+        Some(kind) if grade == Grade::Met => format!("`{}` is {}", product.id, kind.label().to_lowercase()),
+        Some(kind) if grade == Grade::Unmet => format!(
+            "`{}` is {}; the component needs {}, which cannot be made from it",
+            product.id,
+            kind.label().to_lowercase(),
+            wanted.label().to_lowercase()
+        ),
+        Some(kind) => format!(
+            "`{}` is {}; the component needs {}: derive it",
+            product.id,
+            kind.label().to_lowercase(),
+            wanted.label().to_lowercase()
+        ),
+    });
+}
+
+fn attributes(input: &Input, product: &ProductProfile, checks: &mut Checks) {
+    if input.attributes.is_empty() {
+        return;
+    }
+    if product.attributes.is_empty() {
+        return checks.add("attributes", Grade::Adapt(AdaptationKind::Confirmation, Effort::Low), || {
+            format!("`{}` does not list its attributes; check it has {}", product.id, input.attributes.join(", "))
+        });
+    }
+    let missing: Vec<&str> =
+        input.attributes.iter().filter(|name| !product.attributes.contains(*name)).map(String::as_str).collect();
+    let grade = match missing.len() {
+        0 => Grade::Met,
+        1 | 2 => Grade::Adapt(AdaptationKind::MissingAttribute, Effort::Medium),
+        _ => Grade::Adapt(AdaptationKind::MissingAttribute, Effort::High),
+    };
+    checks.add("attributes", grade, || {
+        if missing.is_empty() {
+            format!("`{}` has {}", product.id, input.attributes.join(", "))
+        } else {
+            format!("`{}` lacks {}: add or derive them", product.id, missing.join(", "))
+        }
+    });
+}
+
+fn exchange(input: &Input, product: &ProductProfile, checks: &mut Checks) {
+    let offered: Vec<Exchange> = product.channels.iter().filter_map(|channel| channel.exchange).collect();
+    if offered.is_empty() {
+        return checks.add("exchange", Grade::Unmet, || {
+            format!("`{}` has no distribution in a transfer format this connector knows", product.id)
+        });
+    }
+    let accepted: &[Exchange] = if input.exchange.is_empty() { &Exchange::ALL } else { &input.exchange };
+    if let Some(way) = offered.iter().find(|way| accepted.contains(way)) {
+        return checks.add("exchange", Grade::Met, || format!("`{}` is delivered by {}", product.id, way.label()));
+    }
+    // Every way can be turned into another; the cheapest bridge wins.
+    let (kind, effort, from, to) = offered
+        .iter()
+        .flat_map(|&from| accepted.iter().map(move |&to| (bridge(from, to), from, to)))
+        .map(|((kind, effort), from, to)| (kind, effort, from, to))
+        .min_by_key(|(_, effort, _, _)| *effort)
+        .expect("both lists are non-empty");
+    checks.add("exchange", Grade::Adapt(kind, effort), || {
+        format!(
+            "`{}` is delivered by {}; the component takes {}: {}",
+            product.id,
+            from.label(),
+            to.label(),
+            kind.label()
+        )
+    });
+}
+
+/// What turns data delivered by `from` into data delivered by `to`.
+fn bridge(from: Exchange, to: Exchange) -> (AdaptationKind, Effort) {
+    match (from.is_stream(), to.is_stream()) {
+        (true, false) => (AdaptationKind::StreamBatching, Effort::Medium),
+        (false, true) if from == Exchange::HttpPull => (AdaptationKind::StreamFromPolling, Effort::Medium),
+        _ => (AdaptationKind::ExchangeBridge, Effort::Low),
+    }
+}
+
+fn media_type(input: &Input, product: &ProductProfile, checks: &mut Checks) {
+    if input.media_types.is_empty() {
+        return;
+    }
+    let offered: Vec<&str> = product.channels.iter().filter_map(|channel| channel.media_type.as_deref()).collect();
+    if let Some(found) = offered.iter().find(|offered| input.media_types.iter().any(|wanted| wanted == *offered)) {
+        return checks.add("mediaType", Grade::Met, || format!("`{}` is available as {found}", product.id));
+    }
+    let Some(&from) = offered.first() else {
+        return checks.add("mediaType", Grade::Adapt(AdaptationKind::Confirmation, Effort::Low), || {
+            format!("`{}` does not say its media type; {} is needed", product.id, input.media_types.join(" or "))
+        });
+    };
+    let to = &input.media_types[0];
+    let standard = |media_type: &str| CONVERTIBLE.contains(&media_type);
+    let convertible = offered.iter().find(|offered| standard(offered)).filter(|_| standard(to));
+    let effort = if convertible.is_some() { Effort::Low } else { Effort::Medium };
+    let from = convertible.copied().unwrap_or(from);
+    checks.add("mediaType", Grade::Adapt(AdaptationKind::FormatConversion, effort), || {
+        format!(
+            "`{}` is available as {from}; the component reads {}: convert {from} to {to}",
+            product.id,
+            input.media_types.join(" or ")
+        )
+    });
+}
+
+fn spatial(want: &Want, product: &ProductProfile, checks: &mut Checks) {
+    let Some(wanted) = &want.input.spatial else { return };
+    let grade = match (&want.area, &product.area) {
+        (Area::Shape(needed), Area::Shape(covered)) if covered.contains(needed) => Grade::Met,
+        (Area::Shape(needed), Area::Shape(covered)) if covered.intersects(needed) => {
+            Grade::Adapt(AdaptationKind::Coverage, Effort::High)
+        }
+        (Area::Shape(_), Area::Shape(_)) => Grade::Unmet,
+        (Area::Place(needed), Area::Place(covered)) if needed == covered => Grade::Met,
+        _ => Grade::Adapt(AdaptationKind::Confirmation, Effort::Low),
+    };
+    checks.add("spatial", grade, || {
+        let area = match wanted {
+            Spatial::Place(place) => place.clone(),
+            Spatial::Geometry(_) => "the area".to_owned(),
+        };
+        match (grade, &product.area) {
+            (Grade::Met, _) => format!("`{}` covers {area}", product.id),
+            (Grade::Unmet, _) => format!("`{}` lies outside {area}", product.id),
+            (_, Area::Unknown) => format!("`{}` does not say which area it covers; {area} is needed", product.id),
+            (Grade::Adapt(AdaptationKind::Coverage, _), _) => {
+                format!("`{}` covers only part of {area}: the rest must come from elsewhere", product.id)
+            }
+            _ => format!("`{}` states its area differently; check it covers {area}", product.id),
+        }
+    });
+}

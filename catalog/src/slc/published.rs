@@ -1,0 +1,42 @@
+//! The components another LDT publishes, read back from its DSP catalogue: each `DataService` that conforms to the
+//! SLC profile and carries a valid descriptor.
+
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use crate::dsp::SLC_DESCRIPTOR;
+use crate::slc::SlcDescriptor;
+use crate::slc::profile::{OfferTerms, many};
+
+/// A component found in a catalogue, with the offers it is under there.
+#[derive(Debug, Clone)]
+pub struct Published {
+    /// Its descriptor.
+    pub descriptor: SlcDescriptor,
+    /// Its offers.
+    pub offers: Vec<Arc<OfferTerms>>,
+}
+
+/// The components of a DSP catalogue (compact form), and how many `DataService`s carried a descriptor that is not
+/// valid (skipped).
+pub fn components_of(catalog: &Value) -> (Vec<Published>, usize) {
+    let mut invalid = 0;
+    let mut found = Vec::new();
+    for service in many(catalog.get("service")) {
+        let Some(literal) = service.get(SLC_DESCRIPTOR) else { continue };
+        let document = literal.get("@value").unwrap_or(literal);
+        let descriptor = serde_json::from_value::<SlcDescriptor>(document.clone())
+            .ok()
+            .filter(|descriptor| descriptor.validate().is_ok());
+        let Some(descriptor) = descriptor else {
+            invalid += 1;
+            continue;
+        };
+        let offers = many(service.get("hasPolicy"))
+            .filter_map(|offer| OfferTerms::new(offer.get("@id")?.as_str()?.to_owned(), offer.clone()))
+            .collect();
+        found.push(Published { descriptor, offers });
+    }
+    (found, invalid)
+}

@@ -1,0 +1,228 @@
+//! A federated view of the data space's catalogues: the members come from the authority's registry, each member's
+//! catalogue is fetched over DSP (several at once), kept, and refreshed incrementally — a member fetched less than
+//! `slc.catalog_ttl_secs` ago is not asked again, a catalogue that did not change is not read again, and members
+//! that left the registry are dropped.
+
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use futures_util::StreamExt;
+use futures_util::stream;
+use ldt_catalog::slc::profile::Participant;
+use ldt_catalog::slc::{LdtProfile, Published, components_of};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::app::AppState;
+use crate::authority;
+
+/// The catalogues of the data space's members, as last fetched.
+#[derive(Debug, Default)]
+pub struct Federation {
+    members: Mutex<HashMap<String, Member>>,
+}
+
+/// One member's catalogue as last fetched.
+#[derive(Debug, Clone)]
+struct Member {
+    participant: Participant,
+    fetched_at: Option<(Instant, DateTime<Utc>)>,
+    digest: u64,
+    profile: Arc<LdtProfile>,
+    components: Arc<[Published]>,
+    invalid_components: usize,
+    error: Option<String>,
+}
+
+/// A member's catalogue as the federation holds it, for people and tools.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct MemberStatus {
+    /// The member.
+    pub participant: Participant,
+    /// When its catalogue was last fetched.
+    pub fetched_at: Option<DateTime<Utc>>,
+    /// Its data products.
+    pub products: usize,
+    /// Its components.
+    pub components: usize,
+    /// Components whose descriptor is not valid, left out.
+    pub invalid_components: usize,
+    /// Why the last fetch failed, if it did (what was fetched before is kept).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// What a refresh did.
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Refresh {
+    /// Members in the registry (this connector left out).
+    pub members: usize,
+    /// Catalogues fetched and read anew.
+    pub changed: usize,
+    /// Catalogues fetched and found unchanged.
+    pub unchanged: usize,
+    /// Catalogues not fetched: fetched less than the TTL ago.
+    pub fresh: usize,
+    /// Catalogues that could not be fetched.
+    pub failed: usize,
+    /// How long the refresh took, in milliseconds.
+    pub millis: u64,
+}
+
+/// What one fetch found.
+enum Fetched {
+    Changed(Member),
+    Unchanged,
+    Failed(String),
+}
+
+impl Federation {
+    /// Refreshes the view from the registry of the authority at `address` (root URL) with DID `authority`; with
+    /// `force`, every catalogue is fetched whatever its age.
+    pub async fn refresh(
+        &self,
+        state: &AppState,
+        address: url::Url,
+        authority: &str,
+        force: bool,
+    ) -> Result<Refresh, String> {
+        let started = Instant::now();
+        let registry = authority::read_registry(state, address, authority).await?;
+        let own = &state.identity.did;
+        let ttl = Duration::from_secs(state.config.slc.catalog_ttl_secs);
+        let mut report = Refresh::default();
+        let mut due = Vec::new();
+        {
+            let mut members = self.lock();
+            members.retain(|did, _| registry.iter().any(|entry| &entry.did == did));
+            for entry in registry.into_iter().filter(|entry| &entry.did != own) {
+                report.members += 1;
+                let participant =
+                    Participant { id: entry.did.clone(), name: entry.legal_name, address: Some(entry.dsp_address) };
+                let known = members.get(&entry.did);
+                let fresh = !force
+                    && known.is_some_and(|member| {
+                        member.error.is_none() && member.fetched_at.is_some_and(|(at, _)| at.elapsed() < ttl)
+                    });
+                if fresh {
+                    report.fresh += 1;
+                } else {
+                    due.push((participant, known.map(|member| member.digest)));
+                }
+            }
+        }
+        let concurrency = state.config.slc.fetch_concurrency;
+        let results: Vec<(Participant, Fetched)> = stream::iter(due)
+            .map(|(participant, digest)| async move {
+                let fetched = fetch(state, &participant, digest).await;
+                (participant, fetched)
+            })
+            .buffer_unordered(concurrency)
+            .collect()
+            .await;
+        let now = (Instant::now(), Utc::now());
+        let mut members = self.lock();
+        for (participant, fetched) in results {
+            match fetched {
+                Fetched::Changed(member) => {
+                    report.changed += 1;
+                    members.insert(participant.id.clone(), Member { fetched_at: Some(now), ..member });
+                }
+                Fetched::Unchanged => {
+                    report.unchanged += 1;
+                    if let Some(member) = members.get_mut(&participant.id) {
+                        member.fetched_at = Some(now);
+                        member.participant = participant;
+                    }
+                }
+                Fetched::Failed(error) => {
+                    report.failed += 1;
+                    tracing::warn!(member = %participant.id, %error, "a member's catalogue could not be fetched");
+                    let member = members.entry(participant.id.clone()).or_insert_with(|| Member {
+                        profile: Arc::new(LdtProfile::from_catalog(participant.clone(), &serde_json::Value::Null)),
+                        participant,
+                        fetched_at: None,
+                        digest: 0,
+                        components: Arc::from([]),
+                        invalid_components: 0,
+                        error: None,
+                    });
+                    member.error = Some(error);
+                }
+            }
+        }
+        report.millis = started.elapsed().as_millis() as u64;
+        Ok(report)
+    }
+
+    /// The members' profiles and their components, as last fetched.
+    pub fn snapshot(&self) -> Vec<(Arc<LdtProfile>, Arc<[Published]>)> {
+        let members = self.lock();
+        let mut list: Vec<_> =
+            members.values().map(|member| (Arc::clone(&member.profile), Arc::clone(&member.components))).collect();
+        list.sort_by(|a, b| a.0.participant.id.cmp(&b.0.participant.id));
+        list
+    }
+
+    /// Each member's catalogue status.
+    pub fn status(&self) -> Vec<MemberStatus> {
+        let members = self.lock();
+        let mut list: Vec<MemberStatus> = members
+            .values()
+            .map(|member| MemberStatus {
+                participant: member.participant.clone(),
+                fetched_at: member.fetched_at.map(|(_, at)| at),
+                products: member.profile.products.len(),
+                components: member.components.len(),
+                invalid_components: member.invalid_components,
+                error: member.error.clone(),
+            })
+            .collect();
+        list.sort_by(|a, b| a.participant.id.cmp(&b.participant.id));
+        list
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Member>> {
+        // The map is only swapped in whole entries; a panic elsewhere cannot leave it half-written.
+        self.members.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// Fetches a member's catalogue; `Unchanged` if its digest is `known`.
+async fn fetch(state: &AppState, participant: &Participant, known: Option<u64>) -> Fetched {
+    let address = participant.address.as_deref().unwrap_or_default();
+    let catalog = match state.dsp_client.catalog(address, Some(&participant.id), &[]).await {
+        Ok(catalog) => catalog,
+        Err(error) => return Fetched::Failed(error.to_string()),
+    };
+    let mut hasher = DefaultHasher::new();
+    catalog.to_string().hash(&mut hasher);
+    let digest = hasher.finish();
+    if known == Some(digest) {
+        return Fetched::Unchanged;
+    }
+    let participant = participant.clone();
+    // Reading thousands of datasets is CPU work: off the async threads.
+    let read = tokio::task::spawn_blocking(move || {
+        let (components, invalid_components) = components_of(&catalog);
+        let profile = Arc::new(LdtProfile::from_catalog(participant.clone(), &catalog));
+        Member {
+            participant,
+            fetched_at: None,
+            digest,
+            profile,
+            components: components.into(),
+            invalid_components,
+            error: None,
+        }
+    });
+    match read.await {
+        Ok(member) => Fetched::Changed(member),
+        Err(error) => Fetched::Failed(format!("reading the catalogue failed: {error}")),
+    }
+}
