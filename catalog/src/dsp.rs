@@ -37,6 +37,8 @@ const GEOJSON_LITERAL: &str = "http://www.opengis.net/ont/geosparql#geoJSONLiter
 pub const SLC_PROFILE: &str = "https://w3id.org/ldt-connector/slc/v1";
 /// The property carrying a component's descriptor as a JSON literal.
 pub const SLC_DESCRIPTOR: &str = "https://w3id.org/ldt-connector/slc#descriptor";
+/// The property carrying a component's offers (with their rules) as a JSON literal.
+pub const SLC_OFFERS: &str = "https://w3id.org/ldt-connector/slc#offers";
 /// The namespace of the component kinds (`…/slc-kind/aiModel`).
 pub const SLC_KIND_NAMESPACE: &str = "https://w3id.org/ldt-connector/slc-kind/";
 /// The IANA media type registry: a media type's IRI is this prefix and its name.
@@ -342,7 +344,11 @@ impl Serialize for SlcView<'_> {
             .iter()
             .map(|&(offer_id, rules)| OfferView { iri: offer_iri(offer_id, &slc.id), rules })
             .collect();
-        map.serialize_entry("hasPolicy", &offers)?;
+        // The DSP context defines the ODRL terms only inside a `Dataset`: here the offers are linked by IRI, and
+        // their rules travel as a JSON literal, as does the descriptor.
+        let links: Vec<Typed> = offers.iter().map(|offer| Typed { id: &offer.iri, kind: "odrl:Offer" }).collect();
+        map.serialize_entry("odrl:hasPolicy", &links)?;
+        map.serialize_entry(SLC_OFFERS, &JsonLiteral(&offers))?;
         map.serialize_entry(SLC_DESCRIPTOR, &JsonLiteral(slc))?;
         map.end()
     }

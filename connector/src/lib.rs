@@ -16,5 +16,6 @@ pub mod negotiation;
 pub mod policy_tools;
 pub mod secrets;
 pub mod slc;
+pub mod slc_tools;
 pub mod store;
 pub mod transfer;

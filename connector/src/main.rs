@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use ldt_connector::config::Config;
-use ldt_connector::{app, demo, policy_tools};
+use ldt_connector::{app, demo, policy_tools, slc_tools};
 use ldt_policy::validate::Scope;
 use tracing_subscriber::EnvFilter;
 
@@ -37,6 +37,9 @@ enum Command {
     /// Check and try ODRL policies with this connector's policy engine.
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Surface-level components: judge one against this LDT, or discover which of the data space's work on it.
+    #[command(subcommand)]
+    Slc(SlcCommand),
     /// Rotate this connector's signing key (takes effect at the next start; the old key stays published).
     RotateKey {
         /// A TOML configuration file; `LDT_` environment variables override it.
@@ -93,6 +96,38 @@ enum PolicyCommand {
     },
 }
 
+#[derive(Debug, Subcommand)]
+enum SlcCommand {
+    /// Judge a component (its descriptor file) against the connector's LDT: each requirement satisfied, satisfiable
+    /// with an adaptation, or not, and the contracts that would fill missing inputs.
+    Assess {
+        /// The component's descriptor (JSON; see `ldt-connector slc schema`).
+        file: PathBuf,
+        #[command(flatten)]
+        target: slc_tools::Target,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: policy_tools::Format,
+    },
+    /// Which components of the data space work on the connector's LDT? Reads the members' catalogues (from the
+    /// authority's registry) and ranks their components, explained.
+    Discover {
+        /// The data-space authority's address; defaults to the connector's `slc.authority_address`.
+        #[arg(long)]
+        authority: Option<String>,
+        /// Fetch every member's catalogue now, however recently it was fetched.
+        #[arg(long)]
+        force: bool,
+        #[command(flatten)]
+        target: slc_tools::Target,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: policy_tools::Format,
+    },
+    /// Print the JSON Schema of a component descriptor.
+    Schema,
+}
+
 /// Where a policy is used.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 enum ScopeArg {
@@ -121,7 +156,7 @@ async fn main() -> ExitCode {
         // The embedded MQTT broker reports a client's ordinary disconnection as an error; the demo's readers
         // disconnect when it ends.
         Command::Demo(_) => EnvFilter::new("warn,rumqttd=off"),
-        Command::Policy(_) | Command::RotateKey { .. } => EnvFilter::new("warn"),
+        Command::Policy(_) | Command::RotateKey { .. } | Command::Slc(_) => EnvFilter::new("warn"),
         Command::Serve { .. } | Command::Authority { .. } => EnvFilter::new("info"),
     });
     tracing_subscriber::fmt().with_env_filter(filter).with_target(false).init();
@@ -130,6 +165,7 @@ async fn main() -> ExitCode {
         Command::Authority { config } => serve(config, true).await,
         Command::Demo(args) => demo::run(args).await,
         Command::Policy(command) => return policy(command),
+        Command::Slc(command) => slc(command).await,
         Command::RotateKey { config, algorithm, forget_retired_days } => {
             rotate_key(config, algorithm, forget_retired_days).await
         }
@@ -163,6 +199,18 @@ fn policy(command: PolicyCommand) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+async fn slc(command: SlcCommand) -> anyhow::Result<()> {
+    let output = match command {
+        SlcCommand::Assess { file, target, format } => slc_tools::assess(&target, &file, format).await?,
+        SlcCommand::Discover { authority, force, target, format } => {
+            slc_tools::discover(&target, authority, force, format).await?
+        }
+        SlcCommand::Schema => slc_tools::DESCRIPTOR_SCHEMA.to_owned(),
+    };
+    println!("{}", output.trim_end());
+    Ok(())
 }
 
 async fn rotate_key(config: Option<PathBuf>, algorithm: AlgorithmArg, forget_days: Option<u32>) -> anyhow::Result<()> {

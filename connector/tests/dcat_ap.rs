@@ -32,6 +32,7 @@ use ldt_catalog::offer::Offer;
 use ldt_connector::app::{self, RunningConnector};
 use ldt_connector::config::StaticToken;
 use ldt_connector::store::policies::PolicyDocument;
+use ldt_connector::store::slcs::SlcRegistration;
 use serde_json::{Value, json};
 
 /// The bearer token the test presents as a consumer.
@@ -309,8 +310,18 @@ async fn seed(connector: &RunningConnector) -> Vec<DataProduct> {
         assert_eq!(offer.validate(), Ok(()));
         store.create_offer(&offer).await.expect("offer");
     }
+    for example in SLC_EXAMPLES {
+        let path = manifest_dir().join("../assets/slc/examples").join(example);
+        let descriptor = serde_json::from_str(&std::fs::read_to_string(&path).expect("example")).expect("descriptor");
+        let registration = SlcRegistration { descriptor, offers: vec!["open".into()] };
+        assert_eq!(registration.validate(), Ok(()));
+        store.create_slc(&registration).await.expect("component");
+    }
     products
 }
+
+/// The components published with the products: two of the shipped example descriptors, under the `open` offer.
+const SLC_EXAMPLES: [&str; 2] = ["urban-heat-island-dashboard.json", "traffic-congestion-model.json"];
 
 /// A seeded connector's catalogue as a consumer receives it, and the IRI it was retrieved from (the JSON-LD base).
 async fn seeded_catalogue() -> (Value, String, Vec<DataProduct>) {
@@ -530,8 +541,8 @@ const DSP_CAUSED: [DspCaused; 2] = [
         path: "http://www.w3.org/ns/dcat#endpointURL",
         constraint: "NodeKindConstraintComponent",
         why: "DSP's DataService context defines `endpointURL` as plain \"dcat:endpointURL\" (no \"@type\": \"@id\"), \
-              protected, and the DSP schema requires `endpointURL` to be a string, so it is always a literal; \
-              DCAT-AP wants an IRI",
+              protected, and the DSP schema requires `endpointURL` to be a string, so it is always a literal — for \
+              the connector's own service and for each component's; DCAT-AP wants an IRI",
     },
 ];
 
@@ -568,8 +579,10 @@ fn dsp_caused(result: &ShaclResult, catalogue: &Value, base: &str) -> Option<usi
                     .filter_map(|distribution| distribution["format"].as_str())
                     .any(|format| base.join(format).is_ok_and(|iri| iri.as_str() == value))
         }
+        // A service's `@id` may be a plain token (a component's id), which JSON-LD resolves against the base.
         _ => services.iter().any(|service| {
-            result.focus.as_deref() == service["@id"].as_str()
+            let id = service["@id"].as_str().and_then(|id| url::Url::parse(base).ok()?.join(id).ok());
+            id.is_some_and(|id| result.focus.as_deref() == Some(id.as_str()))
                 && service["endpointURL"].as_str().is_some_and(|url| value == format!("\"{url}\""))
         }),
     };
@@ -619,6 +632,9 @@ async fn the_catalogue_is_valid_dsp_and_dcat_ap() {
 
     let errors = dsp_schema_errors(&catalogue);
     assert!(errors.is_empty(), "the catalogue violates the DSP 2025-1 catalog schema:\n{}", errors.join("\n"));
+    let (components, invalid) = ldt_catalog::slc::components_of(&catalogue);
+    assert_eq!((components.len(), invalid), (SLC_EXAMPLES.len(), 0), "the components read back from the catalogue");
+    assert!(components.iter().all(|component| component.offers.len() == 1), "each under its offer, rules included");
 
     let report = shacl(&catalogue, &base);
     let distributions: usize = products.iter().map(|p| p.distributions.len()).sum();
@@ -626,8 +642,9 @@ async fn the_catalogue_is_valid_dsp_and_dcat_ap() {
     assert_eq!(report.counts["catalogs"], 1, "{}", report.counts);
     assert_eq!(report.counts["datasets"], products.len(), "{}", report.counts);
     assert_eq!(report.counts["distributions"], distributions, "{}", report.counts);
-    assert_eq!(report.counts["data_services"], 1, "{}", report.counts);
-    assert_eq!(report.counts["offers"], products.len() + under_two_offers, "{}", report.counts);
+    // The connector's own service, and each component as a DataService linked to its offer.
+    assert_eq!(report.counts["data_services"], 1 + SLC_EXAMPLES.len(), "{}", report.counts);
+    assert_eq!(report.counts["offers"], products.len() + under_two_offers + SLC_EXAMPLES.len(), "{}", report.counts);
     if !report.warnings.is_empty() {
         println!("DCAT-AP recommendations not met (warnings, not failures):\n{}", warning_summary(&report.warnings));
     }

@@ -13,7 +13,7 @@ use geo::{Contains, Intersects};
 use ldt_policy::eval::{Context, Environment, Outcome};
 use ldt_policy::operand::Duration;
 use ldt_policy::validate::Scope;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 
@@ -22,7 +22,7 @@ use crate::slc::descriptor::{Exchange, Input, OperatedBy, Runtime, SlcDescriptor
 use crate::slc::profile::{Area, LdtProfile, OfferTerms, Participant, ProductProfile};
 
 /// How well a requirement is met.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub enum Status {
     /// As is.
@@ -34,7 +34,7 @@ pub enum Status {
 }
 
 /// A rough effort class of an adaptation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub enum Effort {
     /// Hours: configuration, a standard conversion, a contract under an offer the LDT already meets.
@@ -46,7 +46,7 @@ pub enum Effort {
 }
 
 /// What has to be done to meet a requirement.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub enum AdaptationKind {
     /// Map one version of a data model to another.
@@ -102,7 +102,7 @@ impl AdaptationKind {
 }
 
 /// The adaptation a requirement needs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Adaptation {
     /// What sort.
     pub kind: AdaptationKind,
@@ -110,14 +110,77 @@ pub struct Adaptation {
     pub effort: Effort,
 }
 
+/// A requirement of a component.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum Requirement {
+    /// Where an input's data comes from (another LDT's product needs a contract).
+    Source,
+    /// An input's data model and version.
+    DataModel,
+    /// An input's LDT kind.
+    LdtKind,
+    /// An input's attributes.
+    Attributes,
+    /// How an input is delivered.
+    Exchange,
+    /// An input's file format.
+    MediaType,
+    /// The area an input covers.
+    Spatial,
+    /// How far back an input reaches.
+    History,
+    /// How fresh an input is.
+    Freshness,
+    /// An input's PROV-O lineage.
+    Lineage,
+    /// Whether an offer's policy allows the component's usage of an input.
+    Usage,
+    /// Who runs the component.
+    Operation,
+    /// What it runs on.
+    Runtime,
+    /// The compute it needs.
+    Resources,
+    /// A credential the LDT must hold.
+    Credential,
+    /// A role the LDT must have.
+    Role,
+    /// Metrics scraping.
+    Metrics,
+}
+
+impl Requirement {
+    /// The requirement's name as written in JSON (`dataModel`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Requirement::Source => "source",
+            Requirement::DataModel => "dataModel",
+            Requirement::LdtKind => "ldtKind",
+            Requirement::Attributes => "attributes",
+            Requirement::Exchange => "exchange",
+            Requirement::MediaType => "mediaType",
+            Requirement::Spatial => "spatial",
+            Requirement::History => "history",
+            Requirement::Freshness => "freshness",
+            Requirement::Lineage => "lineage",
+            Requirement::Usage => "usage",
+            Requirement::Operation => "operation",
+            Requirement::Runtime => "runtime",
+            Requirement::Resources => "resources",
+            Requirement::Credential => "credential",
+            Requirement::Role => "role",
+            Requirement::Metrics => "metrics",
+        }
+    }
+}
+
 /// One requirement judged.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Finding {
-    /// Which requirement: `dataModel`, `attributes`, `ldtKind`, `exchange`, `mediaType`, `spatial`, `history`,
-    /// `freshness`, `lineage`, `usage`, `source` for an input; `operation`, `runtime`, `resources`, `credential`,
-    /// `role`, `metrics` for the deployment.
-    pub requirement: &'static str,
+    /// Which requirement.
+    pub requirement: Requirement,
     /// How well it is met.
     pub status: Status,
     /// The adaptation it needs, if it is [`Status::Adaptable`].
@@ -128,7 +191,7 @@ pub struct Finding {
 }
 
 /// Where an input's data comes from.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Source {
     /// The LDT that has it.
@@ -140,7 +203,7 @@ pub struct Source {
 }
 
 /// A contract that would fill an input from another LDT.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Proposal {
     /// The input it fills.
@@ -156,6 +219,8 @@ pub struct Proposal {
     /// The offer as its catalogue publishes it.
     #[schema(value_type = Object)]
     pub offer: Value,
+    /// The purpose to declare when negotiating: the component's.
+    pub purpose: String,
     /// This LDT's credentials and the component's declared usage meet the offer's policy.
     pub permitted: bool,
     /// The policy decision in plain words.
@@ -163,7 +228,7 @@ pub struct Proposal {
 }
 
 /// One input judged.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct InputAssessment {
     /// The input's name.
@@ -176,7 +241,7 @@ pub struct InputAssessment {
 }
 
 /// The overall answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub enum Verdict {
     /// Every requirement is satisfied.
@@ -199,7 +264,7 @@ impl Verdict {
 }
 
 /// A component judged against an LDT.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Assessment {
     /// The component's id.
@@ -257,7 +322,7 @@ impl Grade {
 
 /// A grade with its reason, written only when explaining (the search over candidates does not).
 struct Check {
-    requirement: &'static str,
+    requirement: Requirement,
     grade: Grade,
     reason: String,
 }
@@ -280,7 +345,7 @@ struct Checks {
 }
 
 impl Checks {
-    fn add(&mut self, requirement: &'static str, grade: Grade, reason: impl FnOnce() -> String) {
+    fn add(&mut self, requirement: Requirement, grade: Grade, reason: impl FnOnce() -> String) {
         let reason = if self.explain { reason() } else { String::new() };
         self.list.push(Check { requirement, grade, reason });
     }
@@ -443,7 +508,7 @@ impl<'a> Judge<'a> {
                 input: name,
                 source: None,
                 findings: vec![Finding {
-                    requirement: "dataModel",
+                    requirement: Requirement::DataModel,
                     status: Status::Unsatisfied,
                     adaptation: None,
                     reason,
@@ -494,7 +559,7 @@ impl<'a> Judge<'a> {
         let at_home = std::ptr::eq(ldt, self.assessor.home);
         if !at_home {
             let name = &ldt.participant.name;
-            checks.add("source", Grade::Adapt(AdaptationKind::NewContract, Effort::Low), || {
+            checks.add(Requirement::Source, Grade::Adapt(AdaptationKind::NewContract, Effort::Low), || {
                 format!(
                     "this LDT has no fitting product; `{}` of {name} has it, under a contract to negotiate",
                     product.id
@@ -504,15 +569,14 @@ impl<'a> Judge<'a> {
         data_model(input, product, checks);
         ldt_kind(input.ldt_kind, product, checks);
         attributes(input, product, checks);
-        exchange(input, product, checks);
-        media_type(input, product, checks);
+        delivery(input, product, checks);
         spatial(want, product, checks);
         self.history(input, product, checks);
         self.freshness(input, product, checks);
         if self.slc.observability.lineage {
             let grade =
                 if product.lineage { Grade::Met } else { Grade::Adapt(AdaptationKind::Lineage, Effort::Medium) };
-            checks.add("lineage", grade, || match grade {
+            checks.add(Requirement::Lineage, grade, || match grade {
                 Grade::Met => format!("`{}` publishes its lineage (prov:wasGeneratedBy)", product.id),
                 _ => format!("`{}` does not publish its PROV-O lineage, which the component needs", product.id),
             });
@@ -524,13 +588,13 @@ impl<'a> Judge<'a> {
         let Some(wanted) = &input.min_history else { return };
         let Ok(duration) = wanted.parse::<Duration>() else { return };
         match product.start {
-            None => checks.add("history", Grade::Adapt(AdaptationKind::Confirmation, Effort::Low), || {
+            None => checks.add(Requirement::History, Grade::Adapt(AdaptationKind::Confirmation, Effort::Low), || {
                 format!("`{}` does not say since when it has data; {wanted} of history is needed", product.id)
             }),
             Some(start) => {
                 let enough = duration.add_to(start.fixed_offset()).is_some_and(|reached| reached <= self.now);
                 let grade = if enough { Grade::Met } else { Grade::Unmet };
-                checks.add("history", grade, || {
+                checks.add(Requirement::History, grade, || {
                     let since = start.format("%Y-%m-%d");
                     if enough {
                         format!("`{}` has data since {since}, more than the {wanted} needed", product.id)
@@ -545,6 +609,14 @@ impl<'a> Judge<'a> {
     fn freshness(&self, input: &Input, product: &ProductProfile, checks: &mut Checks) {
         let Some(wanted) = &input.max_staleness else { return };
         let Ok(limit) = wanted.parse::<Duration>() else { return };
+        if let Some(end) = product.end
+            && limit.add_to(end.fixed_offset()).is_none_or(|stale_from| stale_from < self.now)
+        {
+            return checks.add(Requirement::Freshness, Grade::Unmet, || {
+                let end = end.format("%Y-%m-%d");
+                format!("`{}` ended on {end}: its newest data is older than the {wanted} allowed", product.id)
+            });
+        }
         let streamed = product.channels.iter().any(|channel| channel.exchange.is_some_and(Exchange::is_stream));
         let period = if streamed {
             Some(("a live stream", Duration::new(0, 0, 0.into()).expect("zero is a duration")))
@@ -552,7 +624,7 @@ impl<'a> Judge<'a> {
             product.periodicity.as_deref().and_then(period_of)
         };
         let Some((name, period)) = period else {
-            return checks.add("freshness", Grade::Adapt(AdaptationKind::Confirmation, Effort::Low), || {
+            return checks.add(Requirement::Freshness, Grade::Adapt(AdaptationKind::Confirmation, Effort::Low), || {
                 format!("`{}` does not say how often it is updated; data at most {wanted} old is needed", product.id)
             });
         };
@@ -561,7 +633,7 @@ impl<'a> Judge<'a> {
             _ => false,
         };
         let grade = if fresh { Grade::Met } else { Grade::Unmet };
-        checks.add("freshness", grade, || {
+        checks.add(Requirement::Freshness, grade, || {
             let verdict = if fresh { "fresh enough" } else { "too stale" };
             format!(
                 "`{}` is updated {} ({verdict}: data at most {wanted} old is needed)",
@@ -574,8 +646,13 @@ impl<'a> Judge<'a> {
     /// Does one of the product's offers allow the component's usage (purpose and actions) to the home LDT?
     fn usage(&self, at_home: bool, product: &ProductProfile, checks: &mut Checks) {
         let usage = &self.slc.usage;
+        if at_home && self.slc.deployment.operated_by == OperatedBy::Ldt {
+            return checks.add(Requirement::Usage, Grade::Met, || {
+                format!("the component runs on this LDT, on its own `{}`: no data leaves it", product.id)
+            });
+        }
         if at_home && product.offers.is_empty() {
-            return checks.add("usage", Grade::Met, || {
+            return checks.add(Requirement::Usage, Grade::Met, || {
                 format!("`{}` is this LDT's own data, offered to no one: no policy of it restricts the use", product.id)
             });
         }
@@ -584,7 +661,7 @@ impl<'a> Judge<'a> {
             Some(_) => Grade::Met,
             None => Grade::Unmet,
         };
-        checks.add("usage", grade, || {
+        checks.add(Requirement::Usage, grade, || {
             let actions: Vec<&str> = usage.actions().collect();
             match permitted {
                 Some(offer) => {
@@ -656,6 +733,7 @@ impl<'a> Judge<'a> {
             dataset: product.id.clone(),
             offer_id: offer.id.clone(),
             offer: offer.document.clone(),
+            purpose: self.slc.usage.purpose.clone(),
             permitted: permitted.is_some(),
             explanation: match permitted {
                 Some(_) => format!(
@@ -676,7 +754,7 @@ impl<'a> Judge<'a> {
         let capabilities = &home.deployment;
         let mut checks = Checks { explain: true, list: Vec::new() };
         match deployment.operated_by {
-            OperatedBy::Provider => checks.add("operation", Grade::Met, || {
+            OperatedBy::Provider => checks.add(Requirement::Operation, Grade::Met, || {
                 format!("{} runs it as a service; this LDT only supplies the data", self.slc.provider.name)
             }),
             OperatedBy::Ldt => {
@@ -687,7 +765,7 @@ impl<'a> Judge<'a> {
                     Runtime::Kubernetes if capabilities.oci => Grade::Adapt(AdaptationKind::Runtime, Effort::High),
                     _ => Grade::Unmet,
                 };
-                checks.add("runtime", grade, || {
+                checks.add(Requirement::Runtime, grade, || {
                     let wanted = if runtime == Runtime::Oci { "an OCI container runtime" } else { "Kubernetes" };
                     match grade {
                         Grade::Met => format!("it needs {wanted}, which this LDT has"),
@@ -702,7 +780,7 @@ impl<'a> Judge<'a> {
                 let enough = needed.cpu <= capabilities.cpu
                     && needed.memory_mib <= capabilities.memory_mib
                     && needed.gpu <= capabilities.gpu;
-                checks.add("resources", if enough { Grade::Met } else { Grade::Unmet }, || {
+                checks.add(Requirement::Resources, if enough { Grade::Met } else { Grade::Unmet }, || {
                     format!(
                         "it needs {} CPU, {} MiB memory, {} GPU; this LDT gives a component {} CPU, {} MiB, {} GPU",
                         needed.cpu,
@@ -716,8 +794,8 @@ impl<'a> Judge<'a> {
             }
         }
         for (requirement, names, held) in [
-            ("credential", &deployment.credentials, &home.credentials.types),
-            ("role", &deployment.roles, &home.credentials.roles),
+            (Requirement::Credential, &deployment.credentials, &home.credentials.types),
+            (Requirement::Role, &deployment.roles, &home.credentials.roles),
         ] {
             for name in names {
                 let grade = if held.contains(name) {
@@ -726,15 +804,18 @@ impl<'a> Judge<'a> {
                     Grade::Adapt(AdaptationKind::Credential, Effort::Low)
                 };
                 checks.add(requirement, grade, || match grade {
-                    Grade::Met => format!("this LDT holds the {requirement} `{name}`"),
-                    _ => format!("this LDT lacks the {requirement} `{name}`: ask the data-space authority for it"),
+                    Grade::Met => format!("this LDT holds the {} `{name}`", requirement.as_str()),
+                    _ => format!(
+                        "this LDT lacks the {} `{name}`: ask the data-space authority for it",
+                        requirement.as_str()
+                    ),
                 });
             }
         }
         if self.slc.observability.metrics {
             let grade =
                 if capabilities.metrics { Grade::Met } else { Grade::Adapt(AdaptationKind::Metrics, Effort::Medium) };
-            checks.add("metrics", grade, || match grade {
+            checks.add(Requirement::Metrics, grade, || match grade {
                 Grade::Met => "this LDT scrapes components' metrics endpoints".into(),
                 _ => "it exposes a metrics endpoint this LDT does not scrape yet: set up Prometheus scraping".into(),
             });
@@ -745,18 +826,22 @@ impl<'a> Judge<'a> {
 
 fn data_model(input: &Input, product: &ProductProfile, checks: &mut Checks) {
     let wanted = &input.data_model;
-    let Some(model) = product.models.iter().find(|model| model.id == wanted.id) else { return };
     let accepted = &wanted.versions;
-    let grade = match &model.version {
-        _ if accepted.is_empty() => Grade::Met,
-        None => Grade::Adapt(AdaptationKind::Confirmation, Effort::Low),
-        Some(version) if accepted.iter().any(|accepted| version_accepted(version, accepted)) => Grade::Met,
-        Some(version) if accepted.iter().any(|accepted| major(accepted) == major(version)) => {
-            Grade::Adapt(AdaptationKind::DataModelMapping, Effort::Low)
-        }
-        Some(_) => Grade::Adapt(AdaptationKind::DataModelMapping, Effort::Medium),
-    };
-    checks.add("dataModel", grade, || {
+    // A product may follow several versions of the model: the best one counts.
+    let judged = product.models.iter().filter(|model| model.id == wanted.id).map(|model| {
+        let grade = match &model.version {
+            _ if accepted.is_empty() => Grade::Met,
+            None => Grade::Adapt(AdaptationKind::Confirmation, Effort::Low),
+            Some(version) if accepted.iter().any(|accepted| version_accepted(version, accepted)) => Grade::Met,
+            Some(version) if accepted.iter().any(|accepted| major(accepted) == major(version)) => {
+                Grade::Adapt(AdaptationKind::DataModelMapping, Effort::Low)
+            }
+            Some(_) => Grade::Adapt(AdaptationKind::DataModelMapping, Effort::Medium),
+        };
+        (grade, model)
+    });
+    let Some((grade, model)) = judged.min_by(|a, b| a.0.shortfall().total_cmp(&b.0.shortfall())) else { return };
+    checks.add(Requirement::DataModel, grade, || {
         let versions = accepted.join(", ");
         match (&model.version, grade) {
             (Some(version), Grade::Met) => format!("`{}` follows {} version {version}", product.id, wanted.id),
@@ -765,12 +850,16 @@ fn data_model(input: &Input, product: &ProductProfile, checks: &mut Checks) {
                 "`{}` follows {} without saying which version; the component accepts {versions}",
                 product.id, wanted.id
             ),
-            (Some(version), _) => format!(
-                "`{}` follows {} version {version}; the component accepts {versions}: map {version} to {}",
-                product.id,
-                wanted.id,
-                accepted.last().map_or("", String::as_str)
-            ),
+            (Some(version), _) => {
+                // The nearest accepted version: one of the same major version, else the newest listed.
+                let target = accepted.iter().find(|accepted| major(accepted) == major(version)).or(accepted.last());
+                format!(
+                    "`{}` follows {} version {version}; the component accepts {versions}: map {version} to {}",
+                    product.id,
+                    wanted.id,
+                    target.map_or("", String::as_str)
+                )
+            }
         }
     });
 }
@@ -788,7 +877,7 @@ fn ldt_kind(wanted: Option<LdtKind>, product: &ProductProfile, checks: &mut Chec
         }
         Some(_) => Grade::Unmet,
     };
-    checks.add("ldtKind", grade, || match product.kind {
+    checks.add(Requirement::LdtKind, grade, || match product.kind {
         None => format!("`{}` does not say its LDT kind; {} is needed", product.id, wanted.label().to_lowercase()),
         Some(kind) if grade == Grade::Met => format!("`{}` is {}", product.id, kind.label().to_lowercase()),
         Some(kind) if grade == Grade::Unmet => format!(
@@ -811,7 +900,7 @@ fn attributes(input: &Input, product: &ProductProfile, checks: &mut Checks) {
         return;
     }
     if product.attributes.is_empty() {
-        return checks.add("attributes", Grade::Adapt(AdaptationKind::Confirmation, Effort::Low), || {
+        return checks.add(Requirement::Attributes, Grade::Adapt(AdaptationKind::Confirmation, Effort::Low), || {
             format!("`{}` does not list its attributes; check it has {}", product.id, input.attributes.join(", "))
         });
     }
@@ -822,7 +911,7 @@ fn attributes(input: &Input, product: &ProductProfile, checks: &mut Checks) {
         1 | 2 => Grade::Adapt(AdaptationKind::MissingAttribute, Effort::Medium),
         _ => Grade::Adapt(AdaptationKind::MissingAttribute, Effort::High),
     };
-    checks.add("attributes", grade, || {
+    checks.add(Requirement::Attributes, grade, || {
         if missing.is_empty() {
             format!("`{}` has {}", product.id, input.attributes.join(", "))
         } else {
@@ -831,33 +920,61 @@ fn attributes(input: &Input, product: &ProductProfile, checks: &mut Checks) {
     });
 }
 
-fn exchange(input: &Input, product: &ProductProfile, checks: &mut Checks) {
-    let offered: Vec<Exchange> = product.channels.iter().filter_map(|channel| channel.exchange).collect();
-    if offered.is_empty() {
-        return checks.add("exchange", Grade::Unmet, || {
+/// How the input's data is delivered and in what format, judged per distribution (one distribution must serve
+/// both): the best distribution's exchange and media type.
+fn delivery(input: &Input, product: &ProductProfile, checks: &mut Checks) {
+    let accepted: &[Exchange] = if input.exchange.is_empty() { &Exchange::ALL } else { &input.exchange };
+    let judged = product.channels.iter().filter_map(|channel| {
+        let way = channel.exchange?;
+        let exchange = way_grade(way, accepted);
+        let media = media_grade(channel.media_type.as_deref(), &input.media_types);
+        let shortfall = exchange.0.shortfall() + media.map_or(0.0, |(grade, _)| grade.shortfall());
+        Some((shortfall, way, exchange, channel.media_type.as_deref(), media))
+    });
+    let Some((_, from, (grade, to), offered, media)) = judged.min_by(|a, b| a.0.total_cmp(&b.0)) else {
+        return checks.add(Requirement::Exchange, Grade::Unmet, || {
             format!("`{}` has no distribution in a transfer format this connector knows", product.id)
         });
-    }
-    let accepted: &[Exchange] = if input.exchange.is_empty() { &Exchange::ALL } else { &input.exchange };
-    if let Some(way) = offered.iter().find(|way| accepted.contains(way)) {
-        return checks.add("exchange", Grade::Met, || format!("`{}` is delivered by {}", product.id, way.label()));
-    }
-    // Every way can be turned into another; the cheapest bridge wins.
-    let (kind, effort, from, to) = offered
-        .iter()
-        .flat_map(|&from| accepted.iter().map(move |&to| (bridge(from, to), from, to)))
-        .map(|((kind, effort), from, to)| (kind, effort, from, to))
-        .min_by_key(|(_, effort, _, _)| *effort)
-        .expect("both lists are non-empty");
-    checks.add("exchange", Grade::Adapt(kind, effort), || {
-        format!(
+    };
+    checks.add(Requirement::Exchange, grade, || match grade {
+        Grade::Adapt(kind, _) => format!(
             "`{}` is delivered by {}; the component takes {}: {}",
             product.id,
             from.label(),
             to.label(),
             kind.label()
-        )
+        ),
+        _ => format!("`{}` is delivered by {}", product.id, from.label()),
     });
+    let Some((grade, target)) = media else { return };
+    checks.add(Requirement::MediaType, grade, || {
+        let wanted = input.media_types.join(" or ");
+        match (grade, offered) {
+            (Grade::Met, _) => format!("`{}` is available as {target}", product.id),
+            (_, None) => format!("`{}` does not say its media type; {wanted} is needed", product.id),
+            (_, Some(from)) => {
+                format!(
+                    "`{}` is available as {from}; the component reads {wanted}: convert {from} to {target}",
+                    product.id
+                )
+            }
+        }
+    });
+}
+
+/// Data delivered by `way` for a component that takes `accepted`: met, or the cheapest bridge and its target.
+fn way_grade(way: Exchange, accepted: &[Exchange]) -> (Grade, Exchange) {
+    if accepted.contains(&way) {
+        return (Grade::Met, way);
+    }
+    accepted
+        .iter()
+        .map(|&to| {
+            let (kind, effort) = bridge(way, to);
+            (Grade::Adapt(kind, effort), to)
+        })
+        .min_by(|a, b| a.0.shortfall().total_cmp(&b.0.shortfall()))
+        .unwrap_or((Grade::Unmet, way))
 }
 
 /// What turns data delivered by `from` into data delivered by `to`.
@@ -869,31 +986,21 @@ fn bridge(from: Exchange, to: Exchange) -> (AdaptationKind, Effort) {
     }
 }
 
-fn media_type(input: &Input, product: &ProductProfile, checks: &mut Checks) {
-    if input.media_types.is_empty() {
-        return;
-    }
-    let offered: Vec<&str> = product.channels.iter().filter_map(|channel| channel.media_type.as_deref()).collect();
-    if let Some(found) = offered.iter().find(|offered| input.media_types.iter().any(|wanted| wanted == *offered)) {
-        return checks.add("mediaType", Grade::Met, || format!("`{}` is available as {found}", product.id));
-    }
-    let Some(&from) = offered.first() else {
-        return checks.add("mediaType", Grade::Adapt(AdaptationKind::Confirmation, Effort::Low), || {
-            format!("`{}` does not say its media type; {} is needed", product.id, input.media_types.join(" or "))
-        });
-    };
-    let to = &input.media_types[0];
+/// Data of media type `offered` for a component that reads `wanted` (none: any): the grade and the media type to
+/// deliver — a standard conversion where one exists.
+fn media_grade<'w>(offered: Option<&str>, wanted: &'w [String]) -> Option<(Grade, &'w str)> {
+    let first = wanted.first()?.as_str();
     let standard = |media_type: &str| CONVERTIBLE.contains(&media_type);
-    let convertible = offered.iter().find(|offered| standard(offered)).filter(|_| standard(to));
-    let effort = if convertible.is_some() { Effort::Low } else { Effort::Medium };
-    let from = convertible.copied().unwrap_or(from);
-    checks.add("mediaType", Grade::Adapt(AdaptationKind::FormatConversion, effort), || {
-        format!(
-            "`{}` is available as {from}; the component reads {}: convert {from} to {to}",
-            product.id,
-            input.media_types.join(" or ")
-        )
-    });
+    Some(match offered {
+        None => (Grade::Adapt(AdaptationKind::Confirmation, Effort::Low), first),
+        Some(offered) => match wanted.iter().find(|wanted| *wanted == offered) {
+            Some(same) => (Grade::Met, same.as_str()),
+            None => match wanted.iter().find(|wanted| standard(wanted)).filter(|_| standard(offered)) {
+                Some(target) => (Grade::Adapt(AdaptationKind::FormatConversion, Effort::Low), target.as_str()),
+                None => (Grade::Adapt(AdaptationKind::FormatConversion, Effort::Medium), first),
+            },
+        },
+    })
 }
 
 fn spatial(want: &Want, product: &ProductProfile, checks: &mut Checks) {
@@ -907,7 +1014,7 @@ fn spatial(want: &Want, product: &ProductProfile, checks: &mut Checks) {
         (Area::Place(needed), Area::Place(covered)) if needed == covered => Grade::Met,
         _ => Grade::Adapt(AdaptationKind::Confirmation, Effort::Low),
     };
-    checks.add("spatial", grade, || {
+    checks.add(Requirement::Spatial, grade, || {
         let area = match wanted {
             Spatial::Place(place) => place.clone(),
             Spatial::Geometry(_) => "the area".to_owned(),

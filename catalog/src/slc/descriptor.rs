@@ -235,7 +235,8 @@ pub struct Deployment {
     /// The verifiable credential types the LDT must hold to use it (e.g. `MembershipCredential`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub credentials: Vec<String>,
-    /// The data-space roles the LDT must have (e.g. `data-consumer`).
+    /// The data-space roles the LDT must have, named after their role credentials (`dataConsumer`,
+    /// `dataProvider`, `componentProvider`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub roles: Vec<String>,
 }

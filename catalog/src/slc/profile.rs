@@ -61,7 +61,7 @@ pub struct DeploymentCapabilities {
 pub struct Credentials {
     /// Credential types, e.g. `MembershipCredential`.
     pub types: BTreeSet<String>,
-    /// Roles, e.g. `data-consumer`.
+    /// Roles, named after the role credentials that grant them: `dataConsumer` for a `DataConsumerCredential`.
     pub roles: BTreeSet<String>,
 }
 
@@ -142,6 +142,8 @@ pub struct ProductProfile {
     pub area: Area,
     /// Since when it has data.
     pub start: Option<DateTime<Utc>>,
+    /// Until when it has data, if it has ended.
+    pub end: Option<DateTime<Utc>>,
     /// How often it is updated (an EU frequency IRI).
     pub periodicity: Option<String>,
     /// It publishes its lineage (`prov:wasGeneratedBy`).
@@ -163,6 +165,7 @@ impl ProductProfile {
             kind: Some(product.ldt_kind),
             area: Area::of(product.spatial.as_ref()),
             start: product.temporal.as_ref().and_then(|temporal| temporal.start),
+            end: product.temporal.as_ref().and_then(|temporal| temporal.end),
             periodicity: product.accrual_periodicity.clone(),
             lineage: product.was_generated_by.is_some(),
             channels: product
@@ -202,10 +205,11 @@ impl ProductProfile {
                     .map_or(Area::Unknown, Area::of_geojson),
             },
         };
-        let start = dataset
-            .get("dct:temporal")
-            .and_then(|temporal| many(temporal.get("dcat:startDate")).find_map(text))
-            .and_then(|date| date.parse().ok());
+        let date = |key: &str| {
+            let temporal = dataset.get("dct:temporal")?;
+            many(temporal.get(key)).find_map(text)?.parse().ok()
+        };
+        let (start, end) = (date("dcat:startDate"), date("dcat:endDate"));
         let channels = many(dataset.get("distribution"))
             .filter_map(|distribution| {
                 let format = many(distribution.get("format")).find_map(|format| text(format).or(reference(format)))?;
@@ -229,6 +233,7 @@ impl ProductProfile {
             kind,
             area,
             start,
+            end,
             periodicity: dataset.get("dct:accrualPeriodicity").and_then(reference).map(str::to_owned),
             lineage: dataset.get(PROV_WAS_GENERATED_BY).is_some(),
             channels,

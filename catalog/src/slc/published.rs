@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use crate::dsp::SLC_DESCRIPTOR;
+use crate::dsp::{SLC_DESCRIPTOR, SLC_OFFERS};
 use crate::slc::SlcDescriptor;
 use crate::slc::profile::{OfferTerms, many};
 
@@ -33,7 +33,7 @@ pub fn components_of(catalog: &Value) -> (Vec<Published>, usize) {
             invalid += 1;
             continue;
         };
-        let offers = many(service.get("hasPolicy"))
+        let offers = many(service.get(SLC_OFFERS).map(|literal| literal.get("@value").unwrap_or(literal)))
             .filter_map(|offer| OfferTerms::new(offer.get("@id")?.as_str()?.to_owned(), offer.clone()))
             .collect();
         found.push(Published { descriptor, offers });

@@ -50,13 +50,13 @@ pub fn render(assessment: &Assessment) -> String {
 
 fn line(out: &mut String, finding: &Finding) {
     let mark = match finding.status {
-        Status::Satisfied => "ok   ".to_owned(),
-        Status::Adaptable => "adapt".to_owned(),
-        Status::Unsatisfied => "NO   ".to_owned(),
+        Status::Satisfied => "ok   ",
+        Status::Adaptable => "adapt",
+        Status::Unsatisfied => "NO   ",
     };
     let adaptation = finding
         .adaptation
         .map(|adaptation| format!(" [{}, {:?} effort]", adaptation.kind.label(), adaptation.effort).to_lowercase())
         .unwrap_or_default();
-    let _ = writeln!(out, "    {mark} {:<11} {}{adaptation}", finding.requirement, finding.reason);
+    let _ = writeln!(out, "    {mark} {:<11} {}{adaptation}", finding.requirement.as_str(), finding.reason);
 }

@@ -6,6 +6,7 @@
 //! MQTT broker and sees the stream stop when the traffic LDT suspends that transfer. Each step is a function that prints what it did; later capabilities add
 //! steps.
 
+mod components;
 mod model;
 mod print;
 mod sensors;
@@ -72,11 +73,13 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     };
     let traffic = start_ldt("traffic", "Traffic LDT of Eindhoven").await?;
     let air_quality = start_ldt("air-quality", "Air-quality LDT of Eindhoven").await?;
+    let provider = start_ldt("slc-provider", "Urban Analytics Lab").await?;
     let stranger = start_ldt("stranger", "Unknown connector").await?;
     for (name, connector) in [
         ("authority", &authority),
         ("traffic LDT", &traffic),
         ("air-quality LDT", &air_quality),
+        ("SLC provider", &provider),
         ("unknown", &stranger),
     ] {
         println!(
@@ -87,9 +90,20 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         );
     }
 
-    onboard(&authority, &[("Traffic LDT of Eindhoven", &traffic), ("Air-quality LDT of Eindhoven", &air_quality)])
-        .await?;
-    seed_traffic_ldt(&traffic, &model::start().await.context("starting the traffic model")?).await?;
+    let ldt_roles = ["DataProviderCredential", "DataConsumerCredential"].as_slice();
+    onboard(
+        &authority,
+        &[
+            ("Traffic LDT of Eindhoven", "Municipality of Eindhoven", ldt_roles, &traffic),
+            ("Air-quality LDT of Eindhoven", "Municipality of Eindhoven", ldt_roles, &air_quality),
+            ("Urban Analytics Lab", "Urban Analytics Lab B.V.", &["ComponentProviderCredential"], &provider),
+        ],
+    )
+    .await?;
+    let model = model::start().await.context("starting the traffic model")?;
+    seed(&traffic, "traffic LDT", &TRAFFIC_SEED.replace(model::SEEDED_ADDRESS, &model)).await?;
+    seed(&air_quality, "air-quality LDT", components::AIR_QUALITY_SEED).await?;
+    seed(&provider, "SLC provider (Urban Analytics Lab)", components::PROVIDER_SEED).await?;
     let traffic_ldt = find_in_registry(&air_quality, &authority, "Traffic LDT of Eindhoven").await?;
     let catalog = show_traffic_catalog(&air_quality, &traffic_ldt.address).await?;
     show_refusal(&stranger, &traffic).await?;
@@ -97,8 +111,15 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     show_contract_refusal(&air_quality, &traffic_ldt, &catalog).await?;
     pull_prediction(&air_quality, &traffic, &agreement).await?;
     stream_traffic_flow(&air_quality, &traffic, &traffic_ldt, &catalog).await?;
+    let discovery = components::discover(&air_quality, &authority).await?;
+    components::negotiate_proposal(&air_quality, &traffic_ldt, &discovery).await?;
 
-    let connectors = [("authority", &authority), ("traffic LDT", &traffic), ("air-quality LDT", &air_quality)];
+    let connectors = [
+        ("authority", &authority),
+        ("traffic LDT", &traffic),
+        ("air-quality LDT", &air_quality),
+        ("SLC provider", &provider),
+    ];
     if args.keep_running {
         print::heading("Running — explore with curl, stop with Ctrl-C");
         for (name, connector) in connectors {
@@ -110,7 +131,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         }
         tokio::signal::ctrl_c().await?;
     }
-    for connector in [traffic, air_quality, stranger, authority] {
+    for connector in [traffic, air_quality, provider, stranger, authority] {
         connector.stop().await?;
     }
     Ok(())
@@ -144,14 +165,17 @@ async fn answer(path: &str, request: reqwest::RequestBuilder) -> anyhow::Result<
     Ok(answer)
 }
 
-/// Step: each LDT applies for membership, proving control of its DID; the authority's administrator approves, and
-/// the authority issues the credentials into the LDT's credential service.
-async fn onboard(authority: &RunningConnector, ldts: &[(&str, &RunningConnector)]) -> anyhow::Result<()> {
-    print::heading("The LDTs join the data space: apply, prove their DID, get approved, receive credentials");
-    for (name, ldt) in ldts {
-        let application = json!({"authorityAddress": authority.url(), "legalName": format!("Municipality of Eindhoven ({name})"),
-            "ldt": name, "contact": "digital-twin@eindhoven.example",
-            "roles": ["DataProviderCredential", "DataConsumerCredential"]});
+/// Step: each participant (name, legal name, the role credentials it asks for) applies for membership, proving
+/// control of its DID; the authority's administrator approves, and the authority issues the credentials into the
+/// participant's credential service.
+async fn onboard(
+    authority: &RunningConnector,
+    participants: &[(&str, &str, &[&str], &RunningConnector)],
+) -> anyhow::Result<()> {
+    print::heading("The participants join the data space: apply, prove their DID, get approved, receive credentials");
+    for (name, legal_name, roles, ldt) in participants {
+        let application = json!({"authorityAddress": authority.url(), "legalName": format!("{legal_name} ({name})"),
+            "ldt": name, "contact": "digital-twin@eindhoven.example", "roles": roles});
         let entry = manage(ldt, "/membership/apply", &application).await?;
         println!("  {name} applied: {}", entry["state"].as_str().unwrap_or_default());
         let did: String = url::form_urlencoded::byte_serialize(ldt.state.identity.did.as_bytes()).collect();
@@ -177,24 +201,20 @@ async fn show_refusal(stranger: &RunningConnector, traffic: &RunningConnector) -
     Ok(())
 }
 
-/// Step: the traffic LDT's operator registers its policies, data products and offers through the management API;
-/// the prediction's backend is the running `model` service.
-async fn seed_traffic_ldt(traffic: &RunningConnector, model: &str) -> anyhow::Result<()> {
-    print::heading("The traffic LDT's operator registers data products through the management API");
-    let seed: Value = serde_json::from_str(&TRAFFIC_SEED.replace(model::SEEDED_ADDRESS, model))?;
-    let client = reqwest::Client::new();
-    for (collection, label) in [("policies", "policy"), ("datasets", "data product"), ("offers", "offer")] {
+/// Step: a participant's operator registers its policies, data products, offers and components (`seed`, JSON)
+/// through the management API.
+async fn seed(connector: &RunningConnector, who: &str, seed: &str) -> anyhow::Result<()> {
+    print::heading(&format!("The {who}'s operator registers what it offers through the management API"));
+    let seed: Value = serde_json::from_str(seed)?;
+    for (collection, label) in
+        [("policies", "policy"), ("datasets", "data product"), ("offers", "offer"), ("slcs", "component")]
+    {
         for item in seed[collection].as_array().into_iter().flatten() {
-            let response = client
-                .post(format!("{}/management/v1/{collection}", traffic.url()))
-                .header("x-api-key", &*traffic.state.management_key)
-                .json(item)
-                .send()
-                .await?;
-            if !response.status().is_success() {
-                bail!("registering {label} {}: {}", item["id"], response.text().await?);
-            }
-            println!("  registered {label:<13} {}", item["id"].as_str().unwrap_or_default());
+            let id = item.get("descriptor").unwrap_or(item)["id"].as_str().unwrap_or_default();
+            manage(connector, &format!("/{collection}"), item)
+                .await
+                .with_context(|| format!("registering {label} {id}"))?;
+            println!("  registered {label:<13} {id}");
         }
     }
     Ok(())
@@ -437,6 +457,13 @@ fn ldt_config(data_dir: &std::path::Path, name: &str) -> Config {
     // Each LDT's own MQTT broker, embedded: the traffic LDT's sensors publish on it, the air-quality LDT receives.
     config.dataplane.embedded_mqtt = Some(([127, 0, 0, 1], 0).into());
     config.policy.claims.insert(MEMBERSHIP_CLAIM.into(), "/membership/status".into());
+    // What each LDT's infrastructure can run: containers, a few cores (its capability profile for components).
+    config.slc.deployment = ldt_catalog::slc::profile::DeploymentCapabilities {
+        oci: true,
+        cpu: 4.0,
+        memory_mib: 8192,
+        ..Default::default()
+    };
     config.policy.purposes.insert(
         AIR_QUALITY_MODELLING.into(),
         vec!["https://w3id.org/ldt-connector/purpose/environmental-research".into()],

@@ -116,7 +116,7 @@ pub struct DiscoverRequest {
 }
 
 /// The components of the data space, ranked for this LDT.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Discovery {
     /// What the refresh of the members' catalogues did.

@@ -13,7 +13,7 @@ use futures_util::StreamExt;
 use futures_util::stream;
 use ldt_catalog::slc::profile::Participant;
 use ldt_catalog::slc::{LdtProfile, Published, components_of};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::app::AppState;
@@ -38,7 +38,7 @@ struct Member {
 }
 
 /// A member's catalogue as the federation holds it, for people and tools.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct MemberStatus {
     /// The member.
@@ -57,7 +57,7 @@ pub struct MemberStatus {
 }
 
 /// What a refresh did.
-#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Refresh {
     /// Members in the registry (this connector left out).
@@ -103,7 +103,7 @@ impl Federation {
             for entry in registry.into_iter().filter(|entry| &entry.did != own) {
                 report.members += 1;
                 let participant =
-                    Participant { id: entry.did.clone(), name: entry.legal_name, address: Some(entry.dsp_address) };
+                    Participant { id: entry.did.clone(), name: entry.ldt, address: Some(entry.dsp_address) };
                 let known = members.get(&entry.did);
                 let fresh = !force
                     && known.is_some_and(|member| {

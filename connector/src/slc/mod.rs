@@ -10,14 +10,14 @@ use std::sync::Arc;
 use chrono::Utc;
 use ldt_catalog::slc::profile::Participant;
 use ldt_catalog::slc::{Assessment, Assessor, LdtProfile, Published, SlcDescriptor, ranking};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::app::AppState;
 use crate::store::StoreError;
 
 /// A component published by another member, judged against this LDT.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Candidate {
     /// Who publishes it.
