@@ -1614,11 +1614,11 @@ fn a_catalogue_product_is_judged_as_the_same_product_at_home() {
             "attributes",
             "exchange",
             "mediaType",
-            "spatial",
             "history",
             "freshness",
             "lineage",
-            "usage"
+            "usage",
+            "spatial"
         ]
     );
 }

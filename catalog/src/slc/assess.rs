@@ -6,7 +6,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use chrono::{DateTime, FixedOffset, Utc};
 use geo::{Contains, Intersects};
@@ -342,18 +342,33 @@ impl Check {
 struct Checks {
     explain: bool,
     list: Vec<Check>,
+    /// (unmet requirements, total shortfall) so far: lower is better.
+    cost: (usize, f64),
+    /// The cost of the best candidate so far, while searching: a candidate that reaches it need not be judged on.
+    bound: Option<(usize, f64)>,
 }
 
 impl Checks {
+    /// Checks that explain themselves (the chosen candidate's).
+    fn explained() -> Checks {
+        Checks { explain: true, list: Vec::new(), cost: (0, 0.0), bound: None }
+    }
+
+    /// Checks of a candidate in a search, without reasons, given up once `bound` is reached.
+    fn searching(bound: Option<(usize, f64)>) -> Checks {
+        Checks { explain: false, list: Vec::new(), cost: (0, 0.0), bound }
+    }
+
     fn add(&mut self, requirement: Requirement, grade: Grade, reason: impl FnOnce() -> String) {
         let reason = if self.explain { reason() } else { String::new() };
+        self.cost.0 += usize::from(grade == Grade::Unmet);
+        self.cost.1 += grade.shortfall();
         self.list.push(Check { requirement, grade, reason });
     }
 
-    /// (unmet requirements, total shortfall): lower is better.
-    fn cost(&self) -> (usize, f64) {
-        let unmet = self.list.iter().filter(|check| check.grade == Grade::Unmet).count();
-        (unmet, self.list.iter().map(|check| check.grade.shortfall()).sum())
+    /// True once this candidate can no longer beat the best one.
+    fn beaten(&self) -> bool {
+        self.bound.is_some_and(|bound| self.cost >= bound)
     }
 }
 
@@ -378,11 +393,14 @@ const FREQUENCIES: [(&str, &str); 13] = [
     ("ANNUAL", "P1Y"),
 ];
 
+/// [`FREQUENCIES`] with their periods parsed, once.
+static PERIODS: LazyLock<Vec<(&'static str, Duration)>> =
+    LazyLock::new(|| FREQUENCIES.iter().filter_map(|(name, period)| Some((*name, period.parse().ok()?))).collect());
+
 /// The update period of an EU frequency IRI (`…/frequency/HOURLY`), if known.
 fn period_of(frequency: &str) -> Option<(&'static str, Duration)> {
     let name = frequency.rsplit('/').next()?;
-    let (name, period) = FREQUENCIES.iter().find(|(known, _)| *known == name)?;
-    Some((name, period.parse().ok()?))
+    PERIODS.iter().find(|(known, _)| *known == name).copied()
 }
 
 /// True if `version` is `accepted` or one of its sub-versions (`0.3` accepts `0.3.2`).
@@ -399,6 +417,31 @@ fn major(version: &str) -> &str {
 struct Want<'a> {
     input: &'a Input,
     area: Area,
+    /// `minHistory`, parsed.
+    history: Option<Duration>,
+    /// `maxStaleness`, parsed.
+    staleness: Option<Duration>,
+    /// A start at or before this has the history needed for sure (`now` minus `minHistory`; near a month's end
+    /// calendar arithmetic may differ by a day, so a later start is checked exactly).
+    latest_start: Option<DateTime<Utc>>,
+}
+
+impl Want<'_> {
+    fn of(input: &Input, now: DateTime<FixedOffset>) -> Want<'_> {
+        let duration = |text: &Option<String>| text.as_deref().and_then(|text| text.parse::<Duration>().ok());
+        let history = duration(&input.min_history);
+        let latest_start = history
+            .and_then(|history| Duration::new(-history.months(), -history.days(), -history.seconds()))
+            .and_then(|back| back.add_to(now))
+            .map(|at| at.with_timezone(&Utc));
+        Want {
+            input,
+            area: Area::of(input.spatial.as_ref()),
+            history,
+            staleness: duration(&input.max_staleness),
+            latest_start,
+        }
+    }
 }
 
 /// Judges components against one LDT (`home`), looking for missing inputs among `others`.
@@ -425,7 +468,7 @@ impl Assessor<'_> {
         let mut shortfall = 0.0;
         let mut count = 0usize;
         for input in &slc.inputs {
-            let want = Want { input, area: Area::of(input.spatial.as_ref()) };
+            let want = Want::of(input, self.now.fixed_offset());
             let judged = judge.input(&want, &mut proposals);
             for finding in &judged.findings {
                 shortfall += status_shortfall(finding);
@@ -515,7 +558,7 @@ impl<'a> Judge<'a> {
                 }],
             };
         };
-        let mut checks = Checks { explain: true, list: Vec::new() };
+        let mut checks = Checks::explained();
         self.candidate(want, ldt, product, &mut checks);
         if !std::ptr::eq(ldt, home)
             && let Some(proposal) = self.proposal(want, ldt, product)
@@ -536,15 +579,12 @@ impl<'a> Judge<'a> {
     /// The candidate with the lowest cost among the products of `ldts` that follow the input's data model.
     fn best<'p>(&self, want: &Want, ldts: impl IntoIterator<Item = &'p LdtProfile>) -> Option<Best<'p>> {
         let mut best: Option<Best<'p>> = None;
-        let mut checks = Checks { explain: false, list: Vec::with_capacity(12) };
         for ldt in ldts {
             for product in ldt.following(&want.input.data_model.id) {
-                checks.list.clear();
-                self.candidate(want, ldt, product, &mut checks);
-                let cost = checks.cost();
-                if best.is_none_or(|(best_cost, _, _)| cost < best_cost) {
-                    best = Some((cost, ldt, product));
-                    if cost.1 == 0.0 {
+                let mut checks = Checks::searching(best.map(|(cost, _, _)| cost));
+                if self.candidate(want, ldt, product, &mut checks) {
+                    best = Some((checks.cost, ldt, product));
+                    if checks.cost.1 == 0.0 {
                         return best;
                     }
                 }
@@ -553,8 +593,9 @@ impl<'a> Judge<'a> {
         best
     }
 
-    /// Judges every requirement of the input against `product` of `ldt`.
-    fn candidate(&self, want: &Want, ldt: &LdtProfile, product: &ProductProfile, checks: &mut Checks) {
+    /// Judges every requirement of the input against `product` of `ldt`, cheapest first; false if given up
+    /// because it cannot beat the bound.
+    fn candidate(&self, want: &Want, ldt: &LdtProfile, product: &ProductProfile, checks: &mut Checks) -> bool {
         let input = want.input;
         let at_home = std::ptr::eq(ldt, self.assessor.home);
         if !at_home {
@@ -566,33 +607,46 @@ impl<'a> Judge<'a> {
                 )
             });
         }
-        data_model(input, product, checks);
-        ldt_kind(input.ldt_kind, product, checks);
-        attributes(input, product, checks);
-        delivery(input, product, checks);
-        spatial(want, product, checks);
-        self.history(input, product, checks);
-        self.freshness(input, product, checks);
-        if self.slc.observability.lineage {
-            let grade =
-                if product.lineage { Grade::Met } else { Grade::Adapt(AdaptationKind::Lineage, Effort::Medium) };
-            checks.add(Requirement::Lineage, grade, || match grade {
-                Grade::Met => format!("`{}` publishes its lineage (prov:wasGeneratedBy)", product.id),
-                _ => format!("`{}` does not publish its PROV-O lineage, which the component needs", product.id),
-            });
+        let steps: [&dyn Fn(&mut Checks); 9] = [
+            &|checks| data_model(input, product, checks),
+            &|checks| ldt_kind(input.ldt_kind, product, checks),
+            &|checks| attributes(input, product, checks),
+            &|checks| delivery(input, product, checks),
+            &|checks| self.history(want, product, checks),
+            &|checks| self.freshness(want, product, checks),
+            &|checks| self.lineage(product, checks),
+            &|checks| self.usage(at_home, product, checks),
+            &|checks| spatial(want, product, checks),
+        ];
+        for step in steps {
+            step(checks);
+            if checks.beaten() {
+                return false;
+            }
         }
-        self.usage(at_home, product, checks);
+        true
     }
 
-    fn history(&self, input: &Input, product: &ProductProfile, checks: &mut Checks) {
-        let Some(wanted) = &input.min_history else { return };
-        let Ok(duration) = wanted.parse::<Duration>() else { return };
+    fn lineage(&self, product: &ProductProfile, checks: &mut Checks) {
+        if !self.slc.observability.lineage {
+            return;
+        }
+        let grade = if product.lineage { Grade::Met } else { Grade::Adapt(AdaptationKind::Lineage, Effort::Medium) };
+        checks.add(Requirement::Lineage, grade, || match grade {
+            Grade::Met => format!("`{}` publishes its lineage (prov:wasGeneratedBy)", product.id),
+            _ => format!("`{}` does not publish its PROV-O lineage, which the component needs", product.id),
+        });
+    }
+
+    fn history(&self, want: &Want, product: &ProductProfile, checks: &mut Checks) {
+        let (Some(wanted), Some(duration)) = (&want.input.min_history, want.history) else { return };
         match product.start {
             None => checks.add(Requirement::History, Grade::Adapt(AdaptationKind::Confirmation, Effort::Low), || {
                 format!("`{}` does not say since when it has data; {wanted} of history is needed", product.id)
             }),
             Some(start) => {
-                let enough = duration.add_to(start.fixed_offset()).is_some_and(|reached| reached <= self.now);
+                let enough = want.latest_start.is_some_and(|latest| start <= latest)
+                    || duration.add_to(start.fixed_offset()).is_some_and(|reached| reached <= self.now);
                 let grade = if enough { Grade::Met } else { Grade::Unmet };
                 checks.add(Requirement::History, grade, || {
                     let since = start.format("%Y-%m-%d");
@@ -606,9 +660,8 @@ impl<'a> Judge<'a> {
         }
     }
 
-    fn freshness(&self, input: &Input, product: &ProductProfile, checks: &mut Checks) {
-        let Some(wanted) = &input.max_staleness else { return };
-        let Ok(limit) = wanted.parse::<Duration>() else { return };
+    fn freshness(&self, want: &Want, product: &ProductProfile, checks: &mut Checks) {
+        let (Some(wanted), Some(limit)) = (&want.input.max_staleness, want.staleness) else { return };
         if let Some(end) = product.end
             && limit.add_to(end.fixed_offset()).is_none_or(|stale_from| stale_from < self.now)
         {
@@ -628,9 +681,13 @@ impl<'a> Judge<'a> {
                 format!("`{}` does not say how often it is updated; data at most {wanted} old is needed", product.id)
             });
         };
-        let fresh = match (period.add_to(self.now), limit.add_to(self.now)) {
-            (Some(period), Some(limit)) => period <= limit,
-            _ => false,
+        let fresh = match period.partial_cmp(&limit) {
+            Some(order) => order.is_le(),
+            // Months against days: compared from now.
+            None => match (period.add_to(self.now), limit.add_to(self.now)) {
+                (Some(period), Some(limit)) => period <= limit,
+                _ => false,
+            },
         };
         let grade = if fresh { Grade::Met } else { Grade::Unmet };
         checks.add(Requirement::Freshness, grade, || {
@@ -752,7 +809,7 @@ impl<'a> Judge<'a> {
         let home = self.assessor.home;
         let deployment = &self.slc.deployment;
         let capabilities = &home.deployment;
-        let mut checks = Checks { explain: true, list: Vec::new() };
+        let mut checks = Checks::explained();
         match deployment.operated_by {
             OperatedBy::Provider => checks.add(Requirement::Operation, Grade::Met, || {
                 format!("{} runs it as a service; this LDT only supplies the data", self.slc.provider.name)
@@ -904,17 +961,17 @@ fn attributes(input: &Input, product: &ProductProfile, checks: &mut Checks) {
             format!("`{}` does not list its attributes; check it has {}", product.id, input.attributes.join(", "))
         });
     }
-    let missing: Vec<&str> =
-        input.attributes.iter().filter(|name| !product.attributes.contains(*name)).map(String::as_str).collect();
-    let grade = match missing.len() {
+    let missing = || input.attributes.iter().filter(|name| !product.attributes.contains(*name));
+    let grade = match missing().count() {
         0 => Grade::Met,
         1 | 2 => Grade::Adapt(AdaptationKind::MissingAttribute, Effort::Medium),
         _ => Grade::Adapt(AdaptationKind::MissingAttribute, Effort::High),
     };
     checks.add(Requirement::Attributes, grade, || {
-        if missing.is_empty() {
+        if grade == Grade::Met {
             format!("`{}` has {}", product.id, input.attributes.join(", "))
         } else {
+            let missing: Vec<&str> = missing().map(String::as_str).collect();
             format!("`{}` lacks {}: add or derive them", product.id, missing.join(", "))
         }
     });
@@ -1006,11 +1063,18 @@ fn media_grade<'w>(offered: Option<&str>, wanted: &'w [String]) -> Option<(Grade
 fn spatial(want: &Want, product: &ProductProfile, checks: &mut Checks) {
     let Some(wanted) = &want.input.spatial else { return };
     let grade = match (&want.area, &product.area) {
-        (Area::Shape(needed), Area::Shape(covered)) if covered.contains(needed) => Grade::Met,
-        (Area::Shape(needed), Area::Shape(covered)) if covered.intersects(needed) => {
-            Grade::Adapt(AdaptationKind::Coverage, Effort::High)
+        (Area::Shape(needed, needed_box), Area::Shape(covered, covered_box)) => {
+            let boxes = needed_box.zip(*covered_box);
+            if boxes.is_some_and(|(needed, covered)| !covered.intersects(&needed)) {
+                Grade::Unmet
+            } else if boxes.is_none_or(|(needed, covered)| covered.contains(&needed)) && covered.contains(needed) {
+                Grade::Met
+            } else if covered.intersects(needed) {
+                Grade::Adapt(AdaptationKind::Coverage, Effort::High)
+            } else {
+                Grade::Unmet
+            }
         }
-        (Area::Shape(_), Area::Shape(_)) => Grade::Unmet,
         (Area::Place(needed), Area::Place(covered)) if needed == covered => Grade::Met,
         _ => Grade::Adapt(AdaptationKind::Confirmation, Effort::Low),
     };

@@ -91,8 +91,8 @@ pub enum Area {
     Unknown,
     /// A place IRI.
     Place(String),
-    /// A geometry.
-    Shape(geo::Geometry<f64>),
+    /// A geometry, with its bounding box (checked first: most pairs of areas are told apart by their boxes).
+    Shape(geo::Geometry<f64>, Option<geo::Rect<f64>>),
 }
 
 impl Area {
@@ -110,7 +110,10 @@ impl Area {
         geojson::Geometry::from_json_value(geometry)
             .ok()
             .and_then(|geometry| geo::Geometry::try_from(geometry).ok())
-            .map_or(Area::Unknown, Area::Shape)
+            .map_or(Area::Unknown, |shape| {
+                let bounds = geo::BoundingRect::bounding_rect(&shape);
+                Area::Shape(shape, bounds)
+            })
     }
 }
 
