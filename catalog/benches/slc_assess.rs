@@ -55,7 +55,7 @@ fn offers() -> Vec<Arc<OfferTerms>> {
 /// Product `index` of an LDT, following one of `models` (offset by `first_model`).
 fn product(index: usize, first_model: usize, models: usize) -> DataProduct {
     let attributes: Vec<&str> = ATTRIBUTES.iter().copied().skip(index % 3).take(4 + index % 4).collect();
-    let stream = index % 5 == 0;
+    let stream = index.is_multiple_of(5);
     let distribution = if stream {
         json!({"id": "live", "format": "MQTT-PUSH", "mediaType": "application/json",
             "backend": {"type": "mqtt", "topic": format!("city/{index}")}})
@@ -74,7 +74,7 @@ fn product(index: usize, first_model: usize, models: usize) -> DataProduct {
         "temporal": {"start": format!("20{}-01-01T00:00:00Z", 19 + index % 6)},
         "accrualPeriodicity": format!("http://publications.europa.eu/resource/authority/frequency/{}",
             ["HOURLY", "DAILY", "15MIN", "WEEKLY"][index % 4]),
-        "wasGeneratedBy": (index % 2 == 0).then(|| format!("https://city.example/pipelines/{index}")),
+        "wasGeneratedBy": index.is_multiple_of(2).then(|| format!("https://city.example/pipelines/{index}")),
         "distributions": [distribution]
     }))
     .expect("a valid product")
@@ -133,8 +133,8 @@ fn component(index: usize) -> SlcDescriptor {
         "description": {"en": "A benchmark component."},
         "kind": (["visualisation", "analysis", "simulation", "aiModel", "decisionSupport"][index % 5]),
         "provider": {"name": "Bench Lab"}, "version": "1.0.0", "inputs": inputs,
-        "usage": {"purpose": purpose(PURPOSES[index % 3]), "derivatives": index % 2 == 0, "redistribution": index % 7 == 0},
-        "observability": {"lineage": index % 4 == 0, "metrics": index % 5 == 0},
+        "usage": {"purpose": purpose(PURPOSES[index % 3]), "derivatives": index.is_multiple_of(2), "redistribution": index.is_multiple_of(7)},
+        "observability": {"lineage": index.is_multiple_of(4), "metrics": index.is_multiple_of(5)},
         "deployment": deployment
     }))
     .expect("a valid descriptor")
