@@ -169,7 +169,7 @@ impl Serialize for DatasetView<'_> {
             map.serialize_entry("dcat:keyword", &Keywords(&product.keywords))?;
         }
         if !product.themes.is_empty() {
-            map.serialize_entry("dcat:theme", &Typed::all(&product.themes, SKOS_CONCEPT))?;
+            map.serialize_entry("dcat:theme", &OneOrMany(&Typed::all(&product.themes, SKOS_CONCEPT)))?;
         }
         let kind_iri = format!("{LDT_KIND_NAMESPACE}{}", product.ldt_kind.as_str());
         map.serialize_entry("dct:type", &Concept { iri: &kind_iri, label: product.ldt_kind.label() })?;
@@ -193,10 +193,10 @@ impl Serialize for DatasetView<'_> {
         }
         if !product.conforms_to.is_empty() {
             let standards: Vec<StandardView> = product.conforms_to.iter().map(StandardView).collect();
-            map.serialize_entry("dct:conformsTo", &standards)?;
+            map.serialize_entry("dct:conformsTo", &OneOrMany(&standards))?;
         }
         if !product.attributes.is_empty() {
-            map.serialize_entry(LDT_ATTRIBUTE, &product.attributes)?;
+            map.serialize_entry(LDT_ATTRIBUTE, &OneOrMany(&product.attributes))?;
         }
         if let Some(activity) = &product.was_generated_by {
             map.serialize_entry(PROV_WAS_GENERATED_BY, &Typed { id: activity, kind: PROV_ACTIVITY })?;
@@ -347,7 +347,7 @@ impl Serialize for SlcView<'_> {
         // The DSP context defines the ODRL terms only inside a `Dataset`: here the offers are linked by IRI, and
         // their rules travel as a JSON literal, as does the descriptor.
         let links: Vec<Typed> = offers.iter().map(|offer| Typed { id: &offer.iri, kind: "odrl:Offer" }).collect();
-        map.serialize_entry("odrl:hasPolicy", &links)?;
+        map.serialize_entry("odrl:hasPolicy", &OneOrMany(&links))?;
         map.serialize_entry(SLC_OFFERS, &JsonLiteral(&offers))?;
         map.serialize_entry(SLC_DESCRIPTOR, &JsonLiteral(slc))?;
         map.end()
@@ -379,12 +379,26 @@ impl Serialize for ServiceView<'_> {
     }
 }
 
-/// Language-tagged strings: `[{"@value": …, "@language": …}, …]`.
+/// Language-tagged strings: `[{"@value": …, "@language": …}, …]`, one of them bare.
 struct Lang<'a>(&'a LangText);
 
 impl Serialize for Lang<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.0.iter().map(|(language, value)| LangValue { value, language }))
+        let values: Vec<LangValue> = self.0.iter().map(|(language, value)| LangValue { value, language }).collect();
+        OneOrMany(&values).serialize(serializer)
+    }
+}
+
+/// Values of a property that is not a `@set` term of the DSP context: one value bare, several as an array — the
+/// form JSON-LD compaction gives them, so a reader's normaliser takes its fast path.
+struct OneOrMany<'a, T>(&'a [T]);
+
+impl<T: Serialize> Serialize for OneOrMany<'_, T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            [one] => one.serialize(serializer),
+            many => serializer.collect_seq(many),
+        }
     }
 }
 

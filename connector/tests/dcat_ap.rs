@@ -632,6 +632,12 @@ async fn the_catalogue_is_valid_dsp_and_dcat_ap() {
 
     let errors = dsp_schema_errors(&catalogue);
     assert!(errors.is_empty(), "the catalogue violates the DSP 2025-1 catalog schema:\n{}", errors.join("\n"));
+    // A reader's JSON-LD normaliser takes its fast path for the catalogue, and the slow path (expansion, then
+    // compaction) gives the same document back.
+    let normaliser = ldt_connector::dsp::jsonld::Normaliser::new();
+    assert!(ldt_connector::dsp::jsonld::Normaliser::is_compact(&catalogue), "the catalogue is in compact form");
+    let expanded = normaliser.expand(&catalogue).await.expect("the catalogue expands");
+    assert_eq!(normaliser.normalise(expanded).await.expect("it compacts"), catalogue, "compaction changes nothing");
     let (components, invalid) = ldt_catalog::slc::components_of(&catalogue);
     assert_eq!((components.len(), invalid), (SLC_EXAMPLES.len(), 0), "the components read back from the catalogue");
     assert!(components.iter().all(|component| component.offers.len() == 1), "each under its offer, rules included");

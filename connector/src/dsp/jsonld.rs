@@ -5,8 +5,8 @@
 //! turns all of them into the single DSP 2025-1 compact shape the serde types
 //! deserialize. Contexts are bundled: nothing is ever fetched from the network.
 
-use std::collections::HashMap;
-use std::sync::Arc;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, LazyLock};
 use std::task::{Context as TaskContext, Poll, Waker};
 
 use json_ld::context_processing::{Process, ProcessedOwned};
@@ -167,6 +167,12 @@ impl Normaliser {
         self.compact(&expanded).await
     }
 
+    /// Whether [`Normaliser::normalise`] takes its fast path for `doc`: returns it as it is, without JSON-LD
+    /// processing, because compaction would not change it.
+    pub fn is_compact(doc: &Value) -> bool {
+        doc.as_object().is_some_and(is_dsp_compact)
+    }
+
     /// The document reduced to its `terms` (besides `@context`, `@id` and `@type`), in DSP compact form — for a
     /// reader that needs part of a large document, such as a dataset's offers. When the document has only the DSP
     /// context, spells none of `terms` another way (`odrl:hasPolicy`, a full IRI) and the reduced document is
@@ -243,26 +249,149 @@ fn is_dsp_compact(map: &Map<String, Value>) -> bool {
     context_ok && plain_node(map)
 }
 
-/// A node whose keys are DSP terms or keywords (no `:`, no nested `@context`), whose `@set`
-/// terms hold arrays and whose other terms hold no one-element array (compaction unwraps those).
+/// A node that compaction leaves as it is: its keys are DSP terms, keywords, or IRIs no active term stands for (see
+/// [`stays`]), there is no nested `@context`, its `@set` terms hold arrays and its other keys no one-element array
+/// (compaction unwraps those). A JSON literal (`"@type": "@json"`) is left as it is whatever it holds.
 fn plain_node(node: &Map<String, Value>) -> bool {
+    plain_node_in(node, &[])
+}
+
+/// [`plain_node`] below nodes whose type-scoped contexts propagate `inherited` terms (their IRIs).
+fn plain_node_in(node: &Map<String, Value>, inherited: &[&HashSet<String>]) -> bool {
+    let kind = node.get("@type").and_then(Value::as_str);
+    if kind == Some("@json") {
+        return node.keys().all(|key| key == "@type" || key == "@value");
+    }
+    let scoped = kind.and_then(|kind| TYPE_SCOPES.get(kind));
+    let mut active: Vec<&HashSet<String>> = inherited.to_vec();
+    active.extend(scoped.map(|(iris, _)| iris));
+    let below: &[&HashSet<String>] =
+        if scoped.is_some_and(|(_, propagates)| *propagates) { &active } else { inherited };
     // `dataset` is a plain term in DatasetRequestMessage's scoped context, a set elsewhere.
-    let dataset_request = node.get("@type").and_then(Value::as_str) == Some("DatasetRequestMessage");
+    let dataset_request = kind == Some("DatasetRequestMessage");
     node.iter().all(|(key, value)| {
         let is_set = SET_TERMS.contains(&key.as_str()) && !(dataset_request && key == "dataset");
         let shape_ok = match value {
             Value::Array(a) => is_set || a.len() != 1,
             _ => !is_set,
         };
-        key == "@context" || (!key.contains(':') && shape_ok && plain_value(value))
+        let value_ok = match (key.as_str(), value) {
+            // Types compact as vocabulary IRIs: a prefixed or absolute type stays unless a term stands for it.
+            ("@type", Value::String(kind)) => stays(kind, &active),
+            ("@type", Value::Array(kinds)) => kinds.iter().all(|kind| kind.as_str().is_some_and(|k| stays(k, &active))),
+            _ => plain_value(value, below),
+        };
+        key == "@context" || (stays(key, &active) && shape_ok && value_ok)
     })
 }
 
-fn plain_value(value: &Value) -> bool {
+/// Whether compaction against the DSP context gives `name` back as it is: a name without `:` (a term, a keyword,
+/// or an undefined term the slow path would drop), or a compact IRI with a prefix of the bundled contexts, or an
+/// absolute IRI in no prefix's namespace — in both cases one that no term stands for: neither a top-level term of
+/// the DSP context nor one of the `scoped` terms active where it is.
+fn stays(name: &str, scoped: &[&HashSet<String>]) -> bool {
+    let Some((prefix, rest)) = name.split_once(':') else { return true };
+    let iri = match CONTEXT_PREFIXES.iter().find(|(known, _)| known == prefix) {
+        Some((_, namespace)) if !rest.starts_with("//") => format!("{namespace}{rest}"),
+        _ if CONTEXT_PREFIXES.iter().any(|(_, namespace)| name.starts_with(namespace.as_str())) => return false,
+        _ => name.to_owned(),
+    };
+    !TOP_TERM_IRIS.contains(&iri) && !scoped.iter().any(|iris| iris.contains(&iri))
+}
+
+/// The IRIs the top-level terms of the DSP context stand for, expanded.
+static TOP_TERM_IRIS: LazyLock<HashSet<String>> = LazyLock::new(|| {
+    let context = context_of(DSP_CONTEXT_DOC);
+    let mut iris = HashSet::new();
+    for (_, iri) in definitions(&context) {
+        iris.insert(expand(iri));
+    }
+    iris
+});
+
+/// For each type with a scoped context in the DSP context: the IRIs its terms stand for (the ODRL terms too where
+/// it imports the ODRL context), and whether they propagate to the nodes below.
+static TYPE_SCOPES: LazyLock<HashMap<String, (HashSet<String>, bool)>> = LazyLock::new(|| {
+    let context = context_of(DSP_CONTEXT_DOC);
+    let odrl = context_of(ODRL_CONTEXT_DOC);
+    let mut scopes = HashMap::new();
+    for (kind, definition) in context.as_object().into_iter().flatten() {
+        let Some(scoped) = definition.get("@context") else { continue };
+        let mut iris: HashSet<String> = definitions(scoped).map(|(_, iri)| expand(iri)).collect();
+        if scoped.get("@import").is_some() {
+            visit_terms(&odrl, &mut |_, iri| {
+                iris.insert(expand(iri));
+            });
+        }
+        let propagates = scoped.get("@propagate").and_then(Value::as_bool).unwrap_or(false);
+        scopes.insert(kind.clone(), (iris, propagates));
+    }
+    scopes
+});
+
+/// The term definitions directly in `context` (term, IRI).
+fn definitions(context: &Value) -> impl Iterator<Item = (&str, &str)> {
+    context.as_object().into_iter().flatten().filter(|(term, _)| !term.starts_with('@')).filter_map(
+        |(term, definition)| {
+            let iri = definition.as_str().or_else(|| definition.get("@id").and_then(Value::as_str))?;
+            Some((term.as_str(), iri))
+        },
+    )
+}
+
+/// `iri` expanded with the bundled contexts' prefixes.
+fn expand(iri: &str) -> String {
+    match iri.split_once(':') {
+        Some((prefix, rest)) if !rest.starts_with("//") => CONTEXT_PREFIXES
+            .iter()
+            .find(|(known, _)| known == prefix)
+            .map_or_else(|| iri.to_owned(), |(_, namespace)| format!("{namespace}{rest}")),
+        _ => iri.to_owned(),
+    }
+}
+
+/// The `@context` of a bundled context document.
+fn context_of(document: &str) -> Value {
+    serde_json::from_str::<Value>(document).map(|mut document| document["@context"].take()).unwrap_or_default()
+}
+
+/// The prefixes the bundled contexts define (name → namespace), anywhere in them.
+static CONTEXT_PREFIXES: LazyLock<Vec<(String, String)>> = LazyLock::new(|| {
+    let mut prefixes = Vec::new();
+    for document in [DSP_CONTEXT_DOC, ODRL_CONTEXT_DOC] {
+        visit_terms(&context_of(document), &mut |term, iri| {
+            if !term.contains(':') && iri.contains("://") && iri.ends_with(['/', '#']) {
+                prefixes.push((term.to_owned(), iri.to_owned()));
+            }
+        });
+    }
+    prefixes
+});
+
+/// Calls `visit(term, iri)` for every term definition of `context` and of the contexts scoped in it.
+fn visit_terms(context: &Value, visit: &mut impl FnMut(&str, &str)) {
+    match context {
+        Value::Array(contexts) => contexts.iter().for_each(|context| visit_terms(context, visit)),
+        Value::Object(terms) => {
+            for (term, definition) in terms.iter().filter(|(term, _)| !term.starts_with('@')) {
+                let iri = definition.as_str().or_else(|| definition.get("@id").and_then(Value::as_str));
+                if let Some(iri) = iri {
+                    visit(term, iri);
+                }
+                if let Some(scoped) = definition.get("@context") {
+                    visit_terms(scoped, visit);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn plain_value(value: &Value, inherited: &[&HashSet<String>]) -> bool {
     match value {
         Value::String(s) => !DSP_PREFIXES.iter().any(|p| s.starts_with(p)),
-        Value::Array(a) => a.iter().all(plain_value),
-        Value::Object(o) => !o.contains_key("@context") && plain_node(o),
+        Value::Array(a) => a.iter().all(|item| plain_value(item, inherited)),
+        Value::Object(o) => !o.contains_key("@context") && plain_node_in(o, inherited),
         Value::Null | Value::Bool(_) | Value::Number(_) => true,
     }
 }
@@ -550,6 +679,45 @@ mod tests {
                 assert!(reason.contains("`consumerPid`"), "{reason}")
             }
             other => panic!("expected a refusal naming consumerPid, got {other:?}"),
+        }
+    }
+
+    /// Prefixed and absolute keys and types take the fast path exactly when compaction would give them back: not
+    /// when a term active where they stand means the same IRI. Each verdict is checked against the slow path.
+    #[tokio::test]
+    async fn prefixed_names_take_the_fast_path_only_where_no_term_stands_for_them() {
+        let n = Normaliser::new();
+        let catalog = |dataset: Value, service: Value| {
+            json!({"@context": [DSP_CONTEXT], "@id": "c", "@type": "Catalog", "participantId": "did:web:x",
+                "dataset": [dataset], "service": [service]})
+        };
+        let dataset = json!({"@id": "d", "@type": "Dataset", "dct:title": "T", "dct:conformsTo": {"@id": "https://m.example/M",
+            "@type": "dct:Standard", "http://www.w3.org/2002/07/owl#versionInfo": "0.3"}, "hasPolicy": [{"@id": "o",
+            "@type": "Offer", "permission": [{"action": "use"}]}], "distribution": [{"@type": "Distribution", "format": "HttpData-PULL"}]});
+        let service = json!({"@id": "s", "@type": "DataService", "endpointURL": "https://x.example/dsp",
+            "odrl:hasPolicy": {"@id": "o2", "@type": "odrl:Offer"},
+            "https://w3id.org/ldt-connector/slc#descriptor": {"@type": "@json", "@value": {"inputs": [{"name": "odrl:x"}]}}});
+        let mut cases = vec![(catalog(dataset.clone(), service.clone()), true)];
+        // Inside a Dataset the ODRL terms are active: `odrl:hasPolicy` compacts to `hasPolicy`.
+        let mut spelled = dataset.clone();
+        spelled["odrl:hasPolicy"] = spelled["hasPolicy"].take();
+        spelled.as_object_mut().unwrap().remove("hasPolicy");
+        cases.push((catalog(spelled, service.clone()), false));
+        // A DCAT term's IRI, prefixed or absolute, compacts to the term; an IRI in a prefix's namespace to the prefix.
+        for (key, value) in [
+            ("dcat:distribution", json!([{"@type": "Distribution", "format": "HttpData-PULL"}])),
+            ("http://purl.org/dc/terms/description", json!("D")),
+            ("dct:title", json!(["one"])),
+        ] {
+            let mut changed = dataset.clone();
+            changed.as_object_mut().unwrap().remove("distribution");
+            changed[key] = value;
+            cases.push((catalog(changed, service.clone()), false));
+        }
+        for (document, compact) in cases {
+            assert_eq!(Normaliser::is_compact(&document), compact, "{document:#}");
+            let slow = n.normalise(n.expand(&document).await.unwrap()).await.unwrap();
+            assert_eq!(slow == document, compact, "the slow path agrees: {slow:#}");
         }
     }
 
