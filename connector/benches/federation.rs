@@ -145,7 +145,7 @@ async fn main() {
         started.elapsed().as_secs_f64()
     );
     let state = &asking.state;
-    let address = url::Url::parse(&authority.url()).expect("the authority's URL");
+    let address = url::Url::parse(authority.url()).expect("the authority's URL");
     let authority_did = authority.state.identity.did.clone();
 
     let mut cold = Vec::new();
