@@ -240,11 +240,12 @@ struct Keywords<'a>(&'a BTreeMap<String, Vec<String>>);
 
 impl Serialize for Keywords<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(
-            self.0
-                .iter()
-                .flat_map(|(language, words)| words.iter().map(move |word| LangValue { value: word, language })),
-        )
+        let values: Vec<LangValue> = self
+            .0
+            .iter()
+            .flat_map(|(language, words)| words.iter().map(move |word| LangValue { value: word, language }))
+            .collect();
+        OneOrMany(&values).serialize(serializer)
     }
 }
 

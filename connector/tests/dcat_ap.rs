@@ -139,7 +139,7 @@ fn products() -> Vec<DataProduct> {
             "id": "urn:ldt:eindhoven:road-network-graph",
             "title": {"en": "Road network graph"},
             "description": {"en": "The routable road network of the city as nodes and links."},
-            "keywords": {"en": ["road network", "graph"]},
+            "keywords": {"en": ["road network"]},
             "themes": [theme("TRAN"), theme("REGI")],
             "publisher": {"id": "https://www.eindhoven.nl/", "name": "Gemeente Eindhoven"},
             "license": format!("{EU_LICENCE}ODC_BY"),
