@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 use serde_json::{Map, Value};
 
-use crate::offer::offer_iri;
+use crate::offer::{offer_iri, slc_offer_iri};
 use crate::product::{Agent, ContactPoint, DataProduct, Distribution, LangText, Spatial, Standard, Temporal};
 use crate::slc::SlcDescriptor;
 
@@ -343,7 +343,7 @@ impl Serialize for SlcView<'_> {
             .entry
             .offers
             .iter()
-            .map(|&(offer_id, rules)| OfferView { iri: offer_iri(offer_id, &slc.id), rules })
+            .map(|&(offer_id, rules)| OfferView { iri: slc_offer_iri(offer_id, &slc.id), rules })
             .collect();
         // The DSP context defines the ODRL terms only inside a `Dataset`: here the offers are linked by IRI, and
         // their rules travel as a JSON literal, as does the descriptor.

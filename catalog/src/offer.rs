@@ -94,6 +94,16 @@ pub fn offer_iri(offer_id: &str, dataset_id: &str) -> String {
     )
 }
 
+/// The catalogue `@id` of the offer `offer_id` for the Surface-level component `slc_id`: its own scheme
+/// (`urn:ldt:slc-offer:`), so it is never taken for a dataset's offer in a negotiation.
+pub fn slc_offer_iri(offer_id: &str, slc_id: &str) -> String {
+    format!(
+        "urn:ldt:slc-offer:{}:{}",
+        utf8_percent_encode(offer_id, OFFER_IRI_PART),
+        utf8_percent_encode(slc_id, OFFER_IRI_PART)
+    )
+}
+
 /// The offer id and product id an [`offer_iri`] was made from, or `None` if `iri` is not one.
 pub fn parse_offer_iri(iri: &str) -> Option<(String, String)> {
     let (offer, dataset) = iri.strip_prefix(OFFER_IRI_PREFIX)?.split_once(':')?;

@@ -91,18 +91,23 @@ pub struct Standard {
 #[serde(untagged)]
 enum StandardForm {
     Iri(String),
-    Versioned {
-        id: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        version: Option<String>,
-    },
+    Versioned(VersionedStandard),
+}
+
+/// A [`Standard`] written as an object (unknown members refused, so a misspelt `version` is not lost).
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VersionedStandard {
+    id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    version: Option<String>,
 }
 
 impl From<StandardForm> for Standard {
     fn from(form: StandardForm) -> Standard {
         match form {
             StandardForm::Iri(id) => Standard { id, version: None },
-            StandardForm::Versioned { id, version } => Standard { id, version },
+            StandardForm::Versioned(VersionedStandard { id, version }) => Standard { id, version },
         }
     }
 }
@@ -111,7 +116,7 @@ impl From<Standard> for StandardForm {
     fn from(standard: Standard) -> StandardForm {
         match standard.version {
             None => StandardForm::Iri(standard.id),
-            version => StandardForm::Versioned { id: standard.id, version },
+            version => StandardForm::Versioned(VersionedStandard { id: standard.id, version }),
         }
     }
 }

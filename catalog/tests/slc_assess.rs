@@ -1636,13 +1636,65 @@ fn another_ldts_whole_catalogue_is_read() {
     let profile = LdtProfile::from_catalog(agency_participant(), &catalog);
     assert_eq!(profile.products.len(), 2);
     assert_eq!(profile.following(AIR_QUALITY).map(|product| product.id.as_str()).collect::<Vec<_>>(), [PRODUCT]);
-    let mut models: Vec<(&str, usize)> = profile.data_models().collect();
-    models.sort();
-    assert_eq!(models, [(AIR_QUALITY, 1), (TRAFFIC, 1)]);
+    assert_eq!(
+        profile.following(TRAFFIC).map(|product| product.id.as_str()).collect::<Vec<_>>(),
+        ["urn:ldt:traffic:speeds"]
+    );
     assert_eq!(profile.deployment, DeploymentCapabilities::default());
     assert_eq!(profile.credentials, Credentials::default());
 
     let assessment = assess(&traffic_home(), &[Arc::new(profile)], &descriptor(json!({}), json!({})));
     assert_eq!(assessment.proposals.len(), 1);
     assert!(assessment.proposals[0].permitted);
+}
+
+#[test]
+fn a_product_never_updated_is_stale_and_an_irregular_one_needs_confirming() {
+    let slc = descriptor(json!({"maxStaleness": "P1D"}), json!({}));
+    for (frequency_name, status, words) in
+        [("NEVER", Status::Unsatisfied, "never updated"), ("IRREG", Status::Adaptable, "irregularly")]
+    {
+        let product = own(json!({"accrualPeriodicity": frequency(frequency_name)}));
+        let assessment = assess(&home(vec![product]), &[], &slc);
+        let finding = find(&assessment.inputs[0].findings, "freshness").expect("a freshness finding");
+        assert_eq!(finding.status, status, "{frequency_name}: {finding:?}");
+        assert!(finding.reason.contains(words), "{frequency_name}: {}", finding.reason);
+    }
+}
+
+#[test]
+fn a_component_run_here_that_redistributes_needs_confirming() {
+    let product = offered(json!({}), vec![offer("aq-modelling", modelling_policy())]);
+    let run_here = json!({"deployment": {"operatedBy": "ldt", "runtime": "oci", "image": "r/c:1"},
+        "usage": {"purpose": purpose("air-quality-modelling"), "redistribution": true}});
+    let assessment = assess(&home(vec![product]), &[], &descriptor(json!({}), run_here));
+    let usage = find(&assessment.inputs[0].findings, "usage").expect("a usage finding");
+    assert_eq!(
+        (usage.status, usage.adaptation.map(|a| a.kind)),
+        (Status::Adaptable, Some(AdaptationKind::Confirmation))
+    );
+    assert!(usage.reason.contains("redistribute"), "{}", usage.reason);
+}
+
+#[test]
+fn a_published_component_is_judged_on_its_own_offers_too() {
+    let home = home(vec![own(json!({}))]);
+    let slc = descriptor(json!({}), json!({}));
+    let environment = environment();
+    let others: Vec<Arc<LdtProfile>> = Vec::new();
+    let assessor = Assessor { home: &home, others: &others, environment: &environment, claims: &active(), now: now() };
+    let members_only = offer(
+        "members",
+        json!({"@type": "Offer", "permission": [{"action": "use", "constraint": [
+        {"leftOperand": MEMBERSHIP, "operator": "eq", "rightOperand": "active"}]}]}),
+    );
+    let met = assessor.assess_offered(&slc, &[members_only.clone()]);
+    let access = find(&met.deployment, "access").expect("an access finding");
+    assert_eq!(access.status, Status::Satisfied, "{access:?}");
+    let suspended = suspended();
+    let refused = Assessor { claims: &suspended, ..assessor }.assess_offered(&slc, &[members_only]);
+    let access = find(&refused.deployment, "access").expect("an access finding");
+    assert_eq!(access.status, Status::Unsatisfied, "{access:?}");
+    assert_eq!(refused.verdict, Verdict::DoesNotWork);
+    assert!(find(&assessor.assess(&slc).deployment, "access").is_none(), "a bare descriptor has no offers to meet");
 }

@@ -115,6 +115,9 @@ enum SlcCommand {
         /// The data-space authority's address; defaults to the connector's `slc.authority_address`.
         #[arg(long)]
         authority: Option<String>,
+        /// The authority's DID; defaults to the `did:web` DID of its address.
+        #[arg(long)]
+        authority_id: Option<String>,
         /// Fetch every member's catalogue now, however recently it was fetched.
         #[arg(long)]
         force: bool,
@@ -204,8 +207,8 @@ fn policy(command: PolicyCommand) -> ExitCode {
 async fn slc(command: SlcCommand) -> anyhow::Result<()> {
     let output = match command {
         SlcCommand::Assess { file, target, format } => slc_tools::assess(&target, &file, format).await?,
-        SlcCommand::Discover { authority, force, target, format } => {
-            slc_tools::discover(&target, authority, force, format).await?
+        SlcCommand::Discover { authority, authority_id, force, target, format } => {
+            slc_tools::discover(&target, authority, authority_id, force, format).await?
         }
         SlcCommand::Schema => slc_tools::DESCRIPTOR_SCHEMA.to_owned(),
     };

@@ -76,10 +76,12 @@ pub async fn assess(target: &Target, file: &Path, format: Format) -> anyhow::Res
 pub async fn discover(
     target: &Target,
     authority: Option<String>,
+    authority_id: Option<String>,
     force: bool,
     format: Format,
 ) -> anyhow::Result<String> {
-    let answer = target.post("/slcs/discover", &json!({ "authorityAddress": authority, "force": force })).await?;
+    let request = json!({ "authorityAddress": authority, "authorityId": authority_id, "force": force });
+    let answer = target.post("/slcs/discover", &request).await?;
     match format {
         Format::Json => Ok(serde_json::to_string_pretty(&answer)?),
         Format::Text => Ok(discovery_text(&serde_json::from_value(answer)?)),

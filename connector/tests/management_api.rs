@@ -711,13 +711,17 @@ async fn the_openapi_document_describes_every_path_and_the_key() {
         ("/transfers", &["get", "post"][..]),
         ("/transfers/{pid}", &["get"][..]),
         ("/transfers/{pid}/{action}", &["post"][..]),
+        ("/slcs", &["get", "post"][..]),
+        ("/slcs/{id}", &["get", "put", "delete"][..]),
+        ("/slcs/assess", &["post"][..]),
+        ("/slcs/discover", &["post"][..]),
     ] {
         let item = paths.get(path).unwrap_or_else(|| panic!("{path} is missing: {:?}", paths.keys()));
         for method in methods {
             assert!(item.get(*method).is_some(), "{method} {path} is missing");
         }
     }
-    assert_eq!(paths.len(), 22, "unexpected paths: {:?}", paths.keys());
+    assert_eq!(paths.len(), 26, "unexpected paths: {:?}", paths.keys());
     let scheme = &document["components"]["securitySchemes"]["api_key"];
     assert_eq!(scheme["type"], "apiKey", "{scheme}");
     assert_eq!(scheme["in"], "header", "{scheme}");

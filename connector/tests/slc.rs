@@ -352,7 +352,7 @@ async fn the_catalogue_shows_a_component_only_to_callers_its_offer_lets_see_it()
     let (components, invalid) = ldt_catalog::slc::components_of(&catalogue);
     let ids: Vec<&str> = components.iter().map(|c| c.descriptor.id.as_str()).collect();
     assert_eq!((ids, invalid), (vec!["heat-island-dashboard"], 0), "{catalogue:#}");
-    assert_eq!(components[0].offers[0].id, "urn:ldt:offer:components:heat-island-dashboard");
+    assert_eq!(components[0].offers[0].id, "urn:ldt:slc-offer:components:heat-island-dashboard");
 }
 
 /// `ldt-connector slc …` with the test connector as target (run off the runtime, which serves the connector).

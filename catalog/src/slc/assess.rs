@@ -19,7 +19,7 @@ use utoipa::ToSchema;
 
 use crate::product::{LdtKind, Spatial};
 use crate::slc::descriptor::{Exchange, Input, OperatedBy, Runtime, SlcDescriptor, SlcKind};
-use crate::slc::profile::{Area, LdtProfile, OfferTerms, Participant, ProductProfile};
+use crate::slc::profile::{Area, LdtProfile, OfferTerms, Participant, ProductProfile, english};
 
 /// How well a requirement is met.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -136,6 +136,8 @@ pub enum Requirement {
     Lineage,
     /// Whether an offer's policy allows the component's usage of an input.
     Usage,
+    /// Whether this LDT meets one of the offers the component is published under.
+    Access,
     /// Who runs the component.
     Operation,
     /// What it runs on.
@@ -165,6 +167,7 @@ impl Requirement {
             Requirement::Freshness => "freshness",
             Requirement::Lineage => "lineage",
             Requirement::Usage => "usage",
+            Requirement::Access => "access",
             Requirement::Operation => "operation",
             Requirement::Runtime => "runtime",
             Requirement::Resources => "resources",
@@ -376,31 +379,78 @@ impl Checks {
 const CONVERTIBLE: [&str; 5] =
     ["text/csv", "application/json", "application/geo+json", "application/vnd.apache.parquet", "application/ld+json"];
 
-/// The EU frequency vocabulary's update periods, as ISO 8601 durations (`PT0S`: continuous).
-const FREQUENCIES: [(&str, &str); 13] = [
-    ("UPDATE_CONT", "PT0S"),
-    ("CONT", "PT0S"),
-    ("1MIN", "PT1M"),
-    ("5MIN", "PT5M"),
-    ("10MIN", "PT10M"),
-    ("15MIN", "PT15M"),
-    ("30MIN", "PT30M"),
-    ("HOURLY", "PT1H"),
-    ("DAILY", "P1D"),
-    ("WEEKLY", "P7D"),
-    ("MONTHLY", "P1M"),
-    ("QUARTERLY", "P3M"),
-    ("ANNUAL", "P1Y"),
+/// The EU frequency vocabulary: each name with its update period as an ISO 8601 duration (`PT0S`: continuously;
+/// `None`: never or irregularly) and in words.
+const FREQUENCIES: [(&str, Option<&str>, &str); 37] = [
+    ("UPDATE_CONT", Some("PT0S"), "continuously"),
+    ("CONT", Some("PT0S"), "continuously"),
+    ("1MIN", Some("PT1M"), "every minute"),
+    ("5MIN", Some("PT5M"), "every 5 minutes"),
+    ("10MIN", Some("PT10M"), "every 10 minutes"),
+    ("15MIN", Some("PT15M"), "every 15 minutes"),
+    ("30MIN", Some("PT30M"), "every 30 minutes"),
+    ("HOURLY", Some("PT1H"), "hourly"),
+    ("BIHOURLY", Some("PT2H"), "every 2 hours"),
+    ("TRIHOURLY", Some("PT3H"), "every 3 hours"),
+    ("12HRS", Some("PT12H"), "every 12 hours"),
+    ("DAILY_2", Some("PT12H"), "twice a day"),
+    ("DAILY", Some("P1D"), "daily"),
+    ("WEEKLY_5", Some("P1DT9H36M"), "five times a week"),
+    ("WEEKLY_3", Some("P2DT8H"), "three times a week"),
+    ("WEEKLY_2", Some("P3DT12H"), "twice a week"),
+    ("WEEKLY", Some("P7D"), "weekly"),
+    ("BIWEEKLY", Some("P14D"), "every two weeks"),
+    ("MONTHLY_3", Some("P10D"), "three times a month"),
+    ("MONTHLY_2", Some("P15D"), "twice a month"),
+    ("MONTHLY", Some("P1M"), "monthly"),
+    ("BIMONTHLY", Some("P2M"), "every two months"),
+    ("QUARTERLY", Some("P3M"), "quarterly"),
+    ("ANNUAL_3", Some("P4M"), "three times a year"),
+    ("ANNUAL_2", Some("P6M"), "twice a year"),
+    ("ANNUAL", Some("P1Y"), "yearly"),
+    ("BIENNIAL", Some("P2Y"), "every two years"),
+    ("TRIENNIAL", Some("P3Y"), "every three years"),
+    ("QUADRENNIAL", Some("P4Y"), "every four years"),
+    ("QUINQUENNIAL", Some("P5Y"), "every five years"),
+    ("DECENNIAL", Some("P10Y"), "every ten years"),
+    ("NEVER", None, "never"),
+    ("IRREG", None, "irregularly"),
+    ("AS_NEEDED", None, "as needed"),
+    ("NOT_PLANNED", None, "with no plan"),
+    ("OTHER", None, "at some other frequency"),
+    ("UNKNOWN", None, "at an unknown frequency"),
 ];
 
-/// [`FREQUENCIES`] with their periods parsed, once.
-static PERIODS: LazyLock<Vec<(&'static str, Duration)>> =
-    LazyLock::new(|| FREQUENCIES.iter().filter_map(|(name, period)| Some((*name, period.parse().ok()?))).collect());
+/// How often a product is updated.
+#[derive(Debug, Clone, Copy)]
+enum Updates {
+    /// At this period, said so in words.
+    Every(&'static str, Duration),
+    /// Never.
+    Never,
+    /// Without a period, said so in words.
+    Irregularly(&'static str),
+}
 
-/// The update period of an EU frequency IRI (`…/frequency/HOURLY`), if known.
-fn period_of(frequency: &str) -> Option<(&'static str, Duration)> {
+/// [`FREQUENCIES`] with their periods parsed, once.
+static PERIODS: LazyLock<Vec<(&'static str, Updates)>> = LazyLock::new(|| {
+    FREQUENCIES
+        .iter()
+        .map(|&(name, period, words)| {
+            let updates = match period.and_then(|period| period.parse().ok()) {
+                Some(period) => Updates::Every(words, period),
+                None if name == "NEVER" => Updates::Never,
+                None => Updates::Irregularly(words),
+            };
+            (name, updates)
+        })
+        .collect()
+});
+
+/// How often a product with the EU frequency IRI `frequency` (`…/frequency/HOURLY`) is updated, if known.
+fn updates_of(frequency: &str) -> Option<Updates> {
     let name = frequency.rsplit('/').next()?;
-    PERIODS.iter().find(|(known, _)| *known == name).copied()
+    PERIODS.iter().find(|(known, _)| *known == name).map(|(_, updates)| *updates)
 }
 
 /// True if `version` is `accepted` or one of its sub-versions (`0.3` accepts `0.3.2`).
@@ -461,6 +511,15 @@ pub struct Assessor<'a> {
 impl Assessor<'_> {
     /// Judges `slc`.
     pub fn assess(&self, slc: &SlcDescriptor) -> Assessment {
+        self.judge(slc, None)
+    }
+
+    /// Judges `slc` as published under `offers`: also whether this LDT meets one of them (`access`).
+    pub fn assess_offered(&self, slc: &SlcDescriptor, offers: &[Arc<OfferTerms>]) -> Assessment {
+        self.judge(slc, Some(offers))
+    }
+
+    fn judge(&self, slc: &SlcDescriptor, offers: Option<&[Arc<OfferTerms>]>) -> Assessment {
         let permits = RefCell::new(HashMap::new());
         let judge = Judge { assessor: self, slc, permits: &permits, now: self.now.fixed_offset() };
         let mut inputs = Vec::with_capacity(slc.inputs.len());
@@ -476,7 +535,10 @@ impl Assessor<'_> {
             }
             inputs.push(judged);
         }
-        let deployment = judge.deployment();
+        let mut deployment = judge.deployment();
+        if let Some(offers) = offers {
+            deployment.insert(0, judge.access(offers));
+        }
         for finding in &deployment {
             shortfall += status_shortfall(finding);
             count += 1;
@@ -492,7 +554,7 @@ impl Assessor<'_> {
         let score = if count == 0 { 100 } else { (100.0 * (1.0 - shortfall / count as f64)).round() as u32 };
         Assessment {
             slc: slc.id.clone(),
-            title: english(&slc.title),
+            title: english(slc.title.iter().map(|(tag, text)| (tag.as_str(), text.as_str()))),
             kind: slc.kind,
             provider: slc.provider.name.clone(),
             version: slc.version.clone(),
@@ -511,10 +573,6 @@ fn status_shortfall(finding: &Finding) -> f64 {
         None if finding.status == Status::Unsatisfied => 1.0,
         None => 0.0,
     }
-}
-
-fn english(text: &crate::product::LangText) -> String {
-    text.get("en").or_else(|| text.values().next()).cloned().unwrap_or_default()
 }
 
 /// One component's assessment under way: the memo of offer decisions for its usage.
@@ -600,11 +658,17 @@ impl<'a> Judge<'a> {
         let at_home = std::ptr::eq(ldt, self.assessor.home);
         if !at_home {
             let name = &ldt.participant.name;
-            checks.add(Requirement::Source, Grade::Adapt(AdaptationKind::NewContract, Effort::Low), || {
-                format!(
-                    "this LDT has no fitting product; `{}` of {name} has it, under a contract to negotiate",
+            let grade = if product.offers.is_empty() {
+                Grade::Unmet
+            } else {
+                Grade::Adapt(AdaptationKind::NewContract, Effort::Low)
+            };
+            checks.add(Requirement::Source, grade, || match grade {
+                Grade::Unmet => format!("`{}` of {name} fits best, but it is offered under no policy", product.id),
+                _ => format!(
+                    "`{}` of {name} fits better than anything this LDT has; it comes under a contract with {name}",
                     product.id
-                )
+                ),
             });
         }
         let steps: [&dyn Fn(&mut Checks); 9] = [
@@ -651,7 +715,7 @@ impl<'a> Judge<'a> {
                 checks.add(Requirement::History, grade, || {
                     let since = start.format("%Y-%m-%d");
                     if enough {
-                        format!("`{}` has data since {since}, more than the {wanted} needed", product.id)
+                        format!("`{}` has data since {since}, at least the {wanted} needed", product.id)
                     } else {
                         format!("`{}` has data only since {since}; {wanted} of history is needed", product.id)
                     }
@@ -671,15 +735,37 @@ impl<'a> Judge<'a> {
             });
         }
         let streamed = product.channels.iter().any(|channel| channel.exchange.is_some_and(Exchange::is_stream));
-        let period = if streamed {
-            Some(("a live stream", Duration::new(0, 0, 0.into()).expect("zero is a duration")))
+        let updates = if streamed {
+            Some(Updates::Every("as a live stream", Duration::new(0, 0, 0.into()).expect("zero is a duration")))
         } else {
-            product.periodicity.as_deref().and_then(period_of)
+            product.periodicity.as_deref().and_then(updates_of)
         };
-        let Some((name, period)) = period else {
-            return checks.add(Requirement::Freshness, Grade::Adapt(AdaptationKind::Confirmation, Effort::Low), || {
-                format!("`{}` does not say how often it is updated; data at most {wanted} old is needed", product.id)
-            });
+        let (words, period) = match updates {
+            Some(Updates::Every(words, period)) => (words, period),
+            Some(Updates::Never) => {
+                return checks.add(Requirement::Freshness, Grade::Unmet, || {
+                    format!("`{}` is never updated; data at most {wanted} old is needed", product.id)
+                });
+            }
+            Some(Updates::Irregularly(words)) => {
+                return checks.add(
+                    Requirement::Freshness,
+                    Grade::Adapt(AdaptationKind::Confirmation, Effort::Low),
+                    || format!("`{}` is updated {words}; check its data is at most {wanted} old", product.id),
+                );
+            }
+            None => {
+                return checks.add(
+                    Requirement::Freshness,
+                    Grade::Adapt(AdaptationKind::Confirmation, Effort::Low),
+                    || {
+                        format!(
+                            "`{}` does not say how often it is updated; data at most {wanted} old is needed",
+                            product.id
+                        )
+                    },
+                );
+            }
         };
         let fresh = match period.partial_cmp(&limit) {
             Some(order) => order.is_le(),
@@ -692,11 +778,7 @@ impl<'a> Judge<'a> {
         let grade = if fresh { Grade::Met } else { Grade::Unmet };
         checks.add(Requirement::Freshness, grade, || {
             let verdict = if fresh { "fresh enough" } else { "too stale" };
-            format!(
-                "`{}` is updated {} ({verdict}: data at most {wanted} old is needed)",
-                product.id,
-                name.to_lowercase()
-            )
+            format!("`{}` is updated {words} ({verdict}: data at most {wanted} old is needed)", product.id)
         });
     }
 
@@ -704,8 +786,14 @@ impl<'a> Judge<'a> {
     fn usage(&self, at_home: bool, product: &ProductProfile, checks: &mut Checks) {
         let usage = &self.slc.usage;
         if at_home && self.slc.deployment.operated_by == OperatedBy::Ldt {
-            return checks.add(Requirement::Usage, Grade::Met, || {
-                format!("the component runs on this LDT, on its own `{}`: no data leaves it", product.id)
+            let grade =
+                if usage.redistribution { Grade::Adapt(AdaptationKind::Confirmation, Effort::Low) } else { Grade::Met };
+            return checks.add(Requirement::Usage, grade, || match grade {
+                Grade::Met => format!("the component runs on this LDT, on its own `{}`: no data leaves it", product.id),
+                _ => format!(
+                    "the component runs on this LDT but passes `{}` on: confirm the LDT may redistribute it",
+                    product.id
+                ),
             });
         }
         if at_home && product.offers.is_empty() {
@@ -714,26 +802,18 @@ impl<'a> Judge<'a> {
             });
         }
         let permitted = product.offers.iter().find(|offer| self.permits(offer));
-        let grade = match permitted {
-            Some(_) => Grade::Met,
-            None => Grade::Unmet,
-        };
+        let grade = if permitted.is_some() { Grade::Met } else { Grade::Unmet };
         checks.add(Requirement::Usage, grade, || {
-            let actions: Vec<&str> = usage.actions().collect();
-            match permitted {
-                Some(offer) => {
-                    format!("offer `{}` allows {} for the purpose {}", offer.id, actions.join(", "), usage.purpose)
-                }
-                None => match product.offers.first() {
-                    None => format!("`{}` is offered under no policy", product.id),
-                    Some(offer) => format!(
-                        "no offer of `{}` allows {} for the purpose {}: {}",
-                        product.id,
-                        actions.join(", "),
-                        usage.purpose,
-                        self.explain(offer)
-                    ),
-                },
+            let actions = usage.actions().collect::<Vec<_>>().join(", ");
+            let purpose = &usage.purpose;
+            match (permitted, product.offers.first()) {
+                (Some(offer), _) => format!("offer `{}` allows {actions} for the purpose {purpose}", offer.id),
+                (None, Some(offer)) => format!(
+                    "no offer of `{}` allows {actions} for the purpose {purpose}: {}",
+                    product.id,
+                    self.explain(offer)
+                ),
+                (None, None) => format!("`{}` is offered under no policy", product.id),
             }
         });
     }
@@ -751,7 +831,7 @@ impl<'a> Judge<'a> {
         }
     }
 
-    /// True if `offer` permits every action of the component's usage (memoised per offer).
+    /// True if `offer` permits every action of the component's usage to the home LDT (memoised per offer).
     fn permits(&self, offer: &OfferTerms) -> bool {
         let key = offer as *const OfferTerms as usize;
         if let Some(&known) = self.permits.borrow().get(&key) {
@@ -777,6 +857,24 @@ impl<'a> Judge<'a> {
             }
         }
         "it permits the usage".into()
+    }
+
+    /// Whether this LDT may obtain the component itself: one of the offers it is published under permits `use`.
+    fn access(&self, offers: &[Arc<OfferTerms>]) -> Finding {
+        let environment = self.assessor.environment;
+        let context = self.context("use");
+        let permitted = offers.iter().find(|offer| offer.policy.outcome(&context, environment) == Outcome::Permit);
+        let grade = if permitted.is_some() { Grade::Met } else { Grade::Unmet };
+        let mut checks = Checks::explained();
+        checks.add(Requirement::Access, grade, || match (permitted, offers.first()) {
+            (Some(offer), _) => format!("this LDT meets the component's offer `{}`", offer.id),
+            (None, Some(offer)) => {
+                let decision = offer.policy.evaluate(&context, environment);
+                format!("this LDT meets none of the component's offers: {}", ldt_policy::explain::render(&decision))
+            }
+            (None, None) => "the component is offered under no policy this connector can read".into(),
+        });
+        checks.list.remove(0).finding()
     }
 
     /// The contract proposed for `product` of another LDT: its first offer that permits the usage, else its first.
@@ -908,7 +1006,7 @@ fn data_model(input: &Input, product: &ProductProfile, checks: &mut Checks) {
                 product.id, wanted.id
             ),
             (Some(version), _) => {
-                // The nearest accepted version: one of the same major version, else the newest listed.
+                // The nearest accepted version: one of the same major version, else the last listed.
                 let target = accepted.iter().find(|accepted| major(accepted) == major(version)).or(accepted.last());
                 format!(
                     "`{}` follows {} version {version}; the component accepts {versions}: map {version} to {}",

@@ -324,6 +324,7 @@ impl SlcDescriptor {
             if let Some(framework) = &model.framework {
                 problems.check_keyword("/aiModel/framework", framework);
             }
+            problems.check_len("/aiModel/trainedOn", &model.trained_on);
             for (index, dataset) in model.trained_on.iter().enumerate() {
                 problems.check_iri(&format!("/aiModel/trainedOn/{index}"), dataset);
             }
@@ -336,6 +337,9 @@ impl Input {
     fn check(&self, pointer: &str, problems: &mut Problems) {
         problems.check_id(&format!("{pointer}/name"), &self.name);
         problems.check_iri(&format!("{pointer}/dataModel/id"), &self.data_model.id);
+        problems.check_len(&format!("{pointer}/dataModel/versions"), &self.data_model.versions);
+        problems.check_len(&format!("{pointer}/exchange"), &self.exchange);
+        problems.check_len(&format!("{pointer}/mediaTypes"), &self.media_types);
         for (index, version) in self.data_model.versions.iter().enumerate() {
             problems.check_keyword(&format!("{pointer}/dataModel/versions/{index}"), version);
         }
@@ -373,6 +377,7 @@ impl Deployment {
             problems.add("/deployment/resources/cpu", "must be a number of cores, zero or more");
         }
         for (field, names) in [("credentials", &self.credentials), ("roles", &self.roles)] {
+            problems.check_len(&format!("/deployment/{field}"), names);
             for (index, name) in names.iter().enumerate() {
                 problems.check_id(&format!("/deployment/{field}/{index}"), name);
             }

@@ -210,7 +210,12 @@ impl ProductProfile {
         };
         let date = |key: &str| {
             let temporal = dataset.get("dct:temporal")?;
-            many(temporal.get(key)).find_map(text)?.parse().ok()
+            let text = many(temporal.get(key)).find_map(text)?;
+            // An `xsd:dateTime`, or an `xsd:date` (its midnight, UTC), as other connectors may write.
+            text.parse::<DateTime<Utc>>().ok().or_else(|| {
+                let day = text.parse::<chrono::NaiveDate>().ok()?;
+                Some(day.and_hms_opt(0, 0, 0)?.and_utc())
+            })
         };
         let (start, end) = (date("dcat:startDate"), date("dcat:endDate"));
         let channels = many(dataset.get("distribution"))
@@ -246,7 +251,7 @@ impl ProductProfile {
 }
 
 /// The text in English, else the first one given.
-fn english<'a>(texts: impl Iterator<Item = (&'a str, &'a str)>) -> String {
+pub(crate) fn english<'a>(texts: impl Iterator<Item = (&'a str, &'a str)>) -> String {
     let mut first = None;
     for (language, text) in texts {
         if language == "en" {
@@ -320,10 +325,5 @@ impl LdtProfile {
     /// The products that follow the data model `model` (any version).
     pub fn following(&self, model: &str) -> impl Iterator<Item = &ProductProfile> {
         self.by_model.get(model).into_iter().flatten().map(|&index| &self.products[index])
-    }
-
-    /// The data models its products follow, each with its products' count.
-    pub fn data_models(&self) -> impl Iterator<Item = (&str, usize)> {
-        self.by_model.iter().map(|(model, products)| (model.as_str(), products.len()))
     }
 }

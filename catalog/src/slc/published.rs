@@ -1,11 +1,11 @@
 //! The components another LDT publishes, read back from its DSP catalogue: each `DataService` that conforms to the
-//! SLC profile and carries a valid descriptor.
+//! SLC profile (`dct:conformsTo`) and carries a descriptor; an invalid descriptor is counted, not read.
 
 use std::sync::Arc;
 
 use serde_json::Value;
 
-use crate::dsp::{SLC_DESCRIPTOR, SLC_OFFERS};
+use crate::dsp::{SLC_DESCRIPTOR, SLC_OFFERS, SLC_PROFILE};
 use crate::slc::SlcDescriptor;
 use crate::slc::profile::{OfferTerms, many};
 
@@ -24,7 +24,9 @@ pub fn components_of(catalog: &Value) -> (Vec<Published>, usize) {
     let mut invalid = 0;
     let mut found = Vec::new();
     for service in many(catalog.get("service")) {
-        let Some(literal) = service.get(SLC_DESCRIPTOR) else { continue };
+        let conforms = many(service.get("dct:conformsTo"))
+            .any(|standard| standard.get("@id").and_then(serde_json::Value::as_str) == Some(SLC_PROFILE));
+        let Some(literal) = service.get(SLC_DESCRIPTOR).filter(|_| conforms) else { continue };
         let document = literal.get("@value").unwrap_or(literal);
         let descriptor = serde_json::from_value::<SlcDescriptor>(document.clone())
             .ok()

@@ -65,8 +65,9 @@ pub async fn request_catalog(
     let entries: Vec<DatasetEntry> =
         page.items.iter().zip(&offers).map(|(item, offers)| DatasetEntry { product: &item.product, offers }).collect();
     // Components are listed once, on the first page of an unfiltered catalogue (the filters are product terms).
+    let first_page = page.previous.is_none();
     let components =
-        if cursor.is_none() && filters.is_empty() { state.store.catalog_slcs(&visible).await? } else { Vec::new() };
+        if first_page && filters.is_empty() { state.store.catalog_slcs(&visible).await? } else { Vec::new() };
     let component_offers: Vec<Vec<(&str, &Map<String, Value>)>> =
         components.iter().map(|component| borrow(&component.offers)).collect();
     let component_entries: Vec<SlcEntry> = components

@@ -113,17 +113,21 @@ impl Normaliser {
     ///
     /// Fast path (no JSON-LD processing): a document whose `@context` is only the DSP
     /// context (string or one-element array) is returned as is (a string `@context`
-    /// becomes a one-element array) when compaction could not change it: no key contains
-    /// `:` (prefixed or absolute IRIs), there is no nested `@context`, no string value
-    /// starts with a DSP-context prefix or namespace (e.g. `"@type": "dspace:…"`,
-    /// `"action": "odrl:use"`), every `@set` term (`filter`, `permission`, …) holds an
-    /// array and no other term holds a one-element array.
+    /// becomes a one-element array) when compaction could not change it: every key is a
+    /// term, `@id`, `@type`, or a prefixed or absolute IRI that no term active where it stands
+    /// means (type-scoped contexts followed, e.g. `odrl:hasPolicy` inside a `Dataset` is
+    /// `hasPolicy`), there is no nested `@context`, no string value other than a type
+    /// starts with a DSP-context prefix or namespace (e.g. `"action": "odrl:use"`), every
+    /// `@set` term (`filter`, `permission`, …) holds an array and no other term holds a
+    /// one-element array, value objects have a type or language, and there is no null,
+    /// nested array or several types. JSON literals (`"@type": "@json"`) are left alone.
+    /// Undefined terms pass through here, where the slow path would refuse them.
     /// Everything else is expanded (bundled contexts only) and compacted against
     /// [`DSP_CONTEXT`]. A top-level array (the expanded form) is accepted; any other
     /// non-object is rejected.
     ///
     /// JSON-LD behaviours worth knowing (slow path only):
-    /// - terms the contexts do not define are dropped (standard expansion);
+    /// - terms the contexts do not define are refused (safe mode);
     /// - a non-`@set` term with one value is rendered as a scalar (e.g. `"and": [c]`
     ///   becomes `"and": c`, `"rightOperand": ["a"]` becomes `"rightOperand": "a"`);
     ///   `@set` terms always stay arrays;
@@ -239,7 +243,7 @@ impl Normaliser {
 }
 
 /// Whether the object `map` already is in DSP compact form, i.e. the slow path would return it unchanged
-/// (up to the `@context` string/array form and the dropping of undefined terms).
+/// (up to the `@context` string/array form; undefined terms pass, which the slow path refuses).
 fn is_dsp_compact(map: &Map<String, Value>) -> bool {
     let context_ok = match map.get("@context") {
         Some(Value::String(s)) => s == DSP_CONTEXT,
@@ -249,18 +253,30 @@ fn is_dsp_compact(map: &Map<String, Value>) -> bool {
     context_ok && plain_node(map)
 }
 
-/// A node that compaction leaves as it is: its keys are DSP terms, keywords, or IRIs no active term stands for (see
-/// [`stays`]), there is no nested `@context`, its `@set` terms hold arrays and its other keys no one-element array
-/// (compaction unwraps those). A JSON literal (`"@type": "@json"`) is left as it is whatever it holds.
+/// A node that compaction leaves as it is: its keys are DSP terms, `@id`, `@type` or IRIs no active term stands for
+/// (see [`stays`]), there is no nested `@context`, its `@set` terms hold arrays and its other keys no one-element
+/// array (compaction unwraps those); a value object has a type or language; a JSON literal (`"@type": "@json"`) is
+/// left as it is whatever it holds.
 fn plain_node(node: &Map<String, Value>) -> bool {
     plain_node_in(node, &[])
 }
 
 /// [`plain_node`] below nodes whose type-scoped contexts propagate `inherited` terms (their IRIs).
 fn plain_node_in(node: &Map<String, Value>, inherited: &[&HashSet<String>]) -> bool {
-    let kind = node.get("@type").and_then(Value::as_str);
+    // Several types would bring several scoped contexts; `CatalogService` aliases `@id` and `@type`.
+    let kind = match node.get("@type") {
+        None => None,
+        Some(Value::String(kind)) if kind != "CatalogService" => Some(kind.as_str()),
+        Some(_) => return false,
+    };
     if kind == Some("@json") {
         return node.keys().all(|key| key == "@type" || key == "@value");
+    }
+    if node.contains_key("@value") {
+        // A bare `{"@value": …}` compacts to its value.
+        let keywords_only = node.keys().all(|key| matches!(key.as_str(), "@value" | "@type" | "@language"));
+        let typed = kind.is_some_and(|kind| stays(kind, inherited)) || node.contains_key("@language");
+        return keywords_only && typed && node["@value"].is_string();
     }
     let scoped = kind.and_then(|kind| TYPE_SCOPES.get(kind));
     let mut active: Vec<&HashSet<String>> = inherited.to_vec();
@@ -276,10 +292,12 @@ fn plain_node_in(node: &Map<String, Value>, inherited: &[&HashSet<String>]) -> b
             _ => !is_set,
         };
         let value_ok = match (key.as_str(), value) {
+            ("@context", _) => true,
             // Types compact as vocabulary IRIs: a prefixed or absolute type stays unless a term stands for it.
             ("@type", Value::String(kind)) => stays(kind, &active),
-            ("@type", Value::Array(kinds)) => kinds.iter().all(|kind| kind.as_str().is_some_and(|k| stays(k, &active))),
-            _ => plain_value(value, below),
+            ("@id", Value::String(_)) => true,
+            (keyword, _) if keyword.starts_with('@') => false,
+            _ => plain_value(value, below, TYPED_TERMS.contains(key.as_str())),
         };
         key == "@context" || (stays(key, &active) && shape_ok && value_ok)
     })
@@ -352,7 +370,8 @@ fn expand(iri: &str) -> String {
 
 /// The `@context` of a bundled context document.
 fn context_of(document: &str) -> Value {
-    serde_json::from_str::<Value>(document).map(|mut document| document["@context"].take()).unwrap_or_default()
+    let mut document: Value = serde_json::from_str(document).expect("the bundled contexts are JSON");
+    document["@context"].take()
 }
 
 /// The prefixes the bundled contexts define (name → namespace), anywhere in them.
@@ -370,16 +389,22 @@ static CONTEXT_PREFIXES: LazyLock<Vec<(String, String)>> = LazyLock::new(|| {
 
 /// Calls `visit(term, iri)` for every term definition of `context` and of the contexts scoped in it.
 fn visit_terms(context: &Value, visit: &mut impl FnMut(&str, &str)) {
+    visit_definitions(context, &mut |term, definition| {
+        if let Some(iri) = definition.as_str().or_else(|| definition.get("@id").and_then(Value::as_str)) {
+            visit(term, iri);
+        }
+    });
+}
+
+/// Calls `visit(term, definition)` for every term definition of `context` and of the contexts scoped in it.
+fn visit_definitions(context: &Value, visit: &mut impl FnMut(&str, &Value)) {
     match context {
-        Value::Array(contexts) => contexts.iter().for_each(|context| visit_terms(context, visit)),
+        Value::Array(contexts) => contexts.iter().for_each(|context| visit_definitions(context, visit)),
         Value::Object(terms) => {
             for (term, definition) in terms.iter().filter(|(term, _)| !term.starts_with('@')) {
-                let iri = definition.as_str().or_else(|| definition.get("@id").and_then(Value::as_str));
-                if let Some(iri) = iri {
-                    visit(term, iri);
-                }
+                visit(term, definition);
                 if let Some(scoped) = definition.get("@context") {
-                    visit_terms(scoped, visit);
+                    visit_definitions(scoped, visit);
                 }
             }
         }
@@ -387,14 +412,32 @@ fn visit_terms(context: &Value, visit: &mut impl FnMut(&str, &str)) {
     }
 }
 
-fn plain_value(value: &Value, inherited: &[&HashSet<String>]) -> bool {
+/// A value compaction leaves as it is, under a term that is `typed` (`@id` or `@vocab`) or not: no null (expansion
+/// drops it), no array in an array (flattened), under a typed term no number or boolean and no bare `{"@id": …}`
+/// (compacted to a string or re-keyed).
+fn plain_value(value: &Value, inherited: &[&HashSet<String>], typed: bool) -> bool {
     match value {
         Value::String(s) => !DSP_PREFIXES.iter().any(|p| s.starts_with(p)),
-        Value::Array(a) => a.iter().all(|item| plain_value(item, inherited)),
+        Value::Array(a) => a.iter().all(|item| !item.is_array() && plain_value(item, inherited, typed)),
+        Value::Object(o) if typed && o.len() == 1 && o.contains_key("@id") => false,
         Value::Object(o) => !o.contains_key("@context") && plain_node_in(o, inherited),
-        Value::Null | Value::Bool(_) | Value::Number(_) => true,
+        Value::Bool(_) | Value::Number(_) => !typed,
+        Value::Null => false,
     }
 }
+
+/// The terms of the bundled contexts whose values are IRIs (`"@type": "@id"` or `"@vocab"`), in any scope.
+static TYPED_TERMS: LazyLock<HashSet<String>> = LazyLock::new(|| {
+    let mut terms = HashSet::new();
+    for document in [DSP_CONTEXT_DOC, ODRL_CONTEXT_DOC] {
+        visit_definitions(&context_of(document), &mut |term, definition| {
+            if matches!(definition.get("@type").and_then(Value::as_str), Some("@id" | "@vocab")) {
+                terms.insert(term.to_owned());
+            }
+        });
+    }
+    terms
+});
 
 /// `doc` reduced to `terms` and its keywords when that is already DSP compact form (see
 /// [`Normaliser::normalise_terms`]), else `doc` back untouched.
@@ -718,6 +761,33 @@ mod tests {
             assert_eq!(Normaliser::is_compact(&document), compact, "{document:#}");
             let slow = n.normalise(n.expand(&document).await.unwrap()).await.unwrap();
             assert_eq!(slow == document, compact, "the slow path agrees: {slow:#}");
+        }
+    }
+
+    /// What compaction would change, or expansion refuse, never takes the fast path (and a little more, to be safe:
+    /// several types, other keywords).
+    #[tokio::test]
+    async fn values_compaction_changes_take_the_slow_path() {
+        let n = Normaliser::new();
+        let base = json!({"@context": [DSP_CONTEXT], "@type": "ContractNegotiation", "providerPid": "urn:p",
+            "consumerPid": "urn:c", "state": "REQUESTED"});
+        assert!(Normaliser::is_compact(&base));
+        for (key, value, changed) in [
+            ("dct:title", json!({"@value": "T"}), true),
+            ("participantId", json!({"@id": "did:web:x"}), true),
+            ("state", json!({"@value": "REQUESTED"}), true),
+            ("providerPid", json!(5), true),
+            ("dct:description", Value::Null, true),
+            ("dct:subject", json!([["a", "b"], "c"]), true),
+            ("@type", json!(["ContractNegotiation", "dct:Extra"]), false),
+            ("@reverse", json!({"dct:hasPart": {"@id": "urn:x"}}), false),
+        ] {
+            let mut document = base.clone();
+            document[key] = value;
+            assert!(!Normaliser::is_compact(&document), "{document}");
+            if changed && let Ok(slow) = n.normalise(document.clone()).await {
+                assert_ne!(slow, document, "the slow path changes it");
+            }
         }
     }
 

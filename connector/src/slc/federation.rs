@@ -23,7 +23,12 @@ use crate::authority;
 #[derive(Debug, Default)]
 pub struct Federation {
     members: Mutex<HashMap<String, Member>>,
+    /// One refresh at a time; the DID of the authority whose data space the view is of.
+    refreshing: tokio::sync::Mutex<Option<String>>,
 }
+
+/// The most components read from one member's catalogue; the rest are counted as left out.
+const MAX_COMPONENTS_PER_MEMBER: usize = 10_000;
 
 /// One member's catalogue as last fetched.
 #[derive(Debug, Clone)]
@@ -92,6 +97,12 @@ impl Federation {
         force: bool,
     ) -> Result<Refresh, String> {
         let started = Instant::now();
+        let mut view_of = self.refreshing.lock().await;
+        if view_of.as_deref() != Some(authority) {
+            // Another data space: nothing of the last one is kept.
+            self.lock().clear();
+            *view_of = Some(authority.to_owned());
+        }
         let registry = authority::read_registry(state, address, authority).await?;
         let own = &state.identity.did;
         let ttl = Duration::from_secs(state.config.slc.catalog_ttl_secs);
@@ -99,7 +110,8 @@ impl Federation {
         let mut due = Vec::new();
         {
             let mut members = self.lock();
-            members.retain(|did, _| registry.iter().any(|entry| &entry.did == did));
+            let listed: std::collections::HashSet<&str> = registry.iter().map(|entry| entry.did.as_str()).collect();
+            members.retain(|did, _| listed.contains(did.as_str()));
             for entry in registry.into_iter().filter(|entry| &entry.did != own) {
                 report.members += 1;
                 let participant =
@@ -137,7 +149,6 @@ impl Federation {
                     report.unchanged += 1;
                     if let Some(member) = members.get_mut(&participant.id) {
                         member.fetched_at = Some(now);
-                        member.participant = participant;
                     }
                 }
                 Fetched::Failed(error) => {
@@ -193,25 +204,27 @@ impl Federation {
     }
 }
 
-/// Fetches a member's catalogue; `Unchanged` if its digest is `known`.
+/// Fetches a member's catalogue; `Unchanged` if its digest (of the catalogue and the registry entry) is `known`.
 async fn fetch(state: &AppState, participant: &Participant, known: Option<u64>) -> Fetched {
     let address = participant.address.as_deref().unwrap_or_default();
     let catalog = match state.dsp_client.catalog(address, Some(&participant.id), &[]).await {
         Ok(catalog) => catalog,
         Err(error) => return Fetched::Failed(error.to_string()),
     };
-    let mut hasher = DefaultHasher::new();
-    catalog.to_string().hash(&mut hasher);
-    let digest = hasher.finish();
-    if known == Some(digest) {
-        return Fetched::Unchanged;
-    }
     let participant = participant.clone();
-    // Reading thousands of datasets is CPU work: off the async threads.
+    // Hashing and reading thousands of datasets is CPU work: off the async threads.
     let read = tokio::task::spawn_blocking(move || {
-        let (components, invalid_components) = components_of(&catalog);
+        let digest = digest(&participant, &catalog);
+        if known == Some(digest) {
+            return Fetched::Unchanged;
+        }
+        let (mut components, mut invalid_components) = components_of(&catalog);
+        if components.len() > MAX_COMPONENTS_PER_MEMBER {
+            invalid_components += components.len() - MAX_COMPONENTS_PER_MEMBER;
+            components.truncate(MAX_COMPONENTS_PER_MEMBER);
+        }
         let profile = Arc::new(LdtProfile::from_catalog(participant.clone(), &catalog));
-        Member {
+        Fetched::Changed(Member {
             participant,
             fetched_at: None,
             digest,
@@ -219,10 +232,27 @@ async fn fetch(state: &AppState, participant: &Participant, known: Option<u64>) 
             components: components.into(),
             invalid_components,
             error: None,
-        }
+        })
     });
-    match read.await {
-        Ok(member) => Fetched::Changed(member),
-        Err(error) => Fetched::Failed(format!("reading the catalogue failed: {error}")),
+    read.await.unwrap_or_else(|error| Fetched::Failed(format!("reading the catalogue failed: {error}")))
+}
+
+/// A digest of a member's registry entry and catalogue: when it is the same, nothing needs reading again.
+fn digest(participant: &Participant, catalog: &serde_json::Value) -> u64 {
+    /// Feeds what is written into a hasher, so the catalogue is hashed without being copied into a string.
+    struct Hashing<'a>(&'a mut DefaultHasher);
+    impl std::io::Write for Hashing<'_> {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.write(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
     }
+    let mut hasher = DefaultHasher::new();
+    (&participant.name, &participant.address).hash(&mut hasher);
+    // Writing a JSON value into a hasher cannot fail.
+    let _ = serde_json::to_writer(Hashing(&mut hasher), catalog);
+    hasher.finish()
 }

@@ -1,12 +1,13 @@
 //! This LDT's capability profile, derived from what it already has: every product with the offers it is under, the
 //! configured deployment capabilities, and the credentials it holds (their types, the roles they grant — a
-//! `DataConsumerCredential` grants `dataConsumer` — and the claims policies would read from them).
+//! `DataConsumerCredential` grants `dataConsumer` — and the claims policies would read from them). What is read
+//! from the store is gathered here ([`read`]); the profile is built from it off the async threads ([`Home::profile`]).
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use ldt_catalog::offer::offer_iri;
-use ldt_catalog::slc::profile::{Credentials, OfferTerms, Participant};
+use chrono::Utc;
+use ldt_catalog::slc::profile::{Credentials, DeploymentCapabilities, OfferTerms, Participant};
 use ldt_catalog::slc::{LdtProfile, ProductProfile};
 use ldt_identity::jwt::Jwt;
 use ldt_identity::vc::{Credential, JwtClaims};
@@ -16,32 +17,27 @@ use serde_json::{Value, json};
 use crate::app::AppState;
 use crate::dcp::verifier::{claim_key, claims_of};
 use crate::store::StoreError;
+use crate::store::catalog::CatalogEntry;
 
-/// Products read per query when the profile is built.
+/// Products read per query.
 const PAGE: usize = 1000;
 
-/// This LDT's profile and its claims (as another connector would read them from its credentials).
-pub async fn profile(state: &AppState) -> Result<(LdtProfile, Value), StoreError> {
-    let mut products = Vec::new();
-    let mut offers: HashMap<String, Option<Arc<OfferTerms>>> = HashMap::new();
+/// What this LDT's profile is built from.
+pub struct Home {
+    participant: Participant,
+    entries: Vec<CatalogEntry>,
+    deployment: DeploymentCapabilities,
+    credentials: Credentials,
+    claims: Value,
+}
+
+/// Reads this LDT's products with their offers, and its credentials.
+pub async fn read(state: &AppState) -> Result<Home, StoreError> {
+    let mut entries = Vec::new();
     let mut cursor = None;
     loop {
         let page = state.store.own_products(cursor.as_ref(), PAGE).await?;
-        for entry in page.items {
-            let terms = entry
-                .offers
-                .iter()
-                .filter_map(|(offer_id, rules)| {
-                    let known = offers.entry(offer_id.clone()).or_insert_with(|| {
-                        let mut document = json!({"@id": offer_iri(offer_id, &entry.product.id), "@type": "Offer"});
-                        document.as_object_mut()?.extend(rules.iter().map(|(k, v)| (k.clone(), v.clone())));
-                        OfferTerms::new(offer_id.clone(), document)
-                    });
-                    known.clone()
-                })
-                .collect();
-            products.push(ProductProfile::of_product(&entry.product, terms));
-        }
+        entries.extend(page.items);
         match page.next {
             Some(next) => cursor = Some(next),
             None => break,
@@ -53,19 +49,51 @@ pub async fn profile(state: &AppState) -> Result<(LdtProfile, Value), StoreError
         name: state.config.participant.name.clone(),
         address: Some(state.public_url.to_string()),
     };
-    Ok((LdtProfile::new(participant, products, state.config.slc.deployment.clone(), credentials), claims))
+    Ok(Home { participant, entries, deployment: state.config.slc.deployment.clone(), credentials, claims })
 }
 
-/// The credentials this connector holds, as types and roles, and the claims policies read from them. A held
-/// credential that cannot be read is left out.
+impl Home {
+    /// The profile, and the claims this LDT would present (CPU work: geometries, policies).
+    pub fn profile(self) -> (LdtProfile, Value) {
+        // Each offer's policy is read once, however many products it covers.
+        let mut offers: HashMap<String, Option<Arc<OfferTerms>>> = HashMap::new();
+        let products = self
+            .entries
+            .iter()
+            .map(|entry| {
+                let terms = entry
+                    .offers
+                    .iter()
+                    .filter_map(|(offer_id, rules)| {
+                        let known = offers.entry(offer_id.clone()).or_insert_with(|| {
+                            let mut document = json!({"@id": offer_id, "@type": "Offer"});
+                            document.as_object_mut()?.extend(rules.iter().map(|(k, v)| (k.clone(), v.clone())));
+                            OfferTerms::new(offer_id.clone(), document)
+                        });
+                        known.clone()
+                    })
+                    .collect();
+                ProductProfile::of_product(&entry.product, terms)
+            })
+            .collect();
+        (LdtProfile::new(self.participant, products, self.deployment, self.credentials), self.claims)
+    }
+}
+
+/// The credentials this connector holds and that are valid now, as types and roles, and the claims policies read
+/// from them. A held credential that cannot be read is left out.
 async fn held(state: &AppState) -> Result<(Credentials, Value), StoreError> {
+    let now = Utc::now();
     let mut credentials = Credentials::default();
     let mut verified = Vec::new();
     for row in state.store.held_credentials(&[]).await? {
-        let Some(credential) = read(&row.payload) else {
+        let Some(credential) = read_credential(&row.payload) else {
             tracing::warn!(credential = %row.id, "a held credential cannot be read; it is left out of the profile");
             continue;
         };
+        if credential.valid_from > now || credential.valid_until.is_some_and(|until| until <= now) {
+            continue;
+        }
         let held =
             VerifiedCredential { types: credential.types, issuer: credential.issuer, subject: credential.subject };
         credentials.types.insert(held.kind().to_owned());
@@ -78,7 +106,7 @@ async fn held(state: &AppState) -> Result<(Credentials, Value), StoreError> {
 }
 
 /// A held VC-JWT's credential (our own: its signature is not checked again).
-fn read(payload: &str) -> Option<Credential> {
+fn read_credential(payload: &str) -> Option<Credential> {
     let jwt: Jwt<JwtClaims> = Jwt::parse(payload).ok()?;
     Credential::from_claims(&jwt.claims).ok()
 }

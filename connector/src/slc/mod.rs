@@ -44,7 +44,7 @@ pub async fn discover(state: &AppState) -> Result<Vec<Candidate>, StoreError> {
                 components.iter().map(|component| Candidate {
                     publisher: publisher.participant.clone(),
                     offers: component.offers.iter().map(|offer| offer.id.clone()).collect(),
-                    assessment: assessor.assess(&component.descriptor),
+                    assessment: assessor.assess_offered(&component.descriptor, &component.offers),
                 })
             })
             .collect();
@@ -60,16 +60,21 @@ async fn with_assessor<T: Send + 'static>(
     state: &AppState,
     work: impl FnOnce(&Assessor, &[(Arc<LdtProfile>, Arc<[Published]>)]) -> T + Send + 'static,
 ) -> Result<T, StoreError> {
-    let (home, claims) = home::profile(state).await?;
+    let home = home::read(state).await?;
     let members = state.federation.snapshot();
     let config = Arc::clone(&state.config);
     let outcome = tokio::task::spawn_blocking(move || {
+        let (home, claims) = home.profile();
         let others: Vec<Arc<LdtProfile>> = members.iter().map(|(profile, _)| Arc::clone(profile)).collect();
         let assessor =
             Assessor { home: &home, others: &others, environment: &config.policy, claims: &claims, now: Utc::now() };
         work(&assessor, &members)
     })
     .await;
-    // A panic in the work is a panic here, as if it had run inline.
-    Ok(outcome.unwrap_or_else(|error| std::panic::resume_unwind(error.into_panic())))
+    match outcome {
+        Ok(value) => Ok(value),
+        // A panic in the work is a panic here, as if it had run inline.
+        Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
+        Err(_) => Err(StoreError::Database(sea_orm::DbErr::Custom("the connector is shutting down".into()))),
+    }
 }

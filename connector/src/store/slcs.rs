@@ -7,7 +7,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use ldt_catalog::FieldError;
 use ldt_catalog::paging::{Cursor, Page};
-use ldt_catalog::product::Problems;
+use ldt_catalog::product::{MAX_LIST_LEN, Problems};
 use ldt_catalog::slc::SlcDescriptor;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -41,13 +41,22 @@ impl SlcRegistration {
                 .collect(),
         };
         let mut problems = Problems::default();
+        if RESERVED_IDS.contains(&self.descriptor.id.as_str()) {
+            problems
+                .add("/descriptor/id", format!("`{}` names an action of /slcs; choose another id", self.descriptor.id));
+        }
         if self.offers.is_empty() {
             problems.add("/offers", "needs at least one offer id: the component is published under offers");
         }
-        for (index, id) in self.offers.iter().enumerate() {
-            problems.check_id(&format!("/offers/{index}"), id);
-            if self.offers[..index].contains(id) {
-                problems.add(format!("/offers/{index}"), format!("`{id}` is listed twice"));
+        if self.offers.len() > MAX_LIST_LEN {
+            problems.add("/offers", format!("must have at most {MAX_LIST_LEN} entries"));
+        } else {
+            let mut seen = std::collections::HashSet::new();
+            for (index, id) in self.offers.iter().enumerate() {
+                problems.check_id(&format!("/offers/{index}"), id);
+                if !seen.insert(id) {
+                    problems.add(format!("/offers/{index}"), format!("`{id}` is listed twice"));
+                }
             }
         }
         errors.extend(problems.into_result().err().unwrap_or_default());
@@ -78,6 +87,9 @@ pub struct CatalogSlc {
 }
 
 const KIND: &str = "slc";
+
+/// Ids a component cannot have: the paths of the `/slcs` actions.
+const RESERVED_IDS: [&str; 2] = ["assess", "discover"];
 
 impl Store {
     /// Registers a component; `Conflict` if its id is taken, `BadReference` if an offer does not exist.
