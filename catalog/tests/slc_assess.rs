@@ -1688,7 +1688,7 @@ fn a_published_component_is_judged_on_its_own_offers_too() {
         json!({"@type": "Offer", "permission": [{"action": "use", "constraint": [
         {"leftOperand": MEMBERSHIP, "operator": "eq", "rightOperand": "active"}]}]}),
     );
-    let met = assessor.assess_offered(&slc, &[members_only.clone()]);
+    let met = assessor.assess_offered(&slc, std::slice::from_ref(&members_only));
     let access = find(&met.deployment, "access").expect("an access finding");
     assert_eq!(access.status, Status::Satisfied, "{access:?}");
     let suspended = suspended();
