@@ -92,8 +92,14 @@ pub async fn discover(
 pub fn discovery_text(discovery: &Discovery) -> String {
     let refresh = &discovery.refresh;
     let mut out = format!(
-        "{} members: {} catalogues read anew, {} unchanged, {} fresh, {} failed ({} ms)\n",
-        refresh.members, refresh.changed, refresh.unchanged, refresh.fresh, refresh.failed, refresh.millis
+        "{} members: {} catalogues read anew, {} unchanged, {} fresh, {} failed, {} to retry later ({} ms)\n",
+        refresh.members,
+        refresh.changed,
+        refresh.unchanged,
+        refresh.fresh,
+        refresh.failed,
+        refresh.retry_later,
+        refresh.millis
     );
     for member in &discovery.members {
         let problem = member.error.as_deref().map(|error| format!(" — {error}")).unwrap_or_default();

@@ -155,9 +155,9 @@ async fn space(db: Db) -> Space {
 }
 
 /// The air-quality LDT's discovery, which must succeed.
-async fn discover(space: &Space, force: bool) -> Value {
-    let body = json!({"authorityAddress": space.authority.url(), "force": force});
-    let answer = space.air.post("/slcs/discover", &body).await;
+async fn discover(air: &TestConnector, authority: &TestConnector, force: bool) -> Value {
+    let body = json!({"authorityAddress": authority.url(), "force": force});
+    let answer = air.post("/slcs/discover", &body).await;
     assert_eq!(answer.status, 200, "discovery: {}", answer.text());
     answer.json()
 }
@@ -169,7 +169,7 @@ fn finding<'a>(assessment: &'a Value, input: &str, requirement: &str) -> &'a Val
 
 async fn discovery_ranks_explains_and_proposes(db: Db) {
     let space = space(db).await;
-    let discovery = discover(&space, false).await;
+    let discovery = discover(&space.air, &space.authority, false).await;
     assert_eq!(discovery["refresh"]["members"], 2, "the other members: {}", discovery["refresh"]);
     assert_eq!(discovery["refresh"]["changed"], 2);
     let members = discovery["members"].as_array().unwrap();
@@ -218,10 +218,10 @@ async fn discovery_ranks_explains_and_proposes(db: Db) {
 
     // Incremental refresh: within the TTL nothing is fetched; forced, unchanged catalogues are not read again;
     // a new component is read from the one catalogue that changed.
-    let again = discover(&space, false).await;
+    let again = discover(&space.air, &space.authority, false).await;
     assert_eq!((again["refresh"]["fresh"].as_u64(), again["refresh"]["changed"].as_u64()), (Some(2), Some(0)));
     space.provider.create("/slcs", &json!({"descriptor": gpu_simulation(), "offers": ["components"]})).await;
-    let forced = discover(&space, true).await;
+    let forced = discover(&space.air, &space.authority, true).await;
     assert_eq!(forced["refresh"]["changed"], 1, "{}", forced["refresh"]);
     assert_eq!(forced["refresh"]["unchanged"], 1, "{}", forced["refresh"]);
     let last = forced["candidates"].as_array().unwrap().last().unwrap()["assessment"].clone();
@@ -230,6 +230,18 @@ async fn discovery_ranks_explains_and_proposes(db: Db) {
     assert_eq!(resources["status"], "unsatisfied");
     let runtime = last["deployment"].as_array().unwrap().iter().find(|f| f["requirement"] == "runtime").unwrap();
     assert_eq!(runtime["adaptation"], json!({"kind": "runtime", "effort": "high"}));
+
+    // A member that cannot be reached: its last catalogue is kept with the error, and it is not asked again at
+    // once (unless forced); the proposal for its data stands on what was fetched before.
+    let Space { authority, air, traffic, provider: _provider } = space;
+    let traffic_did = traffic.state().identity.did.clone();
+    traffic.stop().await;
+    let failed = discover(&air, &authority, true).await;
+    assert_eq!((failed["refresh"]["failed"].as_u64(), failed["refresh"]["unchanged"].as_u64()), (Some(1), Some(1)));
+    let traffic = failed["members"].as_array().unwrap().iter().find(|m| m["participant"]["id"] == traffic_did).unwrap();
+    assert!(traffic["error"].is_string() && traffic["products"] == 1, "{traffic}");
+    let later = discover(&air, &authority, false).await;
+    assert_eq!((later["refresh"]["retryLater"].as_u64(), later["refresh"]["failed"].as_u64()), (Some(1), Some(0)));
 }
 
 #[tokio::test]

@@ -27,6 +27,9 @@ pub struct Federation {
     refreshing: tokio::sync::Mutex<Option<String>>,
 }
 
+/// How long a member whose catalogue could not be fetched is left alone (at most the TTL), unless forced.
+const RETRY_AFTER: Duration = Duration::from_secs(60);
+
 /// The most components read from one member's catalogue; the rest are counted as left out.
 const MAX_COMPONENTS_PER_MEMBER: usize = 10_000;
 
@@ -40,6 +43,19 @@ struct Member {
     components: Arc<[Published]>,
     invalid_components: usize,
     error: Option<String>,
+    /// When the last fetch failed, while its error stands.
+    failed_at: Option<Instant>,
+}
+
+impl Member {
+    /// True if the member need not be asked now: fetched less than `ttl` ago, or failed less than `retry` ago.
+    fn rests(&self, ttl: Duration, retry: Duration) -> bool {
+        match (&self.error, self.failed_at) {
+            (None, _) => self.fetched_at.is_some_and(|(at, _)| at.elapsed() < ttl),
+            (Some(_), Some(failed)) => failed.elapsed() < retry,
+            (Some(_), None) => false,
+        }
+    }
 }
 
 /// A member's catalogue as the federation holds it, for people and tools.
@@ -75,6 +91,8 @@ pub struct Refresh {
     pub fresh: usize,
     /// Catalogues that could not be fetched.
     pub failed: usize,
+    /// Catalogues not fetched: the last fetch failed less than a minute (or the TTL) ago.
+    pub retry_later: usize,
     /// How long the refresh took, in milliseconds.
     pub millis: u64,
 }
@@ -117,14 +135,10 @@ impl Federation {
                 let participant =
                     Participant { id: entry.did.clone(), name: entry.ldt, address: Some(entry.dsp_address) };
                 let known = members.get(&entry.did);
-                let fresh = !force
-                    && known.is_some_and(|member| {
-                        member.error.is_none() && member.fetched_at.is_some_and(|(at, _)| at.elapsed() < ttl)
-                    });
-                if fresh {
-                    report.fresh += 1;
-                } else {
-                    due.push((participant, known.map(|member| member.digest)));
+                match known.filter(|member| !force && member.rests(ttl, RETRY_AFTER.min(ttl))) {
+                    Some(member) if member.error.is_some() => report.retry_later += 1,
+                    Some(_) => report.fresh += 1,
+                    None => due.push((participant, known.map(|member| member.digest))),
                 }
             }
         }
@@ -149,6 +163,8 @@ impl Federation {
                     report.unchanged += 1;
                     if let Some(member) = members.get_mut(&participant.id) {
                         member.fetched_at = Some(now);
+                        member.error = None;
+                        member.failed_at = None;
                     }
                 }
                 Fetched::Failed(error) => {
@@ -162,8 +178,10 @@ impl Federation {
                         components: Arc::from([]),
                         invalid_components: 0,
                         error: None,
+                        failed_at: None,
                     });
                     member.error = Some(error);
+                    member.failed_at = Some(now.0);
                 }
             }
         }
@@ -232,6 +250,7 @@ async fn fetch(state: &AppState, participant: &Participant, known: Option<u64>) 
             components: components.into(),
             invalid_components,
             error: None,
+            failed_at: None,
         })
     });
     read.await.unwrap_or_else(|error| Fetched::Failed(format!("reading the catalogue failed: {error}")))
