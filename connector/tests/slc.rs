@@ -316,6 +316,11 @@ async fn components_are_managed_and_bad_input_refused(db: Db) {
     // Assessing: a bad descriptor is refused; discovery needs an authority, and says when it cannot reach it.
     let answer = connector.post("/slcs/assess", &json!({"descriptor": {"id": "x"}})).await;
     assert_eq!(answer.status, 400, "{}", answer.text());
+    let mut stale = dashboard();
+    stale["inputs"][0]["maxStaleness"] = json!("soon");
+    let answer = connector.post("/slcs/assess", &json!({"descriptor": stale})).await;
+    assert_eq!(answer.status, 400, "{}", answer.text());
+    assert!(answer.text().contains("/descriptor/inputs/0/maxStaleness"), "{}", answer.text());
     let answer = connector.post("/slcs/discover", &json!({})).await;
     assert_eq!(answer.status, 400, "{}", answer.text());
     assert!(answer.text().contains("/authorityAddress"), "{}", answer.text());

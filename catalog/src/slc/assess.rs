@@ -311,6 +311,15 @@ enum Grade {
 }
 
 impl Grade {
+    /// The grade a finding records (the inverse of [`Check::finding`]).
+    fn of(finding: &Finding) -> Grade {
+        match (finding.status, finding.adaptation) {
+            (Status::Unsatisfied, _) => Grade::Unmet,
+            (_, Some(adaptation)) => Grade::Adapt(adaptation.kind, adaptation.effort),
+            _ => Grade::Met,
+        }
+    }
+
     /// How far from met, 0 (met) to 1 (unmet).
     fn shortfall(self) -> f64 {
         match self {
@@ -524,34 +533,26 @@ impl Assessor<'_> {
         let judge = Judge { assessor: self, slc, permits: &permits, now: self.now.fixed_offset() };
         let mut inputs = Vec::with_capacity(slc.inputs.len());
         let mut proposals = Vec::new();
-        let mut shortfall = 0.0;
-        let mut count = 0usize;
         for input in &slc.inputs {
             let want = Want::of(input, self.now.fixed_offset());
-            let judged = judge.input(&want, &mut proposals);
-            for finding in &judged.findings {
-                shortfall += status_shortfall(finding);
-                count += 1;
-            }
-            inputs.push(judged);
+            inputs.push(judge.input(&want, &mut proposals));
         }
         let mut deployment = judge.deployment();
         if let Some(offers) = offers {
             deployment.insert(0, judge.access(offers));
         }
-        for finding in &deployment {
-            shortfall += status_shortfall(finding);
-            count += 1;
-        }
-        let all = || inputs.iter().flat_map(|input| &input.findings).chain(&deployment);
-        let verdict = if all().any(|finding| finding.status == Status::Unsatisfied) {
+        let grades: Vec<Grade> =
+            inputs.iter().flat_map(|input| &input.findings).chain(&deployment).map(Grade::of).collect();
+        let verdict = if grades.contains(&Grade::Unmet) {
             Verdict::DoesNotWork
-        } else if all().any(|finding| finding.status == Status::Adaptable) {
+        } else if grades.iter().any(|grade| matches!(grade, Grade::Adapt(..))) {
             Verdict::WorksWithAdaptations
         } else {
             Verdict::WorksAsIs
         };
-        let score = if count == 0 { 100 } else { (100.0 * (1.0 - shortfall / count as f64)).round() as u32 };
+        let shortfall: f64 = grades.iter().map(|grade| grade.shortfall()).sum();
+        let score =
+            if grades.is_empty() { 100 } else { (100.0 * (1.0 - shortfall / grades.len() as f64)).round() as u32 };
         Assessment {
             slc: slc.id.clone(),
             title: english(slc.title.iter().map(|(tag, text)| (tag.as_str(), text.as_str()))),
@@ -564,14 +565,6 @@ impl Assessor<'_> {
             deployment,
             proposals,
         }
-    }
-}
-
-fn status_shortfall(finding: &Finding) -> f64 {
-    match finding.adaptation {
-        Some(adaptation) => Grade::Adapt(adaptation.kind, adaptation.effort).shortfall(),
-        None if finding.status == Status::Unsatisfied => 1.0,
-        None => 0.0,
     }
 }
 

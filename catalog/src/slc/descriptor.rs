@@ -291,6 +291,17 @@ pub struct AiModel {
 }
 
 impl SlcDescriptor {
+    /// [`SlcDescriptor::validate`] for a descriptor found at `pointer` in a larger document: each problem's
+    /// pointer starts with it (`/descriptor/inputs/0/name`).
+    pub fn validate_at(&self, pointer: &str) -> Result<(), Vec<FieldError>> {
+        self.validate().map_err(|errors| {
+            errors
+                .into_iter()
+                .map(|error| FieldError { pointer: format!("{pointer}{}", error.pointer), ..error })
+                .collect()
+        })
+    }
+
     /// Checks everything the types alone do not; each problem names its field.
     pub fn validate(&self) -> Result<(), Vec<FieldError>> {
         let mut problems = Problems::default();

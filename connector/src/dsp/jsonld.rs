@@ -41,22 +41,6 @@ const SET_TERMS: &[&str] = &[
     "constraint",
 ];
 
-/// Prefixes declared by the DSP context, compact and expanded. A string value
-/// starting with one of them may compact differently (e.g. `"action": "odrl:use"`
-/// is `"use"`), so such documents take the slow path.
-const DSP_PREFIXES: &[&str] = &[
-    "dspace:",
-    "odrl:",
-    "dcat:",
-    "dct:",
-    "xsd:",
-    "https://w3id.org/dspace/2025/1/",
-    "http://www.w3.org/ns/odrl/2/",
-    "http://www.w3.org/ns/dcat#",
-    "http://purl.org/dc/terms/",
-    "http://www.w3.org/2001/XMLSchema#",
-];
-
 /// Why a document could not be normalised; Display gives a plain sentence fit for a 400 error body.
 #[derive(Debug, thiserror::Error)]
 pub enum NormaliseError {
@@ -308,13 +292,25 @@ fn plain_node_in(node: &Map<String, Value>, inherited: &[&HashSet<String>]) -> b
 /// absolute IRI in no prefix's namespace — in both cases one that no term stands for: neither a top-level term of
 /// the DSP context nor one of the `scoped` terms active where it is.
 fn stays(name: &str, scoped: &[&HashSet<String>]) -> bool {
-    let Some((prefix, rest)) = name.split_once(':') else { return true };
-    let iri = match CONTEXT_PREFIXES.iter().find(|(known, _)| known == prefix) {
-        Some((_, namespace)) if !rest.starts_with("//") => format!("{namespace}{rest}"),
-        _ if CONTEXT_PREFIXES.iter().any(|(_, namespace)| name.starts_with(namespace.as_str())) => return false,
-        _ => name.to_owned(),
-    };
-    !TOP_TERM_IRIS.contains(&iri) && !scoped.iter().any(|iris| iris.contains(&iri))
+    if !name.contains(':') {
+        return true;
+    }
+    let iri = expand(name);
+    // An absolute IRI in a prefix's namespace compacts to the prefixed form.
+    let absolute_in_namespace = iri == name && in_prefix_namespace(name);
+    !absolute_in_namespace && !TOP_TERM_IRIS.contains(&iri) && !scoped.iter().any(|iris| iris.contains(&iri))
+}
+
+/// True if `text` starts with a prefix of the bundled contexts (`odrl:`) or with its namespace: as a value it
+/// may compact differently (`"action": "odrl:use"` is `"use"`).
+fn starts_with_prefix(text: &str) -> bool {
+    in_prefix_namespace(text)
+        || text.split_once(':').is_some_and(|(prefix, _)| CONTEXT_PREFIXES.iter().any(|(known, _)| known == prefix))
+}
+
+/// True if `iri` lies in the namespace of a prefix of the bundled contexts.
+fn in_prefix_namespace(iri: &str) -> bool {
+    CONTEXT_PREFIXES.iter().any(|(_, namespace)| iri.starts_with(namespace.as_str()))
 }
 
 /// The IRIs the top-level terms of the DSP context stand for, expanded.
@@ -417,7 +413,7 @@ fn visit_definitions(context: &Value, visit: &mut impl FnMut(&str, &Value)) {
 /// (compacted to a string or re-keyed).
 fn plain_value(value: &Value, inherited: &[&HashSet<String>], typed: bool) -> bool {
     match value {
-        Value::String(s) => !DSP_PREFIXES.iter().any(|p| s.starts_with(p)),
+        Value::String(s) => !starts_with_prefix(s),
         Value::Array(a) => a.iter().all(|item| !item.is_array() && plain_value(item, inherited, typed)),
         Value::Object(o) if typed && o.len() == 1 && o.contains_key("@id") => false,
         Value::Object(o) => !o.contains_key("@context") && plain_node_in(o, inherited),

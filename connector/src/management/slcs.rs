@@ -88,14 +88,7 @@ pub async fn assess(
     State(state): State<AppState>,
     ApiJson(request): ApiJson<AssessRequest>,
 ) -> Result<Json<Assessment>, Problem> {
-    request.descriptor.validate().map_err(|errors| {
-        Problem::invalid(
-            errors
-                .into_iter()
-                .map(|error| ldt_catalog::FieldError { pointer: format!("/descriptor{}", error.pointer), ..error })
-                .collect(),
-        )
-    })?;
+    request.descriptor.validate_at("/descriptor").map_err(Problem::invalid)?;
     let mut assessed = slc::assess(&state, vec![request.descriptor]).await?;
     Ok(Json(assessed.remove(0)))
 }

@@ -33,13 +33,7 @@ pub struct SlcRegistration {
 impl SlcRegistration {
     /// Checks the descriptor and the offer list; each problem names its field (`/descriptor/inputs/0/name`).
     pub fn validate(&self) -> Result<(), Vec<FieldError>> {
-        let mut errors = match self.descriptor.validate() {
-            Ok(()) => Vec::new(),
-            Err(errors) => errors
-                .into_iter()
-                .map(|error| FieldError { pointer: format!("/descriptor{}", error.pointer), detail: error.detail })
-                .collect(),
-        };
+        let mut errors = self.descriptor.validate_at("/descriptor").err().unwrap_or_default();
         let mut problems = Problems::default();
         if RESERVED_IDS.contains(&self.descriptor.id.as_str()) {
             problems
