@@ -1002,6 +1002,23 @@ async fn offers_behind_an_access_policy_are_shown_only_to_callers_satisfying_it(
     store.replace_offer(&restricted).await.unwrap();
     assert_not_found(store.catalog_entry("later", &[]).await, "dataset", "later");
     assert!(store.catalog_entry("later", &member).await.is_ok());
+    // The LDT's own view: every product, offered or not, with every offer whatever its access policy.
+    store.create_product(&product("unoffered", LdtKind::Raw, &[])).await.unwrap();
+    let own: Vec<(String, Vec<String>)> = store
+        .own_products()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.product.id, e.offers.into_iter().map(|(id, _)| id).collect()))
+        .collect();
+    let expected = [
+        ("hidden", vec!["restricted"]),
+        ("later", vec!["restricted"]),
+        ("shared", vec!["open", "restricted"]),
+        ("unoffered", vec![]),
+    ]
+    .map(|(id, offers)| (id.to_owned(), offers.into_iter().map(str::to_owned).collect::<Vec<_>>()));
+    assert_eq!(own, expected);
 }
 
 /// A write that fails part-way (a duplicate in a batch) is rolled back before the next write begins: the writes

@@ -19,9 +19,6 @@ use crate::dcp::verifier::{claim_key, claims_of};
 use crate::store::StoreError;
 use crate::store::catalog::CatalogEntry;
 
-/// Products read per query.
-const PAGE: usize = 1000;
-
 /// What this LDT's profile is built from.
 pub struct Home {
     participant: Participant,
@@ -33,16 +30,7 @@ pub struct Home {
 
 /// Reads this LDT's products with their offers, and its credentials.
 pub async fn read(state: &AppState) -> Result<Home, StoreError> {
-    let mut entries = Vec::new();
-    let mut cursor = None;
-    loop {
-        let page = state.store.own_products(cursor.as_ref(), PAGE).await?;
-        entries.extend(page.items);
-        match page.next {
-            Some(next) => cursor = Some(next),
-            None => break,
-        }
-    }
+    let entries = state.store.own_products().await?;
     let (credentials, claims) = held(state).await?;
     let participant = Participant {
         id: state.identity.did.clone(),

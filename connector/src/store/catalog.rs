@@ -15,6 +15,9 @@ use super::entity::{dataset, dataset_term, offer, offer_dataset, policy};
 use super::products::assemble;
 use super::{Store, StoreError, is_in, page_of};
 
+/// How many products [`Store::own_products`] reads per query.
+const OWN_PAGE: usize = 1000;
+
 /// An offer of a catalogue entry: its id and the rules of its contract policy as a catalogue offer.
 pub type CatalogOffer = (String, Arc<Map<String, Value>>);
 
@@ -108,18 +111,28 @@ impl Store {
     ) -> Result<Page<CatalogEntry>, StoreError> {
         let select = dataset::Entity::find().filter(offered(cursor, visible)).filter(term_condition(filters, cursor));
         let page = page_of(&self.db, select, dataset::Column::Id, cursor, limit, |row| &row.id).await?;
-        let items = self.with_offers(page.items, visible).await?;
+        let items = self.with_offers(page.items, Some(visible)).await?;
         Ok(Page { items, next: page.next, previous: page.previous })
     }
 
-    /// A page of all this LDT's products, offered or not, each with every offer it is under whatever the offer's
-    /// access policy: the LDT's own view of its catalogue (its capability profile is derived from it).
-    pub async fn own_products(&self, cursor: Option<&Cursor>, limit: usize) -> Result<Page<CatalogEntry>, StoreError> {
-        let every_access_policy: Vec<String> = self.access_policies().await?.into_iter().map(|(id, _)| id).collect();
-        let page =
-            page_of(&self.db, dataset::Entity::find(), dataset::Column::Id, cursor, limit, |row| &row.id).await?;
-        let items = self.with_offers(page.items, &every_access_policy).await?;
-        Ok(Page { items, next: page.next, previous: page.previous })
+    /// All this LDT's products, offered or not, each with every offer it is under whatever the offer's access
+    /// policy: the LDT's own view of its catalogue (its capability profile is derived from it). Read in pages of
+    /// [`OWN_PAGE`], four queries each.
+    pub async fn own_products(&self) -> Result<Vec<CatalogEntry>, StoreError> {
+        let mut entries = Vec::new();
+        let mut cursor = None;
+        loop {
+            let page =
+                page_of(&self.db, dataset::Entity::find(), dataset::Column::Id, cursor.as_ref(), OWN_PAGE, |row| {
+                    &row.id
+                })
+                .await?;
+            entries.extend(self.with_offers(page.items, None).await?);
+            match page.next {
+                Some(next) => cursor = Some(next),
+                None => return Ok(entries),
+            }
+        }
     }
 
     /// The product `id` as the catalogue shows it to a caller who may see offers under the access policies
@@ -128,16 +141,17 @@ impl Store {
         StoreError::unless_storable("dataset", id)?;
         let row = dataset::Entity::find_by_id(id).filter(offered(None, visible)).one(&self.db).await?;
         let row = row.ok_or_else(|| StoreError::not_found("dataset", id))?;
-        let mut entries = self.with_offers(vec![row], visible).await?;
+        let mut entries = self.with_offers(vec![row], Some(visible)).await?;
         Ok(entries.remove(0))
     }
 
-    /// Puts the products of `rows` together and attaches their offers: four queries, each bounded by the page —
-    /// distributions, the page's links to offers, those offers, and their contract policies.
+    /// Puts the products of `rows` together and attaches their offers — those under the access policies `visible`
+    /// (or none), or all of them when `visible` is `None`: four queries, each bounded by the page — distributions,
+    /// the page's links to offers, those offers, and their contract policies.
     async fn with_offers(
         &self,
         rows: Vec<dataset::Model>,
-        visible: &[String],
+        visible: Option<&[String]>,
     ) -> Result<Vec<CatalogEntry>, StoreError> {
         let ids: Vec<String> = rows.iter().map(|row| row.id.clone()).collect();
         let products = assemble(&self.db, rows).await?;
@@ -146,7 +160,7 @@ impl Store {
             .column(offer_dataset::Column::DatasetId)
             .column(offer_dataset::Column::OfferId)
             .filter(is_in(offer_dataset::Column::DatasetId, ids))
-            .filter(visible_to(visible))
+            .filter(visible.map_or_else(Condition::all, visible_to))
             .order_by_asc(offer_dataset::Column::DatasetId)
             .order_by_asc(offer_dataset::Column::OfferId)
             .into_tuple()
