@@ -584,16 +584,17 @@ impl<'a> Judge<'a> {
     /// Judges one input: the best product at home; failing that, the best in another LDT, proposed as a contract.
     fn input(&self, want: &Want, proposals: &mut Vec<Proposal>) -> InputAssessment {
         let home = self.assessor.home;
-        let local = self.best(want, [home]);
+        let local = self.best(want, [home], None);
+        // Another LDT's product is taken only with fewer unmet requirements: candidates that cannot do better are
+        // given up as soon as they reach as many.
         let remote = match local {
             Some(((0, _), _, _)) => None,
-            _ => self.best(want, self.assessor.others.iter().map(Arc::as_ref)),
+            Some(((unmet, _), _, _)) => {
+                self.best(want, self.assessor.others.iter().map(Arc::as_ref), Some((unmet, 0.0)))
+            }
+            None => self.best(want, self.assessor.others.iter().map(Arc::as_ref), None),
         };
-        let chosen = match (local, remote) {
-            (Some(local), Some(remote)) if remote.0.0 < local.0.0 => Some(remote),
-            (Some(local), _) => Some(local),
-            (None, remote) => remote,
-        };
+        let chosen = remote.or(local);
         let name = want.input.name.clone();
         let Some((_, ldt, product)) = chosen else {
             let model = &want.input.data_model.id;
@@ -627,12 +628,18 @@ impl<'a> Judge<'a> {
         }
     }
 
-    /// The candidate with the lowest cost among the products of `ldts` that follow the input's data model.
-    fn best<'p>(&self, want: &Want, ldts: impl IntoIterator<Item = &'p LdtProfile>) -> Option<Best<'p>> {
+    /// The candidate with the lowest cost among the products of `ldts` that follow the input's data model, if one
+    /// costs less than `bound`.
+    fn best<'p>(
+        &self,
+        want: &Want,
+        ldts: impl IntoIterator<Item = &'p LdtProfile>,
+        bound: Option<(usize, f64)>,
+    ) -> Option<Best<'p>> {
         let mut best: Option<Best<'p>> = None;
         for ldt in ldts {
             for product in ldt.following(&want.input.data_model.id) {
-                let mut checks = Checks::searching(best.map(|(cost, _, _)| cost));
+                let mut checks = Checks::searching(best.map(|(cost, _, _)| cost).or(bound));
                 if self.candidate(want, ldt, product, &mut checks) {
                     best = Some((checks.cost, ldt, product));
                     if checks.cost.1 == 0.0 {

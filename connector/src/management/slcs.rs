@@ -89,8 +89,7 @@ pub async fn assess(
     ApiJson(request): ApiJson<AssessRequest>,
 ) -> Result<Json<Assessment>, Problem> {
     request.descriptor.validate_at("/descriptor").map_err(Problem::invalid)?;
-    let mut assessed = slc::assess(&state, vec![request.descriptor]).await?;
-    Ok(Json(assessed.remove(0)))
+    Ok(Json(slc::assess(&state, request.descriptor).await?))
 }
 
 /// Which authority's registry to discover the data space from, and whether to fetch anew.

@@ -28,11 +28,9 @@ pub struct Candidate {
     pub assessment: Assessment,
 }
 
-/// Judges `descriptors` against this LDT, looking for missing inputs in the members' catalogues as last fetched;
-/// in the order given.
-pub async fn assess(state: &AppState, descriptors: Vec<SlcDescriptor>) -> Result<Vec<Assessment>, StoreError> {
-    with_assessor(state, move |assessor, _| descriptors.iter().map(|descriptor| assessor.assess(descriptor)).collect())
-        .await
+/// Judges `descriptor` against this LDT, looking for missing inputs in the members' catalogues as last fetched.
+pub async fn assess(state: &AppState, descriptor: SlcDescriptor) -> Result<Assessment, StoreError> {
+    with_assessor(state, move |assessor, _| assessor.assess(&descriptor)).await
 }
 
 /// Every component the other members publish (as last fetched), judged against this LDT and ranked best first.
