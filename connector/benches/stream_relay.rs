@@ -1,8 +1,14 @@
 //! Figures of the live-stream relay against real brokers — NATS (`LDT_TEST_NATS_URL`) and Mosquitto
-//! (`LDT_TEST_MQTT_URL`), by default on 127.0.0.1 — for a NATS→NATS and an MQTT→MQTT relay:
+//! (`LDT_TEST_MQTT_URL`), by default on 127.0.0.1 — for a NATS→NATS and an MQTT→MQTT relay on one broker, and for
+//! an MQTT relay between two Mosquitto processes of the bench's own configured with `set_tcp_nodelay true` (as a
+//! broker serving live feeds should be; Debian's default leaves Nagle's algorithm on, which delays small messages
+//! by up to tens of milliseconds):
 //!
-//! - throughput: 200 000 messages of 100 bytes published as fast as one publisher can, relayed (QoS 0 on MQTT),
+//! - burst: 200 000 messages of 100 bytes published as fast as one publisher can, relayed (QoS 0 on MQTT),
 //!   next to the same messages read directly at the source (the publisher's and broker's own limit);
+//! - sustained: messages of 100 bytes published for 2 s at a steady offered rate (100 000 and 200 000 per second),
+//!   how many of them the relay delivers and at what rate — NATS has no backpressure, so a relay slower than its
+//!   source loses messages once its burst queue is full;
 //! - added latency: messages paced at 1 000/s, each read both directly at the source and after the relay; the
 //!   relay adds the difference (p50 and p99 over the messages);
 //! - stop delay: from cancelling a relay carrying a flood of messages until `RelayHandle::stopped` returns.
@@ -22,6 +28,8 @@ use tokio::time::{Instant, MissedTickBehavior, interval, sleep, timeout};
 use tokio_util::sync::CancellationToken;
 
 const THROUGHPUT_MESSAGES: usize = 200_000;
+const OFFERED_RATES: [usize; 2] = [100_000, 200_000];
+const SUSTAINED: Duration = Duration::from_secs(2);
 const LATENCY_MESSAGES: usize = 2_000;
 const PAYLOAD_BYTES: usize = 100;
 const STOP_RUNS: usize = 20;
@@ -101,8 +109,12 @@ async fn mqtt_client(endpoint: &Endpoint) -> (AsyncClient, rumqttc::EventLoop) {
     }
 }
 
+/// A NATS client whose subscriptions hold a whole burst (the default drops beyond 65 536 waiting messages: the
+/// readers here must not lose what the relay delivered).
 async fn nats_client(endpoint: &Endpoint) -> async_nats::Client {
-    async_nats::connect(endpoint.url().as_str())
+    async_nats::ConnectOptions::new()
+        .subscription_capacity(1 << 20)
+        .connect(endpoint.url().as_str())
         .await
         .unwrap_or_else(|error| panic!("cannot connect to the NATS server at {}: {error}", endpoint.url()))
 }
@@ -148,7 +160,14 @@ impl Drop for Publisher {
     }
 }
 
-/// A relay from `<id>/src` to `<id>/dst` (or `.` on NATS) on one broker, with the names.
+/// The brokers of a relay: where messages are published, where the relay publishes them again.
+struct Brokers {
+    label: &'static str,
+    from: Endpoint,
+    to: Endpoint,
+}
+
+/// A relay from `<id>/src` to `<id>/dst` (or `.` on NATS), with the names.
 struct Run {
     source: String,
     sink: String,
@@ -156,14 +175,14 @@ struct Run {
     handle: ldt_connector::dataplane::stream::RelayHandle,
 }
 
-async fn start(endpoint: &Endpoint) -> Run {
+async fn start(brokers: &Brokers) -> Run {
     let id = format!("bench-{}", uuid::Uuid::new_v4().simple());
-    let sep = separator(endpoint);
+    let sep = separator(&brokers.from);
     let (source, sink) = (format!("{id}{sep}src"), format!("{id}{sep}dst"));
     let cancel = CancellationToken::new();
     let handle = relay(
-        &Source::new(endpoint.clone(), source.clone()).expect("a source"),
-        &Sink::new(endpoint.clone(), sink.clone()).expect("a sink"),
+        &Source::new(brokers.from.clone(), source.clone()).expect("a source"),
+        &Sink::new(brokers.to.clone(), sink.clone()).expect("a sink"),
         cancel.clone(),
         Arc::new(Progress::default()),
     )
@@ -185,11 +204,11 @@ async fn count(mut reader: mpsc::UnboundedReceiver<(Instant, Bytes)>, expected: 
     (received, last)
 }
 
-async fn throughput(endpoint: &Endpoint, label: &str) {
-    let run = start(endpoint).await;
-    let relayed = tokio::spawn(count(reader(endpoint, &run.sink).await, THROUGHPUT_MESSAGES));
-    let direct = tokio::spawn(count(reader(endpoint, &run.source).await, THROUGHPUT_MESSAGES));
-    let publisher = Publisher::connect(endpoint).await;
+async fn throughput(brokers: &Brokers) {
+    let (label, run) = (brokers.label, start(brokers).await);
+    let relayed = tokio::spawn(count(reader(&brokers.to, &run.sink).await, THROUGHPUT_MESSAGES));
+    let direct = tokio::spawn(count(reader(&brokers.from, &run.source).await, THROUGHPUT_MESSAGES));
+    let publisher = Publisher::connect(&brokers.from).await;
     let started = Instant::now();
     for index in 0..THROUGHPUT_MESSAGES {
         publisher.publish(&run.source, payload(index)).await;
@@ -199,13 +218,45 @@ async fn throughput(endpoint: &Endpoint, label: &str) {
     let (direct, relayed) = (direct.await.expect("direct reader"), relayed.await.expect("relayed reader"));
     let rate = |(received, last): (usize, Instant)| received as f64 / (last - started).as_secs_f64();
     println!(
-        "{label:<6} throughput  relayed {:>9.0} msg/s ({} of {THROUGHPUT_MESSAGES})   direct {:>9.0} msg/s ({})   \
+        "{label:<6} burst       relayed {:>9.0} msg/s ({} of {THROUGHPUT_MESSAGES})   direct {:>9.0} msg/s ({})   \
          published in {:.2} s   goal >= 100000 msg/s",
         rate(relayed),
         relayed.0,
         rate(direct),
         direct.0,
         published.as_secs_f64()
+    );
+    run.cancel.cancel();
+    run.handle.stopped().await;
+}
+
+/// Publishes at `rate` messages per second for [`SUSTAINED`] (a batch each millisecond) and reports what the relay
+/// delivered.
+async fn sustained(brokers: &Brokers, rate: usize) {
+    let (label, run) = (brokers.label, start(brokers).await);
+    let expected = rate * SUSTAINED.as_millis() as usize / 1000;
+    let relayed = tokio::spawn(count(reader(&brokers.to, &run.sink).await, expected));
+    let publisher = Publisher::connect(&brokers.from).await;
+    let mut pace = interval(Duration::from_millis(1));
+    pace.set_missed_tick_behavior(MissedTickBehavior::Burst);
+    let started = Instant::now();
+    let mut published = 0;
+    while published < expected {
+        pace.tick().await;
+        let due = (rate as f64 * started.elapsed().as_secs_f64()) as usize;
+        while published < due.min(expected) {
+            publisher.publish(&run.source, payload(published)).await;
+            published += 1;
+        }
+    }
+    publisher.flush().await;
+    let publishing = started.elapsed().as_secs_f64();
+    let (received, last) = relayed.await.expect("relayed reader");
+    println!(
+        "{label:<6} sustained   offered {rate:>7} msg/s (published at {:>7.0})   relayed {:>9.0} msg/s ({received} of \
+         {expected})",
+        expected as f64 / publishing,
+        received as f64 / (last - started).as_secs_f64(),
     );
     run.cancel.cancel();
     run.handle.stopped().await;
@@ -231,11 +282,11 @@ fn percentile(sorted: &[Duration], fraction: f64) -> Duration {
     sorted[((sorted.len() - 1) as f64 * fraction).round() as usize]
 }
 
-async fn latency(endpoint: &Endpoint, label: &str) {
-    let run = start(endpoint).await;
-    let relayed = tokio::spawn(arrivals(reader(endpoint, &run.sink).await));
-    let direct = tokio::spawn(arrivals(reader(endpoint, &run.source).await));
-    let publisher = Publisher::connect(endpoint).await;
+async fn latency(brokers: &Brokers) {
+    let (label, run) = (brokers.label, start(brokers).await);
+    let relayed = tokio::spawn(arrivals(reader(&brokers.to, &run.sink).await));
+    let direct = tokio::spawn(arrivals(reader(&brokers.from, &run.source).await));
+    let publisher = Publisher::connect(&brokers.from).await;
     let mut sent = Vec::with_capacity(LATENCY_MESSAGES);
     let mut pace = interval(Duration::from_millis(1));
     pace.set_missed_tick_behavior(MissedTickBehavior::Delay);
@@ -273,11 +324,12 @@ async fn latency(endpoint: &Endpoint, label: &str) {
     run.handle.stopped().await;
 }
 
-async fn stop_delay(endpoint: &Endpoint, label: &str) {
+async fn stop_delay(brokers: &Brokers) {
+    let label = brokers.label;
     let mut delays = Vec::with_capacity(STOP_RUNS);
     for _ in 0..STOP_RUNS {
-        let run = start(endpoint).await;
-        let publisher = Publisher::connect(endpoint).await;
+        let run = start(brokers).await;
+        let publisher = Publisher::connect(&brokers.from).await;
         let flooding = CancellationToken::new();
         let flood = {
             let (flooding, source) = (flooding.clone(), run.source.clone());
@@ -310,15 +362,55 @@ async fn stop_delay(endpoint: &Endpoint, label: &str) {
     );
 }
 
+/// A Mosquitto process of the bench's own on a free port, with `set_tcp_nodelay true`; killed when dropped.
+struct Mosquitto {
+    process: std::process::Child,
+    endpoint: Endpoint,
+    _config: tempfile::NamedTempFile,
+}
+
+impl Mosquitto {
+    async fn start() -> Mosquitto {
+        use std::io::Write as _;
+        let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port();
+        let mut config = tempfile::NamedTempFile::new().expect("a configuration file");
+        writeln!(config, "listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\nset_tcp_nodelay true")
+            .expect("the configuration");
+        let mut command = std::process::Command::new("mosquitto");
+        command.arg("-c").arg(config.path()).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null());
+        let process = command.spawn().expect("mosquitto is installed (scripts/test.sh installs it)");
+        let address = format!("127.0.0.1:{port}");
+        while tokio::net::TcpStream::connect(&address).await.is_err() {
+            sleep(Duration::from_millis(20)).await;
+        }
+        let endpoint = Endpoint::parse(&format!("mqtt://{address}"), None).expect("an endpoint");
+        Mosquitto { process, endpoint, _config: config }
+    }
+}
+
+impl Drop for Mosquitto {
+    fn drop(&mut self) {
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+    }
+}
+
 #[tokio::main]
 async fn main() {
-    let brokers = [
-        ("NATS", endpoint("LDT_TEST_NATS_URL", "nats://127.0.0.1:4222")),
-        ("MQTT", endpoint("LDT_TEST_MQTT_URL", "mqtt://127.0.0.1:1883")),
+    let nats = endpoint("LDT_TEST_NATS_URL", "nats://127.0.0.1:4222");
+    let mqtt = endpoint("LDT_TEST_MQTT_URL", "mqtt://127.0.0.1:1883");
+    let (source, sink) = (Mosquitto::start().await, Mosquitto::start().await);
+    let runs = [
+        Brokers { label: "NATS", from: nats.clone(), to: nats },
+        Brokers { label: "MQTT", from: mqtt.clone(), to: mqtt },
+        Brokers { label: "MQTT×2", from: source.endpoint.clone(), to: sink.endpoint.clone() },
     ];
-    for (label, endpoint) in &brokers {
-        throughput(endpoint, label).await;
-        latency(endpoint, label).await;
-        stop_delay(endpoint, label).await;
+    for brokers in &runs {
+        throughput(brokers).await;
+        for rate in OFFERED_RATES {
+            sustained(brokers, rate).await;
+        }
+        latency(brokers).await;
+        stop_delay(brokers).await;
     }
 }

@@ -243,11 +243,21 @@ async fn serve_events(source: Source, cancel: CancellationToken, progress: Arc<P
 
 /// Reads server-sent events: the data of each `message` event as JSON, until `count` or the end of the response.
 async fn read_events(response: &mut reqwest::Response, count: usize) -> Vec<Value> {
+    read_events_within(response, count, ARRIVAL).await.expect("events in time")
+}
+
+/// Reads server-sent events as [`read_events`] does, and when no more came within `wait`, those read so far as
+/// an error.
+async fn read_events_within(
+    response: &mut reqwest::Response,
+    count: usize,
+    wait: Duration,
+) -> Result<Vec<Value>, Vec<Value>> {
     let mut text = String::new();
     let mut found = Vec::new();
     while found.len() < count {
-        let chunk = tokio::time::timeout(ARRIVAL, response.chunk()).await.expect("events in time").expect("body");
-        let Some(chunk) = chunk else { break };
+        let Ok(chunk) = tokio::time::timeout(wait, response.chunk()).await else { return Err(found) };
+        let Some(chunk) = chunk.expect("body") else { break };
         text.push_str(std::str::from_utf8(&chunk).expect("UTF-8 events"));
         while let Some(end) = text.find("\n\n") {
             let block: String = text.drain(..end + 2).collect();
@@ -258,7 +268,7 @@ async fn read_events(response: &mut reqwest::Response, count: usize) -> Vec<Valu
             }
         }
     }
-    found
+    Ok(found)
 }
 
 /// Pulls a wildcard source at `from` as server-sent events: text payloads as text, others in base64, names below
@@ -305,6 +315,47 @@ async fn pulls_mqtt_as_server_sent_events() {
 #[tokio::test]
 async fn pulls_nats_as_server_sent_events() {
     pulls_as_server_sent_events(nats()).await;
+}
+
+/// A NATS pull whose reader does not read yet, and a burst of `count` messages of `size` bytes published to it:
+/// the response and the kernel hold back the stream, so the burst waits in the subscription's queue. Returns once
+/// the server has the burst, with the response, the subject and the publisher.
+async fn burst_to_a_stalled_nats_pull(count: usize, size: usize) -> (reqwest::Response, String, Publisher) {
+    let subject = format!("{}.burst", unique());
+    let source = Source::new(nats(), subject.clone()).unwrap();
+    let address = serve_events(source, CancellationToken::new(), Arc::default()).await;
+    let response = reqwest::get(format!("http://{address}/events")).await.expect("GET /events");
+    assert_eq!(response.status(), 200);
+    let publisher = Publisher::connect(&nats()).await;
+    let payload = Bytes::from(vec![b'x'; size]);
+    for _ in 0..count {
+        publisher.queue(&subject, &payload).await;
+    }
+    publisher.taken().await;
+    (response, subject, publisher)
+}
+
+#[tokio::test]
+async fn a_nats_burst_faster_than_its_reader_is_held_not_dropped() {
+    const BURST: usize = 100_000;
+    let (mut response, ..) = burst_to_a_stalled_nats_pull(BURST, 100).await;
+    // NATS has no backpressure: a queue of a few thousand messages (as the client's own) would drop most of these.
+    let events = read_events(&mut response, BURST).await;
+    assert_eq!(events.len(), BURST, "messages of the burst were dropped");
+}
+
+#[tokio::test]
+async fn a_nats_burst_beyond_64_mib_is_cut_and_the_stream_goes_on() {
+    const MESSAGES: usize = 120;
+    let (mut response, subject, publisher) = burst_to_a_stalled_nats_pull(MESSAGES, 1_000_000).await;
+    // Time for the server to deliver all of it while nobody reads (120 MB on loopback take a fraction of this).
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    // 64 MiB are held (a few more messages sit in socket buffers); the rest of the 120 MB is dropped.
+    let held = read_events_within(&mut response, MESSAGES, SILENCE).await.expect_err("some were dropped");
+    assert!((64..MESSAGES).contains(&held.len()), "{} of {MESSAGES} megabyte messages arrived", held.len());
+    publisher.publish(&subject, &Bytes::from_static(b"after")).await;
+    let after = read_events(&mut response, 1).await;
+    assert_eq!(after, [json!({"payload": "after"})], "the stream goes on after the overflow");
 }
 
 /// A broker process of a test's own on a free port, killed when dropped.

@@ -1,22 +1,38 @@
 //! NATS core over async-nats: a subscription to a subject and a publisher on one subject. The client reconnects by
 //! itself with backoff and renews its subscriptions; what the server publishes while the connection is down is not
 //! received (NATS core keeps nothing).
+//!
+//! NATS has no backpressure towards the server: a subscriber that cannot keep up loses messages. A subscription
+//! therefore takes every message off the connection at once into a queue bounded by bytes ([`BURST_BYTES`]), so a
+//! burst faster than the reader is absorbed rather than dropped; only what exceeds the bound is lost.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use async_nats::{Client, ConnectErrorKind, ConnectOptions, Event, RequestErrorKind, Subject, Subscriber};
 use bytes::Bytes;
 use futures_util::StreamExt as _;
+use tokio::sync::mpsc;
 use tokio::time::timeout;
+use tokio_util::task::AbortOnDropHandle;
 use tracing::{debug, info, warn};
 
 use super::connection::PublishError;
 use super::names::SinkName;
 use super::{BUFFER, Credentials, Endpoint, Message, ReceivedName, SETUP_TIMEOUT, STOP_GRACE, StreamError};
 
-/// How many received messages wait for a slow consumer before the client drops new ones (NATS has no backpressure
-/// towards the server). More than [`BUFFER`]: a server delivers in bursts.
-const SUBSCRIPTION_CAPACITY: usize = 16 * BUFFER;
+/// How many received messages the client's own queue holds for a subscription before it drops new ones. The
+/// subscription empties it into its burst queue as they come, but the client parses what its socket has in one
+/// go (up to tokio's budget of reads, some megabytes) before that can run: a burst of small messages needs room.
+const SUBSCRIPTION_CAPACITY: usize = 64 * 1024;
+
+/// How many bytes of received messages a subscription holds for a reader slower than its source before it drops
+/// new ones: the amount a NATS server holds for a slow client by default before it cuts the connection.
+const BURST_BYTES: usize = 64 * 1024 * 1024;
+
+/// What a queued message is charged beyond its subject and payload (its allocations and bookkeeping).
+const MESSAGE_OVERHEAD: usize = 64;
 
 /// How long to wait for the server to confirm it has processed a new subscription.
 const ROUND_TRIP_TIMEOUT: Duration = Duration::from_secs(2);
@@ -61,8 +77,9 @@ fn report(broker: &str, event: Event) {
 
 /// The messages published on a subject (wildcards allowed).
 pub(crate) struct Subscription {
-    messages: Subscriber,
-    _client: Client,
+    messages: mpsc::UnboundedReceiver<Message>,
+    queued: Arc<AtomicUsize>,
+    _receiving: AbortOnDropHandle<()>,
 }
 
 impl Subscription {
@@ -70,15 +87,53 @@ impl Subscription {
     /// did not confirm within [`ROUND_TRIP_TIMEOUT`]).
     pub(crate) async fn open(endpoint: &Endpoint, filter: &str) -> Result<Self, StreamError> {
         let client = connect(endpoint).await?;
-        let messages = client.subscribe(filter.to_owned()).await.map_err(|error| endpoint.unreachable(error))?;
+        let subscriber = client.subscribe(filter.to_owned()).await.map_err(|error| endpoint.unreachable(error))?;
         round_trip(&client, endpoint).await;
-        Ok(Subscription { messages, _client: client })
+        let (sender, messages) = mpsc::unbounded_channel();
+        let queued = Arc::new(AtomicUsize::new(0));
+        let receiving = tokio::spawn(receive(client, subscriber, sender, queued.clone(), endpoint.url().to_string()));
+        Ok(Subscription { messages, queued, _receiving: AbortOnDropHandle::new(receiving) })
     }
 
     /// The next message, in the order the server sent them.
     pub(crate) async fn next(&mut self) -> Option<Message> {
-        let message = self.messages.next().await?;
-        Some(Message { name: ReceivedName::Nats(message.subject), payload: message.payload, acknowledged: false })
+        let message = self.messages.recv().await?;
+        self.queued.fetch_sub(charge(&message), Ordering::Relaxed);
+        Some(message)
+    }
+}
+
+/// The bytes a queued message counts for against [`BURST_BYTES`].
+fn charge(message: &Message) -> usize {
+    message.name.as_str().len() + message.payload.len() + MESSAGE_OVERHEAD
+}
+
+/// Moves every message off the connection into the subscription's queue while it holds less than
+/// [`BURST_BYTES`], dropping (and reporting once per overflow) what does not fit.
+async fn receive(
+    _client: Client,
+    mut subscriber: Subscriber,
+    messages: mpsc::UnboundedSender<Message>,
+    queued: Arc<AtomicUsize>,
+    broker: String,
+) {
+    let mut overflowing = false;
+    while let Some(received) = subscriber.next().await {
+        let message =
+            Message { name: ReceivedName::Nats(received.subject), payload: received.payload, acknowledged: false };
+        let charge = charge(&message);
+        if queued.load(Ordering::Relaxed) + charge > BURST_BYTES {
+            if !overflowing {
+                warn!(broker, "dropping NATS messages: the stream's reader is slower than its source");
+            }
+            overflowing = true;
+            continue;
+        }
+        overflowing = false;
+        queued.fetch_add(charge, Ordering::Relaxed);
+        if messages.send(message).is_err() {
+            return;
+        }
     }
 }
 

@@ -41,7 +41,8 @@ struct Pulled<'a> {
 ///
 /// Subscribes before it returns, so an unreachable broker is an error here (for the caller to answer with a
 /// status), and every message published from then on is sent. A reader slower than the source holds the source
-/// back (MQTT) or loses messages (NATS), never buffering more than [`BUFFER`](super::BUFFER) of them.
+/// back (MQTT, never buffering more than [`BUFFER`](super::BUFFER) messages) or, on NATS, is given a burst of up
+/// to 64 MiB to catch up with and loses what comes beyond it.
 pub async fn events(
     source: &Source,
     cancel: CancellationToken,
