@@ -2,7 +2,8 @@
 //! retried later with exponential backoff, or given up (the process is terminated). On the happy path it has
 //! nothing to do: a message is leased by the commit that queues it (or that records the delivery of the message
 //! before it) and sent right after. The dispatcher sends what falls due later — retries, and messages whose lease
-//! ran out because the process that held it died — waking at the next one, or when a failed attempt wakes it.
+//! ran out because the process that held it died — waking at the next one, when a failed attempt wakes it, or when
+//! a commit queued a message behind one whose delivery may have been recorded meanwhile.
 
 use std::time::Duration;
 
@@ -15,7 +16,7 @@ use super::service;
 use crate::app::AppState;
 use crate::dsp::client::ClientError;
 use crate::store::entity::outbox;
-use crate::store::outbox::TRANSFER;
+use crate::store::outbox::{Queued, TRANSFER};
 use crate::transfer;
 
 /// Messages leased per round.
@@ -57,6 +58,16 @@ pub async fn run(state: AppState) {
         while sending.try_join_next().is_some() {}
     }
     sending.shutdown().await;
+}
+
+/// After a commit: sends the messages it leased, and wakes the dispatcher when it queued one behind another.
+pub fn send_queued(state: &AppState, queued: &mut Queued) {
+    for row in queued.leased.drain(..) {
+        tokio::spawn(send_now(state.clone(), row));
+    }
+    if std::mem::take(&mut queued.behind) {
+        state.processes.wake.notify_one();
+    }
 }
 
 /// Sends a leased message — by the dispatcher, or right after the commit that leased it (see
@@ -155,6 +166,15 @@ async fn delivered(
     row: &outbox::Model,
     answer: &serde_json::Value,
 ) -> Result<Option<outbox::Model>, crate::store::StoreError> {
+    // Only the answer to a request (of either protocol) teaches its process something: the provider's pid. Any
+    // other delivery just leaves the outbox.
+    if row.kind != super::machine::Kind::Request.as_str() && row.kind != transfer::machine::Kind::Request.as_str() {
+        let lease = Duration::from_secs(state.config.negotiation.lease_secs);
+        let next = state.store.forget_delivered(row.id, &row.process, lease).await?;
+        #[cfg(feature = "scenarios")]
+        super::crash::point("commit");
+        return Ok(next);
+    }
     if row.protocol == TRANSFER {
         transfer::service::delivered(state, row, answer).await
     } else {

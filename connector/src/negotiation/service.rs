@@ -197,8 +197,8 @@ async fn send(
     Ok(())
 }
 
-/// Writes `envelope` to the outbox of `record`'s process; a message claimed for sending at once is kept on the
-/// record until the commit.
+/// Writes `envelope` to the outbox of `record`'s process; what it means for sending after the commit is kept on the
+/// record.
 async fn queue(
     state: &AppState,
     txn: &DatabaseTransaction,
@@ -207,10 +207,7 @@ async fn queue(
 ) -> Result<(), StoreError> {
     let negotiation = &record.negotiation;
     let message = Message::of(NEGOTIATION, &negotiation.pid, &negotiation.counter_party, envelope);
-    if let Some(row) = outbox::enqueue_with(txn, message, &state.config.negotiation).await? {
-        record.claimed.push(row);
-    }
-    Ok(())
+    outbox::enqueue_with(txn, message, &state.config.negotiation, &mut record.queued).await
 }
 
 /// Our callback address: where providers send us messages of the negotiations we consume.
@@ -243,9 +240,7 @@ fn after_commit(state: &AppState, record: Option<Record>) {
 fn committed(state: &AppState, record: &mut Record) {
     #[cfg(feature = "scenarios")]
     super::crash::point("commit");
-    for row in record.claimed.drain(..) {
-        tokio::spawn(super::dispatch::send_now(state.clone(), row));
-    }
+    super::dispatch::send_queued(state, &mut record.queued);
     state.processes.publish(record);
 }
 
@@ -600,7 +595,7 @@ pub async fn delivered(
                 Some(record) => learn_provider_pid(state, txn, record, row, answer).await?,
                 None => None,
             };
-            let claimed = changed.as_ref().is_some_and(|record| !record.claimed.is_empty());
+            let claimed = changed.as_ref().is_some_and(|record| !record.queued.leased.is_empty());
             let next = if claimed { None } else { outbox::claim_next(txn, &row.process, lease).await? };
             Ok((changed, next))
         })

@@ -28,16 +28,22 @@ pub struct Record {
     pub created_at: DateTime<Utc>,
     /// When it last changed.
     pub updated_at: DateTime<Utc>,
-    /// Messages queued in the current transaction and already leased to this process, to be sent as soon as it
-    /// commits (not stored).
-    pub claimed: Vec<super::entity::outbox::Model>,
+    /// What the current transaction queued: messages to send as soon as it commits (not stored).
+    pub queued: super::outbox::Queued,
 }
 
 impl Record {
     /// A new record of `negotiation`, begun now.
     pub fn new(negotiation: Negotiation) -> Record {
         let at = now();
-        Record { negotiation, awaiting: None, explanation: None, created_at: at, updated_at: at, claimed: Vec::new() }
+        Record {
+            negotiation,
+            awaiting: None,
+            explanation: None,
+            created_at: at,
+            updated_at: at,
+            queued: Default::default(),
+        }
     }
 }
 
@@ -94,7 +100,7 @@ fn from_row(row: negotiation::Model) -> Result<Record, StoreError> {
         explanation,
         created_at: row.created_at,
         updated_at: row.updated_at,
-        claimed: Vec::new(),
+        queued: Default::default(),
     })
 }
 

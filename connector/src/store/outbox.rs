@@ -59,15 +59,28 @@ impl<'a> Message<'a> {
     }
 }
 
+/// What the transactions of a process queued for it (not stored): the messages leased to it, to be sent as soon as
+/// it commits, and whether a message was queued behind one not yet delivered — the dispatcher looks again after
+/// the commit, as the delivery of the earlier one may have been recorded meanwhile.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Queued {
+    /// Messages leased to this process, to send right after the commit.
+    pub leased: Vec<outbox::Model>,
+    /// Whether a message waits behind an undelivered one of its process.
+    pub behind: bool,
+}
+
 /// Queues `message` in `txn`, to be given up on after `give_up_after`. When nothing else of its process waits, the
-/// message is leased to this process for `lease` and returned: the caller sends it right after the commit instead
-/// of waiting for the dispatcher's next round (a crash in between leaves it to the dispatcher once the lease ends).
+/// message is leased to this process for `lease` and added to `queued`: the caller sends it right after the commit
+/// instead of waiting for the dispatcher's next round (a crash in between leaves it to the dispatcher once the
+/// lease ends).
 pub async fn enqueue(
     txn: &DatabaseTransaction,
     message: Message<'_>,
     give_up_after: Duration,
     lease: Duration,
-) -> Result<Option<outbox::Model>, StoreError> {
+    queued: &mut Queued,
+) -> Result<(), StoreError> {
     let at = now();
     let claim = !has_pending(txn, message.process).await?;
     let row = outbox::ActiveModel {
@@ -87,7 +100,12 @@ pub async fn enqueue(
         ..Default::default()
     };
     let row = row.insert(txn).await?;
-    Ok(claim.then_some(row))
+    if claim {
+        queued.leased.push(row);
+    } else {
+        queued.behind = true;
+    }
+    Ok(())
 }
 
 /// Queues `message` in `txn` with the delivery settings of `config` (see [`enqueue`]).
@@ -95,15 +113,17 @@ pub async fn enqueue_with(
     txn: &DatabaseTransaction,
     message: Message<'_>,
     config: &crate::config::NegotiationConfig,
-) -> Result<Option<outbox::Model>, StoreError> {
-    enqueue(txn, message, Duration::from_secs(config.give_up_secs), Duration::from_secs(config.lease_secs)).await
+    queued: &mut Queued,
+) -> Result<(), StoreError> {
+    let (give_up_after, lease) = (Duration::from_secs(config.give_up_secs), Duration::from_secs(config.lease_secs));
+    enqueue(txn, message, give_up_after, lease, queued).await
 }
 
 /// Leases `process`'s oldest waiting message for `lease` and returns it, if it is due and nobody holds it: after a
-/// delivery, the process's next message leaves at once instead of waiting for the dispatcher. (The caller holds the
-/// process row; the lease is conditional, so a dispatcher that leased the message meanwhile keeps it.)
+/// delivery, the process's next message leaves at once instead of waiting for the dispatcher. (The lease is
+/// conditional, so of two that try, one gets it; a dispatcher that leased the message meanwhile keeps it.)
 pub async fn claim_next(
-    txn: &DatabaseTransaction,
+    connection: &impl ConnectionTrait,
     process: &str,
     lease: Duration,
 ) -> Result<Option<outbox::Model>, StoreError> {
@@ -111,7 +131,7 @@ pub async fn claim_next(
     let next = outbox::Entity::find()
         .filter(outbox::Column::Process.eq(process))
         .order_by_asc(outbox::Column::Id)
-        .one(txn)
+        .one(connection)
         .await?;
     let Some(mut row) = next.filter(|row| row.next_attempt_at <= at && row.leased_until.is_none_or(|until| until < at))
     else {
@@ -122,7 +142,7 @@ pub async fn claim_next(
         .col_expr(outbox::Column::LeasedUntil, Expr::value(until))
         .filter(outbox::Column::Id.eq(row.id))
         .filter(outbox::Column::LeasedUntil.is_null().or(outbox::Column::LeasedUntil.lt(at)))
-        .exec(txn)
+        .exec(connection)
         .await?;
     row.leased_until = Some(until);
     Ok((leased.rows_affected == 1).then_some(row))
@@ -190,6 +210,24 @@ impl Store {
     pub async fn delivered(txn: &DatabaseTransaction, id: i32) -> Result<(), StoreError> {
         outbox::Entity::delete_by_id(id).exec(txn).await?;
         Ok(())
+    }
+
+    /// Deletes the delivered message `id` of `process` when its delivery changes nothing else, and leases the
+    /// process's next message (see [`claim_next`]): a statement or two, no transaction and no lock of the process.
+    /// A message queued meanwhile behind this one is found here, or by the dispatcher its commit wakes
+    /// ([`Queued::behind`]).
+    pub async fn forget_delivered(
+        &self,
+        id: i32,
+        process: &str,
+        lease: Duration,
+    ) -> Result<Option<outbox::Model>, StoreError> {
+        let _turn = self.sqlite_turn().await;
+        outbox::Entity::delete_by_id(id).exec(&self.db).await?;
+        if !has_pending(&self.db, process).await? {
+            return Ok(None);
+        }
+        claim_next(&self.db, process, lease).await
     }
 
     /// Releases the message `id` after a failed attempt, to be tried again at `next`.

@@ -29,9 +29,8 @@ pub struct TransferRecord {
     pub created_at: DateTime<Utc>,
     /// When it last changed.
     pub updated_at: DateTime<Utc>,
-    /// Messages queued in the current transaction and already leased to this process, to be sent as soon as it
-    /// commits (not stored).
-    pub claimed: Vec<super::entity::outbox::Model>,
+    /// What the current transaction queued: messages to send as soon as it commits (not stored).
+    pub queued: super::outbox::Queued,
 }
 
 impl TransferRecord {
@@ -45,7 +44,7 @@ impl TransferRecord {
             explanation: None,
             created_at: at,
             updated_at: at,
-            claimed: Vec::new(),
+            queued: Default::default(),
         }
     }
 }
@@ -89,7 +88,7 @@ fn from_row(row: transfer::Model) -> Result<TransferRecord, StoreError> {
         explanation,
         created_at: row.created_at,
         updated_at: row.updated_at,
-        claimed: Vec::new(),
+        queued: Default::default(),
     })
 }
 

@@ -293,8 +293,8 @@ async fn send(
     Ok(())
 }
 
-/// Writes `envelope` to the outbox of `record`'s process; a message claimed for sending at once is kept on the
-/// record until the commit.
+/// Writes `envelope` to the outbox of `record`'s process; what it means for sending after the commit is kept on the
+/// record.
 async fn queue(
     state: &AppState,
     txn: &DatabaseTransaction,
@@ -303,19 +303,14 @@ async fn queue(
 ) -> Result<(), StoreError> {
     let transfer = &record.transfer;
     let message = Message::of(TRANSFER, &transfer.pid, &transfer.counter_party, envelope);
-    if let Some(row) = outbox::enqueue_with(txn, message, &state.config.negotiation).await? {
-        record.claimed.push(row);
-    }
-    Ok(())
+    outbox::enqueue_with(txn, message, &state.config.negotiation, &mut record.queued).await
 }
 
 /// After a commit that moved `record` from `before`: the data plane follows the new state, the messages leased to
 /// the commit leave, and the event feed is told.
 fn committed(state: &AppState, record: &mut TransferRecord, before: State) {
     flow::follow(state, record, before);
-    for row in record.claimed.drain(..) {
-        tokio::spawn(crate::negotiation::dispatch::send_now(state.clone(), row));
-    }
+    crate::negotiation::dispatch::send_queued(state, &mut record.queued);
     state.processes.publish_transfer(record);
 }
 
@@ -446,7 +441,7 @@ pub async fn delivered(
                 Some(record) => learn_provider_pid(state, txn, record, answer).await?,
                 None => None,
             };
-            let claimed = changed.as_ref().is_some_and(|record| !record.claimed.is_empty());
+            let claimed = changed.as_ref().is_some_and(|record| !record.queued.leased.is_empty());
             let next = if claimed { None } else { outbox::claim_next(txn, &row.process, lease).await? };
             Ok((changed, next))
         })
