@@ -1,7 +1,7 @@
 //! Test-only crash points (feature `scenarios`): with `LDT_TEST_CRASH_AT=<point>:<n>` in its environment, the
 //! process kills itself with SIGKILL — no destructor, no flush, no graceful stop — the `n`-th time it passes
-//! `<point>`. Points: `commit` (a change of a negotiation or its outbox was just committed) and `posted` (a peer just acknowledged
-//! an outbox message, which is not yet recorded as delivered).
+//! `<point>`. Points: `commit` (a change of a negotiation or its outbox was just committed) and `posted` (a peer
+//! just acknowledged an outbox message, which is not yet recorded as delivered).
 
 use std::sync::atomic::{AtomicU32, Ordering};
 

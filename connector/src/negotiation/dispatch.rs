@@ -166,9 +166,7 @@ async fn delivered(
     row: &outbox::Model,
     answer: &serde_json::Value,
 ) -> Result<Option<outbox::Model>, crate::store::StoreError> {
-    // Only the answer to a request (of either protocol) teaches its process something: the provider's pid. Any
-    // other delivery just leaves the outbox.
-    if row.kind != super::machine::Kind::Request.as_str() && row.kind != transfer::machine::Kind::Request.as_str() {
+    if !teaches(row) {
         let lease = Duration::from_secs(state.config.negotiation.lease_secs);
         let next = state.store.forget_delivered(row.id, &row.process, lease).await?;
         #[cfg(feature = "scenarios")]
@@ -180,6 +178,12 @@ async fn delivered(
     } else {
         service::delivered(state, row, answer).await
     }
+}
+
+/// Whether recording the delivery of `row` needs its process: only the answer to a request (of either protocol)
+/// carries something for it, the provider's pid. Any other delivery just leaves the outbox.
+fn teaches(row: &outbox::Model) -> bool {
+    row.kind == super::machine::Kind::Request.as_str() || row.kind == transfer::machine::Kind::Request.as_str()
 }
 
 /// Gives up on `row` with its process's protocol: the process is terminated with `reason`.

@@ -575,9 +575,10 @@ fn operator_reaction(record: &Record, action: OperatorAction) -> Result<Reaction
     }
 }
 
-/// After the outbox message `row` was delivered (answered 2xx with `answer`): forget it, take what the answer
-/// says — the provider's pid, from the acknowledgement of a first request — and send the process's next message,
-/// if one waits: returned leased, for the caller to send next.
+/// After the request `row` was delivered (answered 2xx with `answer`; other deliveries are recorded by
+/// [`crate::store::Store::forget_delivered`]): forget it, take what the answer says — the provider's pid, from the
+/// acknowledgement of a first request — and send the process's next message, if one waits: returned leased, for the
+/// caller to send next.
 pub async fn delivered(
     state: &AppState,
     row: &outbox_row::Model,
@@ -592,7 +593,7 @@ pub async fn delivered(
             let record = negotiations::load_any(txn, &row.process, lock).await?;
             Store::delivered(txn, row.id).await?;
             let changed = match record {
-                Some(record) => learn_provider_pid(state, txn, record, row, answer).await?,
+                Some(record) => learn_provider_pid(state, txn, record, answer).await?,
                 None => None,
             };
             let claimed = changed.as_ref().is_some_and(|record| !record.queued.leased.is_empty());
@@ -605,17 +606,16 @@ pub async fn delivered(
 }
 
 /// The consumer's record once the acknowledgement `answer` of its first request told it the provider's pid, or
-/// `None` when the delivered `row` teaches nothing.
+/// `None` when the answer teaches nothing.
 #[cfg_attr(not(feature = "scenarios"), allow(unused_variables))]
 async fn learn_provider_pid(
     state: &AppState,
     txn: &DatabaseTransaction,
     mut record: Record,
-    row: &outbox_row::Model,
     answer: &Value,
 ) -> Result<Option<Record>, StoreError> {
     let negotiation = &record.negotiation;
-    if negotiation.role != Role::Consumer || row.kind != Kind::Request.as_str() || negotiation.peer_pid.is_some() {
+    if negotiation.role != Role::Consumer || negotiation.peer_pid.is_some() {
         return Ok(None);
     }
     let Some(provider_pid) = answer.get("providerPid").and_then(Value::as_str) else {

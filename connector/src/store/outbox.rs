@@ -154,6 +154,10 @@ pub async fn forget_process(txn: &DatabaseTransaction, process: &str) -> Result<
     Ok(())
 }
 
+/// The condition that an outbox row is the oldest undelivered message of its process.
+const OLDEST_OF_ITS_PROCESS: &str =
+    "outbox.id = (SELECT MIN(earlier.id) FROM outbox earlier WHERE earlier.process = outbox.process)";
+
 /// Whether `process` has messages not yet delivered.
 async fn has_pending(connection: &impl ConnectionTrait, process: &str) -> Result<bool, StoreError> {
     Ok(outbox::Entity::find().filter(outbox::Column::Process.eq(process)).one(connection).await?.is_some())
@@ -169,9 +173,7 @@ impl Store {
             let mut select = outbox::Entity::find()
                 .filter(outbox::Column::NextAttemptAt.lte(at))
                 .filter(outbox::Column::LeasedUntil.is_null().or(outbox::Column::LeasedUntil.lt(at)))
-                .filter(Expr::cust(
-                    "outbox.id = (SELECT MIN(earlier.id) FROM outbox earlier WHERE earlier.process = outbox.process)",
-                ))
+                .filter(Expr::cust(OLDEST_OF_ITS_PROCESS))
                 .order_by_asc(outbox::Column::Id)
                 .limit(limit);
             if locks_rows {
@@ -213,9 +215,9 @@ impl Store {
     }
 
     /// Deletes the delivered message `id` of `process` when its delivery changes nothing else, and leases the
-    /// process's next message (see [`claim_next`]): a statement or two, no transaction and no lock of the process.
-    /// A message queued meanwhile behind this one is found here, or by the dispatcher its commit wakes
-    /// ([`Queued::behind`]).
+    /// process's next message (see [`claim_next`]): two statements (three when one waits), no transaction and no
+    /// lock of the process. A message queued meanwhile behind this one is found here, or by the dispatcher its
+    /// commit wakes ([`Queued::behind`]).
     pub async fn forget_delivered(
         &self,
         id: i32,
@@ -224,9 +226,6 @@ impl Store {
     ) -> Result<Option<outbox::Model>, StoreError> {
         let _turn = self.sqlite_turn().await;
         outbox::Entity::delete_by_id(id).exec(&self.db).await?;
-        if !has_pending(&self.db, process).await? {
-            return Ok(None);
-        }
         claim_next(&self.db, process, lease).await
     }
 
@@ -244,12 +243,14 @@ impl Store {
         Ok(())
     }
 
-    /// When the next message falls due (or its lease runs out), if any is waiting.
+    /// When the next message falls due (or its lease runs out), if any is waiting: only each process's oldest
+    /// counts, as only it can be leased (one behind it comes next when it is delivered, retried or forgotten).
     pub async fn next_due(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
         let rows: Vec<(DateTime<Utc>, Option<DateTime<Utc>>)> = outbox::Entity::find()
             .select_only()
             .column(outbox::Column::NextAttemptAt)
             .column(outbox::Column::LeasedUntil)
+            .filter(Expr::cust(OLDEST_OF_ITS_PROCESS))
             .order_by_asc(outbox::Column::NextAttemptAt)
             .limit(64)
             .into_tuple()

@@ -421,9 +421,9 @@ pub(super) async fn act(
     Ok(record)
 }
 
-/// After the outbox message `row` of a transfer was delivered (answered 2xx with `answer`): forget it, take what
-/// the answer says — the provider's pid, from the acknowledgement of a request — and return the process's next
-/// message, leased, if one waits.
+/// After the request `row` of a transfer was delivered (answered 2xx with `answer`; other deliveries are recorded
+/// by [`crate::store::Store::forget_delivered`]): forget it, take what the answer says — the provider's pid — and
+/// return the process's next message, leased, if one waits.
 pub async fn delivered(
     state: &AppState,
     row: &outbox_row::Model,
