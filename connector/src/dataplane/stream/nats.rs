@@ -27,8 +27,8 @@ use super::{BUFFER, Credentials, Endpoint, Message, ReceivedName, SETUP_TIMEOUT,
 /// go (up to tokio's budget of reads, some megabytes) before that can run: a burst of small messages needs room.
 const SUBSCRIPTION_CAPACITY: usize = 64 * 1024;
 
-/// How many bytes of received messages a subscription holds for a reader slower than its source before it drops
-/// new ones: the amount a NATS server holds for a slow client by default before it cuts the connection.
+/// How many bytes of received messages each subscription holds for a reader slower than its source before it
+/// drops new ones: the amount a NATS server holds for a slow client by default before it cuts the connection.
 const BURST_BYTES: usize = 64 * 1024 * 1024;
 
 /// What a queued message is charged beyond its subject and payload (its allocations and bookkeeping).
@@ -109,7 +109,8 @@ fn charge(message: &Message) -> usize {
 }
 
 /// Moves every message off the connection into the subscription's queue while it holds less than
-/// [`BURST_BYTES`], dropping (and reporting once per overflow) what does not fit.
+/// [`BURST_BYTES`], dropping what does not fit: reported when dropping starts, and with the count once the queue
+/// is half empty again (not once a message, while a reader just slower than its source keeps it full).
 async fn receive(
     _client: Client,
     mut subscriber: Subscriber,
@@ -117,19 +118,23 @@ async fn receive(
     queued: Arc<AtomicUsize>,
     broker: String,
 ) {
-    let mut overflowing = false;
+    let mut dropped = 0_u64;
     while let Some(received) = subscriber.next().await {
         let message =
             Message { name: ReceivedName::Nats(received.subject), payload: received.payload, acknowledged: false };
         let charge = charge(&message);
-        if queued.load(Ordering::Relaxed) + charge > BURST_BYTES {
-            if !overflowing {
+        let held = queued.load(Ordering::Relaxed);
+        if held + charge > BURST_BYTES {
+            if dropped == 0 {
                 warn!(broker, "dropping NATS messages: the stream's reader is slower than its source");
             }
-            overflowing = true;
+            dropped += 1;
             continue;
         }
-        overflowing = false;
+        if dropped > 0 && held < BURST_BYTES / 2 {
+            warn!(broker, dropped, "the stream's reader caught up after NATS messages were dropped");
+            dropped = 0;
+        }
         queued.fetch_add(charge, Ordering::Relaxed);
         if messages.send(message).is_err() {
             return;
