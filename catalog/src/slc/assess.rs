@@ -286,7 +286,8 @@ pub struct Assessment {
     pub score: u32,
     /// Its inputs judged.
     pub inputs: Vec<InputAssessment>,
-    /// Its deployment, usage and observability requirements judged.
+    /// The requirements of running it judged: operation and runtime, resources, credentials, roles, metrics, and
+    /// (when it is offered) whether this LDT may obtain it.
     pub deployment: Vec<Finding>,
     /// Contracts with other LDTs that would fill missing inputs.
     pub proposals: Vec<Proposal>,
@@ -372,10 +373,11 @@ impl Checks {
     }
 
     fn add(&mut self, requirement: Requirement, grade: Grade, reason: impl FnOnce() -> String) {
-        let reason = if self.explain { reason() } else { String::new() };
         self.cost.0 += usize::from(grade == Grade::Unmet);
         self.cost.1 += grade.shortfall();
-        self.list.push(Check { requirement, grade, reason });
+        if self.explain {
+            self.list.push(Check { requirement, grade, reason: reason() });
+        }
     }
 
     /// True once this candidate can no longer beat the best one.
@@ -383,6 +385,9 @@ impl Checks {
         self.bound.is_some_and(|bound| self.cost >= bound)
     }
 }
+
+/// The grade of a product of another LDT that is offered: it comes under a new contract.
+const NEW_CONTRACT: Grade = Grade::Adapt(AdaptationKind::NewContract, Effort::Low);
 
 /// Media types converted into one another with standard tools.
 const CONVERTIBLE: [&str; 5] =
@@ -472,7 +477,7 @@ fn major(version: &str) -> &str {
     version.split('.').next().unwrap_or(version)
 }
 
-/// The same input's area, parsed once per assessment.
+/// An input with its area and durations parsed once per assessment.
 struct Want<'a> {
     input: &'a Input,
     area: Area,
@@ -534,7 +539,7 @@ impl Assessor<'_> {
         let mut inputs = Vec::with_capacity(slc.inputs.len());
         let mut proposals = Vec::new();
         for input in &slc.inputs {
-            let want = Want::of(input, self.now.fixed_offset());
+            let want = Want::of(input, judge.now);
             inputs.push(judge.input(&want, &mut proposals));
         }
         let mut deployment = judge.deployment();
@@ -602,12 +607,7 @@ impl<'a> Judge<'a> {
             return InputAssessment {
                 input: name,
                 source: None,
-                findings: vec![Finding {
-                    requirement: Requirement::DataModel,
-                    status: Status::Unsatisfied,
-                    adaptation: None,
-                    reason,
-                }],
+                findings: vec![Check { requirement: Requirement::DataModel, grade: Grade::Unmet, reason }.finding()],
             };
         };
         let mut checks = Checks::explained();
@@ -638,11 +638,13 @@ impl<'a> Judge<'a> {
     ) -> Option<Best<'p>> {
         let mut best: Option<Best<'p>> = None;
         for ldt in ldts {
+            // The least a candidate can cost: one of another LDT comes under a new contract at least.
+            let floor = if std::ptr::eq(ldt, self.assessor.home) { Grade::Met } else { NEW_CONTRACT }.shortfall();
             for product in ldt.following(&want.input.data_model.id) {
                 let mut checks = Checks::searching(best.map(|(cost, _, _)| cost).or(bound));
                 if self.candidate(want, ldt, product, &mut checks) {
                     best = Some((checks.cost, ldt, product));
-                    if checks.cost.1 == 0.0 {
+                    if checks.cost.1 <= floor {
                         return best;
                     }
                 }
@@ -658,11 +660,7 @@ impl<'a> Judge<'a> {
         let at_home = std::ptr::eq(ldt, self.assessor.home);
         if !at_home {
             let name = &ldt.participant.name;
-            let grade = if product.offers.is_empty() {
-                Grade::Unmet
-            } else {
-                Grade::Adapt(AdaptationKind::NewContract, Effort::Low)
-            };
+            let grade = if product.offers.is_empty() { Grade::Unmet } else { NEW_CONTRACT };
             checks.add(Requirement::Source, grade, || match grade {
                 Grade::Unmet => format!("`{}` of {name} fits best, but it is offered under no policy", product.id),
                 _ => format!(
@@ -865,16 +863,15 @@ impl<'a> Judge<'a> {
         let context = self.context("use");
         let permitted = offers.iter().find(|offer| offer.policy.outcome(&context, environment) == Outcome::Permit);
         let grade = if permitted.is_some() { Grade::Met } else { Grade::Unmet };
-        let mut checks = Checks::explained();
-        checks.add(Requirement::Access, grade, || match (permitted, offers.first()) {
+        let reason = match (permitted, offers.first()) {
             (Some(offer), _) => format!("this LDT meets the component's offer `{}`", offer.id),
             (None, Some(offer)) => {
                 let decision = offer.policy.evaluate(&context, environment);
                 format!("this LDT meets none of the component's offers: {}", ldt_policy::explain::render(&decision))
             }
             (None, None) => "the component is offered under no policy this connector can read".into(),
-        });
-        checks.list.remove(0).finding()
+        };
+        Check { requirement: Requirement::Access, grade, reason }.finding()
     }
 
     /// The contract proposed for `product` of another LDT: its first offer that permits the usage, else its first.

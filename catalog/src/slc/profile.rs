@@ -82,6 +82,11 @@ impl OfferTerms {
         let policy = read_policy(&document).ok()?;
         Some(Arc::new(OfferTerms { id, policy: Prepared::new(policy), document }))
     }
+
+    /// An offer as a DSP catalogue publishes it (its `@id` and rules), if this crate can read it.
+    pub fn of_published(offer: &Value) -> Option<Arc<OfferTerms>> {
+        OfferTerms::new(offer.get("@id")?.as_str()?.to_owned(), offer.clone())
+    }
 }
 
 /// The area a product covers, parsed once.
@@ -120,8 +125,6 @@ impl Area {
 /// One way a product is distributed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Channel {
-    /// The DSP transfer format (`HttpData-PULL`…).
-    pub format: String,
     /// How it delivers, if the format is known.
     pub exchange: Option<Exchange>,
     /// The payload's media type, if stated.
@@ -175,7 +178,6 @@ impl ProductProfile {
                 .distributions
                 .iter()
                 .map(|distribution| Channel {
-                    format: distribution.format.clone(),
                     exchange: Exchange::of_format(&distribution.format),
                     media_type: distribution.media_type.clone(),
                 })
@@ -224,12 +226,10 @@ impl ProductProfile {
                 let media_type = many(distribution.get("dcat:mediaType"))
                     .find_map(reference)
                     .map(|iri| iri.strip_prefix(IANA_MEDIA_TYPES).unwrap_or(iri).to_owned());
-                Some(Channel { format: format.to_owned(), exchange: Exchange::of_format(format), media_type })
+                Some(Channel { exchange: Exchange::of_format(format), media_type })
             })
             .collect();
-        let offers = many(dataset.get("hasPolicy"))
-            .filter_map(|offer| OfferTerms::new(offer.get("@id")?.as_str()?.to_owned(), offer.clone()))
-            .collect();
+        let offers = many(dataset.get("hasPolicy")).filter_map(OfferTerms::of_published).collect();
         Some(ProductProfile {
             title: english(many(dataset.get("dct:title")).filter_map(|title| {
                 let language = title.get("@language").and_then(Value::as_str).unwrap_or("");

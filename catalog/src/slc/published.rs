@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use serde::Deserialize as _;
 use serde_json::Value;
 
 use crate::dsp::{SLC_DESCRIPTOR, SLC_OFFERS, SLC_PROFILE};
@@ -27,18 +28,19 @@ pub fn components_of(catalog: &Value) -> (Vec<Published>, usize) {
         let conforms = many(service.get("dct:conformsTo"))
             .any(|standard| standard.get("@id").and_then(serde_json::Value::as_str) == Some(SLC_PROFILE));
         let Some(literal) = service.get(SLC_DESCRIPTOR).filter(|_| conforms) else { continue };
-        let document = literal.get("@value").unwrap_or(literal);
-        let descriptor = serde_json::from_value::<SlcDescriptor>(document.clone())
-            .ok()
-            .filter(|descriptor| descriptor.validate().is_ok());
+        let descriptor =
+            SlcDescriptor::deserialize(json_literal(literal)).ok().filter(|descriptor| descriptor.validate().is_ok());
         let Some(descriptor) = descriptor else {
             invalid += 1;
             continue;
         };
-        let offers = many(service.get(SLC_OFFERS).map(|literal| literal.get("@value").unwrap_or(literal)))
-            .filter_map(|offer| OfferTerms::new(offer.get("@id")?.as_str()?.to_owned(), offer.clone()))
-            .collect();
+        let offers = many(service.get(SLC_OFFERS).map(json_literal)).filter_map(OfferTerms::of_published).collect();
         found.push(Published { descriptor, offers });
     }
     (found, invalid)
+}
+
+/// The value of a JSON literal (`{"@value": …, "@type": "@json"}`), or the value itself as compaction may leave it.
+fn json_literal(literal: &Value) -> &Value {
+    literal.get("@value").unwrap_or(literal)
 }
