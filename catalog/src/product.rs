@@ -332,7 +332,8 @@ impl Problems {
         }
     }
 
-    pub(crate) fn check_len<T>(&mut self, pointer: &str, list: &[T]) {
+    /// Checks that `list` has at most [`MAX_LIST_LEN`] entries.
+    pub fn check_len<T>(&mut self, pointer: &str, list: &[T]) {
         if list.len() > MAX_LIST_LEN {
             self.add(pointer, format!("must have at most {MAX_LIST_LEN} entries"));
         }

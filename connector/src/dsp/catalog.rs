@@ -17,7 +17,7 @@ use super::error::DspError;
 use super::message::{DspMessage, DspPath, DspQuery};
 use crate::access::visible_access_policies;
 use crate::app::AppState;
-use crate::store::catalog::{CatalogEntry, CatalogOffer};
+use crate::store::catalog::CatalogOffer;
 
 /// A `CatalogRequestMessage`.
 #[derive(Debug, Deserialize)]
@@ -61,7 +61,7 @@ pub async fn request_catalog(
     let visible = visible_access_policies(&state, &caller).await?;
     let page = state.store.catalog_page(&filters, &visible, cursor.as_ref(), state.config.catalog.page_size).await?;
     tracing::debug!(caller = %caller.participant_id, datasets = page.items.len(), "catalogue page served");
-    let offers: Vec<Vec<(&str, &Map<String, Value>)>> = page.items.iter().map(borrowed_offers).collect();
+    let offers: Vec<Vec<(&str, &Map<String, Value>)>> = page.items.iter().map(|entry| borrow(&entry.offers)).collect();
     let entries: Vec<DatasetEntry> =
         page.items.iter().zip(&offers).map(|(item, offers)| DatasetEntry { product: &item.product, offers }).collect();
     // Components are listed once, on the first page of an unfiltered catalogue (the filters are product terms).
@@ -93,7 +93,7 @@ pub async fn get_dataset(
 ) -> Result<Response, DspError> {
     let visible = visible_access_policies(&state, &caller).await?;
     let entry = state.store.catalog_entry(&id, &visible).await?;
-    let offers = borrowed_offers(&entry);
+    let offers = borrow(&entry.offers);
     json_response(&dataset(&state.catalog_info, DatasetEntry { product: &entry.product, offers: &offers }))
 }
 
@@ -103,10 +103,7 @@ fn json_response(body: &impl serde::Serialize) -> Result<Response, DspError> {
     Ok(([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], bytes).into_response())
 }
 
-fn borrowed_offers(entry: &CatalogEntry) -> Vec<(&str, &Map<String, Value>)> {
-    borrow(&entry.offers)
-}
-
+/// Offers as the catalogue serialiser takes them, borrowed.
 fn borrow(offers: &[CatalogOffer]) -> Vec<(&str, &Map<String, Value>)> {
     offers.iter().map(|(id, rules)| (id.as_str(), rules.as_ref())).collect()
 }

@@ -288,7 +288,7 @@ fn plain_node_in(node: &Map<String, Value>, inherited: &[&HashSet<String>]) -> b
 }
 
 /// Whether compaction against the DSP context gives `name` back as it is: a name without `:` (a term, a keyword,
-/// or an undefined term the slow path would drop), or a compact IRI with a prefix of the bundled contexts, or an
+/// or an undefined term, which the slow path refuses in its safe mode), or a compact IRI with a prefix of the bundled contexts, or an
 /// absolute IRI in no prefix's namespace — in both cases one that no term stands for: neither a top-level term of
 /// the DSP context nor one of the `scoped` terms active where it is.
 fn stays(name: &str, scoped: &[&HashSet<String>]) -> bool {
@@ -343,14 +343,19 @@ static TYPE_SCOPES: LazyLock<HashMap<String, (HashSet<String>, bool)>> = LazyLoc
     scopes
 });
 
+/// The IRI a term definition gives its term: the definition itself, or its `@id`.
+fn iri_of(definition: &Value) -> Option<&str> {
+    definition.as_str().or_else(|| definition.get("@id").and_then(Value::as_str))
+}
+
 /// The term definitions directly in `context` (term, IRI).
 fn definitions(context: &Value) -> impl Iterator<Item = (&str, &str)> {
-    context.as_object().into_iter().flatten().filter(|(term, _)| !term.starts_with('@')).filter_map(
-        |(term, definition)| {
-            let iri = definition.as_str().or_else(|| definition.get("@id").and_then(Value::as_str))?;
-            Some((term.as_str(), iri))
-        },
-    )
+    context
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(term, _)| !term.starts_with('@'))
+        .filter_map(|(term, definition)| Some((term.as_str(), iri_of(definition)?)))
 }
 
 /// `iri` expanded with the bundled contexts' prefixes.
@@ -386,7 +391,7 @@ static CONTEXT_PREFIXES: LazyLock<Vec<(String, String)>> = LazyLock::new(|| {
 /// Calls `visit(term, iri)` for every term definition of `context` and of the contexts scoped in it.
 fn visit_terms(context: &Value, visit: &mut impl FnMut(&str, &str)) {
     visit_definitions(context, &mut |term, definition| {
-        if let Some(iri) = definition.as_str().or_else(|| definition.get("@id").and_then(Value::as_str)) {
+        if let Some(iri) = iri_of(definition) {
             visit(term, iri);
         }
     });

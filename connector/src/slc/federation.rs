@@ -3,7 +3,7 @@
 //! `slc.catalog_ttl_secs` ago is not asked again, a catalogue that did not change is not read again, and members
 //! that left the registry are dropped.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -22,7 +22,7 @@ use crate::authority;
 /// The catalogues of the data space's members, as last fetched.
 #[derive(Debug, Default)]
 pub struct Federation {
-    members: Mutex<HashMap<String, Member>>,
+    members: Mutex<BTreeMap<String, Member>>,
     /// One refresh at a time; the DID of the authority whose data space the view is of.
     refreshing: tokio::sync::Mutex<Option<String>>,
 }
@@ -36,24 +36,22 @@ const MAX_COMPONENTS_PER_MEMBER: usize = 10_000;
 /// One member's catalogue as last fetched.
 #[derive(Debug, Clone)]
 struct Member {
-    participant: Participant,
     fetched_at: Option<(Instant, DateTime<Utc>)>,
     digest: u64,
+    /// Its profile, with the member as the registry last listed it.
     profile: Arc<LdtProfile>,
     components: Arc<[Published]>,
     invalid_components: usize,
-    error: Option<String>,
-    /// When the last fetch failed, while its error stands.
-    failed_at: Option<Instant>,
+    /// Why the last fetch failed and when, while that stands.
+    failure: Option<(String, Instant)>,
 }
 
 impl Member {
     /// True if the member need not be asked now: fetched less than `ttl` ago, or failed less than `retry` ago.
     fn rests(&self, ttl: Duration, retry: Duration) -> bool {
-        match (&self.error, self.failed_at) {
-            (None, _) => self.fetched_at.is_some_and(|(at, _)| at.elapsed() < ttl),
-            (Some(_), Some(failed)) => failed.elapsed() < retry,
-            (Some(_), None) => false,
+        match &self.failure {
+            None => self.fetched_at.is_some_and(|(at, _)| at.elapsed() < ttl),
+            Some((_, failed)) => failed.elapsed() < retry,
         }
     }
 }
@@ -70,7 +68,7 @@ pub struct MemberStatus {
     pub products: usize,
     /// Its components.
     pub components: usize,
-    /// Components whose descriptor is not valid, left out.
+    /// Components left out: their descriptor is not valid, or they come beyond the 10,000 read from one member.
     pub invalid_components: usize,
     /// Why the last fetch failed, if it did (what was fetched before is kept).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -136,7 +134,7 @@ impl Federation {
                     Participant { id: entry.did.clone(), name: entry.ldt, address: Some(entry.dsp_address) };
                 let known = members.get(&entry.did);
                 match known.filter(|member| !force && member.rests(ttl, RETRY_AFTER.min(ttl))) {
-                    Some(member) if member.error.is_some() => report.retry_later += 1,
+                    Some(member) if member.failure.is_some() => report.retry_later += 1,
                     Some(_) => report.fresh += 1,
                     None => due.push((participant, known.map(|member| member.digest))),
                 }
@@ -163,25 +161,21 @@ impl Federation {
                     report.unchanged += 1;
                     if let Some(member) = members.get_mut(&participant.id) {
                         member.fetched_at = Some(now);
-                        member.error = None;
-                        member.failed_at = None;
+                        member.failure = None;
                     }
                 }
                 Fetched::Failed(error) => {
                     report.failed += 1;
                     tracing::warn!(member = %participant.id, %error, "a member's catalogue could not be fetched");
                     let member = members.entry(participant.id.clone()).or_insert_with(|| Member {
-                        profile: Arc::new(LdtProfile::from_catalog(participant.clone(), &serde_json::Value::Null)),
-                        participant,
+                        profile: Arc::new(LdtProfile::from_catalog(participant, &serde_json::Value::Null)),
                         fetched_at: None,
                         digest: 0,
                         components: Arc::from([]),
                         invalid_components: 0,
-                        error: None,
-                        failed_at: None,
+                        failure: None,
                     });
-                    member.error = Some(error);
-                    member.failed_at = Some(now.0);
+                    member.failure = Some((error, now.0));
                 }
             }
         }
@@ -191,32 +185,25 @@ impl Federation {
 
     /// The members' profiles and their components, as last fetched.
     pub fn snapshot(&self) -> Vec<(Arc<LdtProfile>, Arc<[Published]>)> {
-        let members = self.lock();
-        let mut list: Vec<_> =
-            members.values().map(|member| (Arc::clone(&member.profile), Arc::clone(&member.components))).collect();
-        list.sort_by(|a, b| a.0.participant.id.cmp(&b.0.participant.id));
-        list
+        self.lock().values().map(|member| (Arc::clone(&member.profile), Arc::clone(&member.components))).collect()
     }
 
     /// Each member's catalogue status.
     pub fn status(&self) -> Vec<MemberStatus> {
-        let members = self.lock();
-        let mut list: Vec<MemberStatus> = members
+        self.lock()
             .values()
             .map(|member| MemberStatus {
-                participant: member.participant.clone(),
+                participant: member.profile.participant.clone(),
                 fetched_at: member.fetched_at.map(|(_, at)| at),
                 products: member.profile.products.len(),
                 components: member.components.len(),
                 invalid_components: member.invalid_components,
-                error: member.error.clone(),
+                error: member.failure.as_ref().map(|(error, _)| error.clone()),
             })
-            .collect();
-        list.sort_by(|a, b| a.participant.id.cmp(&b.participant.id));
-        list
+            .collect()
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Member>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, Member>> {
         // The map is only swapped in whole entries; a panic elsewhere cannot leave it half-written.
         self.members.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
@@ -241,16 +228,14 @@ async fn fetch(state: &AppState, participant: &Participant, known: Option<u64>) 
             invalid_components += components.len() - MAX_COMPONENTS_PER_MEMBER;
             components.truncate(MAX_COMPONENTS_PER_MEMBER);
         }
-        let profile = Arc::new(LdtProfile::from_catalog(participant.clone(), &catalog));
+        let profile = Arc::new(LdtProfile::from_catalog(participant, &catalog));
         Fetched::Changed(Member {
-            participant,
             fetched_at: None,
             digest,
             profile,
             components: components.into(),
             invalid_components,
-            error: None,
-            failed_at: None,
+            failure: None,
         })
     });
     read.await.unwrap_or_else(|error| Fetched::Failed(format!("reading the catalogue failed: {error}")))

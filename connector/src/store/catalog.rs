@@ -8,7 +8,7 @@ use ldt_catalog::DataProduct;
 use ldt_catalog::paging::{Cursor, Page};
 use ldt_catalog::terms::TermFilter;
 use sea_orm::sea_query::{Expr, Query, SimpleExpr};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::{Map, Value};
 
 use super::entity::{dataset, dataset_term, offer, offer_dataset, policy};
@@ -28,6 +28,21 @@ pub struct CatalogEntry {
     pub product: DataProduct,
     /// Its offers.
     pub offers: Vec<CatalogOffer>,
+}
+
+/// The rules each of the contract policies `ids` gives the offers under it, as a catalogue shows them, by policy
+/// id; one query.
+pub(super) async fn offer_rules(
+    db: &impl ConnectionTrait,
+    ids: BTreeSet<String>,
+) -> Result<HashMap<String, Arc<Map<String, Value>>>, StoreError> {
+    let mut rules = HashMap::with_capacity(ids.len());
+    for row in policy::Entity::find().filter(is_in(policy::Column::Id, ids)).all(db).await? {
+        let document: Value =
+            serde_json::from_str(&row.document).map_err(|error| StoreError::corrupt("policy", &row.id, error))?;
+        rules.insert(row.id, Arc::new(ldt_policy::catalogue_offer_body(&document)));
+    }
+    Ok(rules)
 }
 
 /// The condition "the product has every term of `filters`", one indexed sub-select per filter, each bounded by
@@ -117,7 +132,7 @@ impl Store {
 
     /// All this LDT's products, offered or not, each with every offer it is under whatever the offer's access
     /// policy: the LDT's own view of its catalogue (its capability profile is derived from it). Read in pages of
-    /// [`OWN_PAGE`], four queries each.
+    /// [`OWN_PAGE`], five queries each.
     pub async fn own_products(&self) -> Result<Vec<CatalogEntry>, StoreError> {
         let mut entries = Vec::new();
         let mut cursor = None;
@@ -177,13 +192,7 @@ impl Store {
             .await?
             .into_iter()
             .collect();
-        let policy_ids: BTreeSet<String> = contract_of.values().cloned().collect();
-        let mut rules: HashMap<String, Arc<Map<String, Value>>> = HashMap::with_capacity(policy_ids.len());
-        for row in policy::Entity::find().filter(is_in(policy::Column::Id, policy_ids)).all(&self.db).await? {
-            let document: Value =
-                serde_json::from_str(&row.document).map_err(|error| StoreError::corrupt("policy", &row.id, error))?;
-            rules.insert(row.id, Arc::new(ldt_policy::catalogue_offer_body(&document)));
-        }
+        let rules = offer_rules(&self.db, contract_of.values().cloned().collect()).await?;
         let mut offers: HashMap<String, Vec<CatalogOffer>> = HashMap::new();
         for (dataset_id, offer_id) in links {
             if let Some(body) = contract_of.get(&offer_id).and_then(|policy_id| rules.get(policy_id)) {

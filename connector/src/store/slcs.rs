@@ -9,14 +9,15 @@ use ldt_catalog::FieldError;
 use ldt_catalog::paging::{Cursor, Page};
 use ldt_catalog::product::{MAX_LIST_LEN, Problems};
 use ldt_catalog::slc::SlcDescriptor;
+use sea_orm::sea_query::SimpleExpr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::catalog::CatalogOffer;
-use super::entity::{offer, policy, slc, slc_offer};
+use super::catalog::{CatalogOffer, offer_rules};
+use super::entity::{offer, slc, slc_offer};
 use super::{Store, StoreError, is_in, now, page_of};
 
 /// A component and the offers it is published under.
@@ -42,9 +43,8 @@ impl SlcRegistration {
         if self.offers.is_empty() {
             problems.add("/offers", "needs at least one offer id: the component is published under offers");
         }
-        if self.offers.len() > MAX_LIST_LEN {
-            problems.add("/offers", format!("must have at most {MAX_LIST_LEN} entries"));
-        } else {
+        problems.check_len("/offers", &self.offers);
+        if self.offers.len() <= MAX_LIST_LEN {
             let mut seen = std::collections::HashSet::new();
             for (index, id) in self.offers.iter().enumerate() {
                 problems.check_id(&format!("/offers/{index}"), id);
@@ -149,7 +149,7 @@ impl Store {
     }
 
     /// Every component a caller sees in the catalogue — under at least one offer whose access policy is among
-    /// `visible` or that has none — with those offers' rules; three queries.
+    /// `visible` or that has none — with those offers' rules; four queries.
     pub async fn catalog_slcs(&self, visible: &[String]) -> Result<Vec<CatalogSlc>, StoreError> {
         let offers: Vec<offer::Model> = offer::Entity::find()
             .filter(
@@ -170,36 +170,17 @@ impl Store {
         if offers.is_empty() {
             return Ok(Vec::new());
         }
-        let policy_ids: BTreeSet<&String> = offers.iter().map(|offer| &offer.contract_policy_id).collect();
-        let mut rules: HashMap<String, Arc<Map<String, Value>>> = HashMap::new();
-        for row in policy::Entity::find()
-            .filter(is_in(policy::Column::Id, policy_ids.into_iter().cloned()))
-            .all(&self.db)
-            .await?
-        {
-            let document: Value =
-                serde_json::from_str(&row.document).map_err(|error| StoreError::corrupt("policy", &row.id, error))?;
-            rules.insert(row.id, Arc::new(ldt_policy::catalogue_offer_body(&document)));
-        }
+        let rules =
+            offer_rules(&self.db, offers.iter().map(|offer| offer.contract_policy_id.clone()).collect()).await?;
         let body_of: HashMap<&str, &Arc<Map<String, Value>>> = offers
             .iter()
             .filter_map(|offer| Some((offer.id.as_str(), rules.get(&offer.contract_policy_id)?)))
             .collect();
-        let links: Vec<(String, String)> = slc_offer::Entity::find()
-            .select_only()
-            .column(slc_offer::Column::SlcId)
-            .column(slc_offer::Column::OfferId)
-            .filter(is_in(slc_offer::Column::OfferId, body_of.keys().map(|id| id.to_string())))
-            .order_by_asc(slc_offer::Column::SlcId)
-            .order_by_asc(slc_offer::Column::Position)
-            .into_tuple()
-            .all(&self.db)
-            .await?;
+        let links = self.links(is_in(slc_offer::Column::OfferId, body_of.keys().map(|id| id.to_string()))).await?;
         let mut offers_of: HashMap<String, Vec<CatalogOffer>> = HashMap::new();
         for (slc_id, offer_id) in links {
-            if let Some(body) = body_of.get(offer_id.as_str()) {
-                offers_of.entry(slc_id).or_default().push((offer_id, Arc::clone(body)));
-            }
+            let body = Arc::clone(body_of[offer_id.as_str()]);
+            offers_of.entry(slc_id).or_default().push((offer_id, body));
         }
         let rows = slc::Entity::find()
             .filter(is_in(slc::Column::Id, offers_of.keys().cloned()))
@@ -214,18 +195,24 @@ impl Store {
             .collect()
     }
 
-    /// The stored components of `rows` with their offer ids.
-    async fn with_offer_ids(&self, rows: Vec<slc::Model>) -> Result<Vec<StoredSlc>, StoreError> {
-        let links: Vec<(String, String)> = slc_offer::Entity::find()
+    /// The links between components and offers that meet `condition`, as (component id, offer id), by component
+    /// in publication order.
+    async fn links(&self, condition: SimpleExpr) -> Result<Vec<(String, String)>, StoreError> {
+        Ok(slc_offer::Entity::find()
             .select_only()
             .column(slc_offer::Column::SlcId)
             .column(slc_offer::Column::OfferId)
-            .filter(is_in(slc_offer::Column::SlcId, rows.iter().map(|row| row.id.clone())))
+            .filter(condition)
             .order_by_asc(slc_offer::Column::SlcId)
             .order_by_asc(slc_offer::Column::Position)
             .into_tuple()
             .all(&self.db)
-            .await?;
+            .await?)
+    }
+
+    /// The stored components of `rows` with their offer ids.
+    async fn with_offer_ids(&self, rows: Vec<slc::Model>) -> Result<Vec<StoredSlc>, StoreError> {
+        let links = self.links(is_in(slc_offer::Column::SlcId, rows.iter().map(|row| row.id.clone()))).await?;
         let mut offers_of: HashMap<String, Vec<String>> = HashMap::new();
         for (slc_id, offer_id) in links {
             offers_of.entry(slc_id).or_default().push(offer_id);
