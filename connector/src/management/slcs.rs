@@ -134,7 +134,11 @@ pub async fn discover(
             "name the data-space authority, here or as `slc.authority_address` in the configuration",
         ));
     };
-    let (base, authority) = authority_of(&address, request.authority_id.or_else(|| configured.authority_id.clone()))?;
+    // The configured authority's DID goes with the configured address only, not with another one named here.
+    let configured_id = || {
+        configured.authority_id.clone().filter(|_| configured.authority_address.as_deref() == Some(address.as_str()))
+    };
+    let (base, authority) = authority_of(&address, request.authority_id.or_else(configured_id))?;
     let refresh = state
         .federation
         .refresh(&state, base, &authority, request.force)
