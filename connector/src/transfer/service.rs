@@ -232,7 +232,12 @@ async fn continue_process(
             let to = record.transfer.state;
             // What of ours still waits to be sent, the peer's legal move shows it has (or no longer needs).
             outbox::forget_process(txn, pid).await?;
-            explain(&mut record, message.kind, role.peer(), message.reason.as_deref());
+            explain(
+                &mut record,
+                message.kind,
+                role.peer(),
+                Some(message.reason.as_deref().unwrap_or("the peer gave no reason")),
+            );
             transfers::record_step(txn, pid, Some(from), to, message.kind, BY_PEER, message.reason.as_deref()).await?;
             let reactions = reactions_to(&record, message.kind);
             for (kind, reason) in reactions {
