@@ -29,7 +29,11 @@ pub async fn write_private(dir: &Path, name: &str, content: &str) -> std::io::Re
     #[cfg(unix)]
     options.mode(0o600);
     let mut file = options.open(dir.join(name)).await?;
-    tokio::io::AsyncWriteExt::write_all(&mut file, content.as_bytes()).await
+    // tokio hands writes to a background thread: only `flush` waits until the file holds them, and `sync_all`
+    // until the disk does.
+    tokio::io::AsyncWriteExt::write_all(&mut file, content.as_bytes()).await?;
+    tokio::io::AsyncWriteExt::flush(&mut file).await?;
+    file.sync_all().await
 }
 
 #[cfg(test)]
