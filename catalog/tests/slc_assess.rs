@@ -829,6 +829,24 @@ fn the_exchange_and_media_type_must_meet_in_one_distribution() {
         "no distribution delivers JSON by HTTP pull: {:#?}",
         assessment.inputs[0].findings
     );
+    // The CSV distribution is the better of the two: HTTP pull as asked, and CSV converts to JSON by a standard
+    // conversion (Low), where the MQTT one would need batching (Medium).
+    let findings = &assessment.inputs[0].findings;
+    expect("exchange", find(findings, "exchange"), Met, &["HTTP pull"], &["MQTT"]);
+    expect(
+        "media type",
+        find(findings, "mediaType"),
+        Adapt(AdaptationKind::FormatConversion, Effort::Low),
+        &["text/csv", "application/json"],
+        &[],
+    );
+    let adapted: Vec<String> = findings
+        .iter()
+        .chain(&assessment.deployment)
+        .filter(|f| f.status != Status::Satisfied)
+        .map(requirement)
+        .collect();
+    assert_eq!(adapted, ["mediaType"], "only the media type adapts: {findings:#?}");
 }
 
 #[test]
@@ -1433,6 +1451,11 @@ fn an_input_missing_at_home_is_proposed_from_another_ldt() {
 
     assert_eq!(assessment.verdict, Verdict::WorksWithAdaptations);
     assert!(assessment.score < 100 && assessment.score > 90, "{}", assessment.score);
+    // Eight findings (source, dataModel, attributes, exchange, history, freshness, usage; operation), one Low
+    // adaptation: 100 × (1 − 0.25 / 8) = 96.9.
+    let judged = input.findings.len() + assessment.deployment.len();
+    assert_eq!(judged, 8, "{:#?} {:#?}", input.findings, assessment.deployment);
+    assert_eq!(assessment.score, 97);
 }
 
 #[test]

@@ -58,6 +58,19 @@ fn examples() -> Vec<(String, Value)> {
         .collect();
     paths.sort();
     assert!(paths.len() >= 3, "expected at least three examples in {}", dir.display());
+    let names: Vec<String> =
+        paths.iter().map(|path| path.file_name().unwrap().to_string_lossy().into_owned()).collect();
+    assert_eq!(
+        names,
+        [
+            "air-quality-exposure-analysis.json",
+            "flood-evacuation-simulation.json",
+            "traffic-congestion-model.json",
+            "urban-heat-island-dashboard.json",
+        ],
+        "the examples in {}",
+        dir.display()
+    );
     paths.iter().map(|path| (path.file_name().unwrap().to_string_lossy().into_owned(), read_json(path))).collect()
 }
 
@@ -160,6 +173,24 @@ fn the_enumerations_match_the_rust_enums() {
     fn names<T: serde::Serialize>(values: &[T]) -> Vec<Value> {
         values.iter().map(|value| serde_json::to_value(value).unwrap()).collect()
     }
+    // These two enums have no `ALL`: every variant is listed here. The matches are exhaustive, so a new variant does
+    // not compile until it has an arm here — give it the next position and add it to the list there.
+    let operated_by = [OperatedBy::Provider, OperatedBy::Ldt];
+    for (position, variant) in operated_by.iter().enumerate() {
+        let listed_at = match variant {
+            OperatedBy::Provider => 0,
+            OperatedBy::Ldt => 1,
+        };
+        assert_eq!(listed_at, position, "{variant:?} is listed once, in order");
+    }
+    let runtimes = [Runtime::Oci, Runtime::Kubernetes];
+    for (position, variant) in runtimes.iter().enumerate() {
+        let listed_at = match variant {
+            Runtime::Oci => 0,
+            Runtime::Kubernetes => 1,
+        };
+        assert_eq!(listed_at, position, "{variant:?} is listed once, in order");
+    }
     let schema = schema();
     let defs = &schema["$defs"];
     let deployment = &defs["Deployment"]["properties"];
@@ -167,12 +198,8 @@ fn the_enumerations_match_the_rust_enums() {
         ("/$defs/Kind/enum", &defs["Kind"]["enum"], names(&SlcKind::ALL)),
         ("/$defs/Exchange/enum", &defs["Exchange"]["enum"], names(&Exchange::ALL)),
         ("/$defs/LdtKind/enum", &defs["LdtKind"]["enum"], names(&LdtKind::ALL)),
-        ("/$defs/Deployment/properties/operatedBy/enum", &deployment["operatedBy"]["enum"], {
-            names(&[OperatedBy::Provider, OperatedBy::Ldt])
-        }),
-        ("/$defs/Deployment/properties/runtime/enum", &deployment["runtime"]["enum"], {
-            names(&[Runtime::Oci, Runtime::Kubernetes])
-        }),
+        ("/$defs/Deployment/properties/operatedBy/enum", &deployment["operatedBy"]["enum"], names(&operated_by)),
+        ("/$defs/Deployment/properties/runtime/enum", &deployment["runtime"]["enum"], names(&runtimes)),
     ] {
         assert_eq!(listed, &Value::Array(rust), "{pointer}");
     }

@@ -412,6 +412,9 @@ async fn bad_catalogue_requests_are_catalog_errors() {
     let nothing = c.catalog_request(&request(json!([null]))).await;
     assert_eq!(nothing.status, StatusCode::OK, "{}", nothing.text());
     assert_eq!(datasets(&nothing.json()).len(), datasets(&c.catalog_request(&request(json!([]))).await.json()).len());
+    let unfiltered = page_ids(&c.walk_catalog(&request(json!([]))).await);
+    assert_eq!(unfiltered, expected(30, |_| true), "the unfiltered catalogue is every offered product");
+    assert_eq!(page_ids(&c.walk_catalog(&request(json!([null]))).await), unfiltered, "`[null]` filters nothing out");
     let bodies: Vec<Vec<u8>> = vec![
         b"{\"@context\": [".to_vec(),
         b"not json".to_vec(),

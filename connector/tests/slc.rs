@@ -10,8 +10,10 @@ mod common;
 use std::process::Command;
 
 use common::Db;
-use common::connector::{API_KEY, TestConnector, enc, start_with};
-use ldt_connector::config::Config;
+use common::connector::{API_KEY, Body, DSP_CONTEXT, DSP_TOKEN, TestConnector, start_with};
+use common::contract::reaches;
+use ldt_catalog::slc::SlcDescriptor;
+use ldt_connector::config::{Config, StaticToken};
 use ldt_identity::trust::{TrustedIssuer, TrustedIssuers};
 use serde_json::{Value, json};
 
@@ -206,14 +208,7 @@ async fn discovery_ranks_explains_and_proposes(db: Db) {
     let started = space.air.post("/negotiations", &request).await;
     assert_eq!(started.status, 201, "{}", started.text());
     let pid = started.json()["pid"].as_str().unwrap().to_owned();
-    let mut negotiation = Value::Null;
-    for _ in 0..200 {
-        negotiation = space.air.get(&format!("/negotiations/{}", enc(&pid))).await.json();
-        if negotiation["state"] == "FINALIZED" || negotiation["state"] == "TERMINATED" {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
-    }
+    let negotiation = reaches(&space.air, "negotiations", &pid, "FINALIZED").await;
     assert_eq!(negotiation["state"], "FINALIZED", "the proposed contract is agreed: {negotiation:#}");
 
     // Incremental refresh: within the TTL nothing is fetched; forced, unchanged catalogues are not read again;
@@ -270,6 +265,9 @@ async fn components_are_managed_and_bad_input_refused(db: Db) {
     assert_eq!(connector.post("/slcs", &registration).await.status, 409, "a duplicate id");
     let read = connector.get("/slcs/heat-island-dashboard").await.json();
     assert_eq!(read["descriptor"], created.json()["descriptor"]);
+    let stored: SlcDescriptor = serde_json::from_value(read["descriptor"].clone()).expect("a descriptor is read back");
+    let registered: SlcDescriptor = serde_json::from_value(dashboard()).expect("the registered descriptor");
+    assert_eq!(stored, registered, "the descriptor read back is the one registered");
     assert_eq!(connector.get("/slcs").await.json()["items"].as_array().unwrap().len(), 1);
 
     // Each refusal is a problem naming the field.
@@ -290,6 +288,7 @@ async fn components_are_managed_and_bad_input_refused(db: Db) {
         let answer = connector.post("/slcs", &body).await;
         assert_eq!(answer.status, status, "{body}: {}", answer.text());
         assert!(answer.text().contains(pointer), "the problem names {pointer}: {}", answer.text());
+        answer.invalid_field(pointer);
     }
     assert_eq!(connector.get("/slcs").await.json()["items"].as_array().unwrap().len(), 1, "nothing half-written");
 
@@ -321,9 +320,11 @@ async fn components_are_managed_and_bad_input_refused(db: Db) {
     let answer = connector.post("/slcs/assess", &json!({"descriptor": stale})).await;
     assert_eq!(answer.status, 400, "{}", answer.text());
     assert!(answer.text().contains("/descriptor/inputs/0/maxStaleness"), "{}", answer.text());
+    answer.invalid_field("/descriptor/inputs/0/maxStaleness");
     let answer = connector.post("/slcs/discover", &json!({})).await;
     assert_eq!(answer.status, 400, "{}", answer.text());
     assert!(answer.text().contains("/authorityAddress"), "{}", answer.text());
+    answer.invalid_field("/authorityAddress");
     let answer = connector.post("/slcs/discover", &json!({"authorityAddress": "http://127.0.0.1:9"})).await;
     assert_eq!(answer.status, 424, "{}", answer.text());
 
@@ -342,9 +343,38 @@ async fn components_are_managed_and_bad_input_refused_on_postgres() {
     components_are_managed_and_bad_input_refused(Db::Postgres).await;
 }
 
+/// The DSP token of a caller whose `membership.status` claim is `active`.
+const MEMBER_TOKEN: &str = "member-token-0123456789abcdef";
+
+/// The components the catalogue shows the caller of `token`: each id with the ids of its offers, in id order; and
+/// how many data services were not valid components.
+async fn visible_components(connector: &TestConnector, token: &str) -> (Vec<(String, Vec<String>)>, usize) {
+    let url = format!("{}/catalog/request", connector.dsp_base());
+    let body = json!({"@context": [DSP_CONTEXT], "@type": "CatalogRequestMessage"});
+    let answer = connector.dsp_post(&url, Some(token), Body::Json(&body), false).await;
+    assert_eq!(answer.status, 200, "{}", answer.text());
+    let catalogue = answer.json();
+    let (components, invalid) = ldt_catalog::slc::components_of(&catalogue);
+    let mut seen: Vec<(String, Vec<String>)> = components
+        .iter()
+        .map(|c| (c.descriptor.id.clone(), c.offers.iter().map(|offer| offer.id.clone()).collect()))
+        .collect();
+    seen.sort();
+    (seen, invalid)
+}
+
 #[tokio::test]
 async fn the_catalogue_shows_a_component_only_to_callers_its_offer_lets_see_it() {
-    let connector = publisher(Db::Sqlite).await;
+    // Two callers: the default peer (no claims) and a member.
+    let connector = start_with(Db::Sqlite, |config| {
+        config.dsp.tokens.push(StaticToken {
+            token: MEMBER_TOKEN.into(),
+            participant: "did:web:member.example".into(),
+            claims: json!({"membership": {"status": "active"}}),
+        });
+    })
+    .await;
+    offer_to_members(&connector, "components", &[]).await;
     connector
         .create(
             "/policies",
@@ -359,8 +389,17 @@ async fn the_catalogue_shows_a_component_only_to_callers_its_offer_lets_see_it()
         "members-use", "datasets": {"matching": [{"keyword": "component"}]}}),
         )
         .await;
+    // An access policy members meet: the component under it is shown to members only.
+    connector
+        .create(
+            "/offers",
+            &json!({"id": "for-members", "accessPolicyId": "members-use", "contractPolicyId":
+        "members-use", "datasets": {"matching": [{"keyword": "component"}]}}),
+        )
+        .await;
     connector.create("/slcs", &json!({"descriptor": dashboard(), "offers": ["components"]})).await;
     connector.create("/slcs", &json!({"descriptor": gpu_simulation(), "offers": ["hidden"]})).await;
+    connector.create("/slcs", &json!({"descriptor": congestion_model(), "offers": ["for-members"]})).await;
     let catalogue = connector
         .catalog_request(&json!({"@context": ["https://w3id.org/dspace/2025/1/context.jsonld"],
         "@type": "CatalogRequestMessage"}))
@@ -370,6 +409,25 @@ async fn the_catalogue_shows_a_component_only_to_callers_its_offer_lets_see_it()
     let ids: Vec<&str> = components.iter().map(|c| c.descriptor.id.as_str()).collect();
     assert_eq!((ids, invalid), (vec!["heat-island-dashboard"], 0), "{catalogue:#}");
     assert_eq!(components[0].offers[0].id, "urn:ldt:slc-offer:components:heat-island-dashboard");
+
+    let dashboard_offers = vec!["urn:ldt:slc-offer:components:heat-island-dashboard".to_owned()];
+    assert_eq!(
+        visible_components(&connector, DSP_TOKEN).await,
+        (vec![("heat-island-dashboard".to_owned(), dashboard_offers.clone())], 0),
+        "a caller without membership sees neither the hidden component nor the members' one"
+    );
+    assert_eq!(
+        visible_components(&connector, MEMBER_TOKEN).await,
+        (
+            vec![
+                ("congestion-model".to_owned(), vec!["urn:ldt:slc-offer:for-members:congestion-model".to_owned()]),
+                ("heat-island-dashboard".to_owned(), dashboard_offers),
+            ],
+            0
+        ),
+        "a member sees the component whose access policy it meets, never the one nobody meets"
+    );
+    connector.stop().await;
 }
 
 /// `ldt-connector slc …` with the test connector as target (run off the runtime, which serves the connector).
