@@ -227,6 +227,12 @@ async fn a_request_the_provider_cannot_serve_ends_the_transfer_with_its_reason()
     // Bad input on the management API: problems naming the field, never a 5xx or a half-made transfer.
     let no_agreement = consumer.post("/transfers", &json!({"format": "HttpData-PULL"})).await;
     assert_eq!(no_agreement.problem(400)["status"], 400);
+    let problem = no_agreement.problem(400);
+    assert!(problem["detail"].as_str().unwrap().contains("`agreementId`"), "the problem names the field: {problem}");
+    let errors = problem["errors"].as_array().expect("field errors");
+    assert_eq!(errors.len(), 1, "{problem}");
+    assert!(errors[0]["detail"].as_str().unwrap().contains("missing field `agreementId`"), "{problem}");
+    no_agreement.invalid_field("/agreementId");
     let no_format = consumer.post("/transfers", &json!({"agreementId": agreement, "format": " "})).await;
     assert_eq!(no_format.invalid_field("/format")["status"], 400);
     let bad_address = json!({"agreementId": agreement, "format": "HttpData-PUSH", "dataAddress": {"endpoint": 7}});
@@ -251,6 +257,8 @@ async fn a_request_the_provider_cannot_serve_ends_the_transfer_with_its_reason()
         .await
         .unwrap();
     assert_eq!(anonymous.status(), 401);
+    let listed = provider.get("/transfers").await.json();
+    assert_eq!(listed["items"], json!([]), "the provider kept nothing of an unauthenticated request");
     consumer.stop().await;
     provider.stop().await;
 }

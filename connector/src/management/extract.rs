@@ -26,8 +26,13 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
         let document: serde_json::Value = serde_json::from_slice(&bytes)
             .map_err(|error| Problem::new(StatusCode::BAD_REQUEST, format!("the body is not valid JSON: {error}")))?;
         let value = serde_path_to_error::deserialize(document).map_err(|error| {
-            let pointer = pointer(error.path());
-            Problem::invalid_field(pointer, error.into_inner().to_string())
+            let mut pointer = pointer(error.path());
+            let detail = error.into_inner().to_string();
+            // A missing field's path is its object's: the pointer names the field itself.
+            if let Some(field) = missing_field(&detail) {
+                pointer = format!("{pointer}/{}", ldt_catalog::product::escape_pointer(field));
+            }
+            Problem::invalid_field(pointer, detail)
         })?;
         Ok(ApiJson(value))
     }
@@ -44,6 +49,12 @@ fn pointer(path: &serde_path_to_error::Path) -> String {
             Segment::Unknown => None,
         })
         .fold(String::new(), |pointer, part| format!("{pointer}/{part}"))
+}
+
+/// The field a deserialisation error says is missing, if that is what it says (serde's words: ``missing field
+/// `name` ``).
+fn missing_field(detail: &str) -> Option<&str> {
+    detail.strip_prefix("missing field `")?.strip_suffix('`')
 }
 
 /// Path parameters; a bad one is a 400 problem.
@@ -104,5 +115,13 @@ mod tests {
         let json = serde_json::json!({"items": [{"a/b": 1, "choice": {"ids": [1]}}]});
         let error = serde_path_to_error::deserialize::<_, Outer>(json).unwrap_err();
         assert_eq!(pointer(error.path()), "/items/0/choice/ids/0");
+    }
+
+    #[test]
+    fn a_missing_field_is_named() {
+        let error = serde_path_to_error::deserialize::<_, Outer>(serde_json::json!({"items": [{}]})).unwrap_err();
+        assert_eq!(pointer(error.path()), "/items/0");
+        assert_eq!(missing_field(&error.into_inner().to_string()), Some("a/b"));
+        assert_eq!(missing_field("invalid type: string \"x\", expected u32"), None);
     }
 }
