@@ -317,16 +317,20 @@ async fn pulls_nats_as_server_sent_events() {
     pulls_as_server_sent_events(nats()).await;
 }
 
-/// A NATS pull whose reader does not read yet, and a burst of `count` messages of `size` bytes published to it:
-/// the response and the kernel hold back the stream, so the burst waits in the subscription's queue. Returns once
-/// the server has the burst, with the response, the subject and the publisher.
-async fn burst_to_a_stalled_nats_pull(count: usize, size: usize) -> (reqwest::Response, String, Publisher) {
+/// A NATS pull from `server` whose reader does not read yet, and a burst of `count` messages of `size` bytes
+/// published to it: the response and the kernel hold back the stream, so the burst waits in the subscription's
+/// queue. Returns once the server has the burst, with the response, the subject and the publisher.
+async fn burst_to_a_stalled_nats_pull(
+    server: &Endpoint,
+    count: usize,
+    size: usize,
+) -> (reqwest::Response, String, Publisher) {
     let subject = format!("{}.burst", unique());
-    let source = Source::new(nats(), subject.clone()).unwrap();
+    let source = Source::new(server.clone(), subject.clone()).unwrap();
     let address = serve_events(source, CancellationToken::new(), Arc::default()).await;
     let response = reqwest::get(format!("http://{address}/events")).await.expect("GET /events");
     assert_eq!(response.status(), 200);
-    let publisher = Publisher::connect(&nats()).await;
+    let publisher = Publisher::connect(server).await;
     let payload = Bytes::from(vec![b'x'; size]);
     for _ in 0..count {
         publisher.queue(&subject, &payload).await;
@@ -338,7 +342,7 @@ async fn burst_to_a_stalled_nats_pull(count: usize, size: usize) -> (reqwest::Re
 #[tokio::test]
 async fn a_nats_burst_faster_than_its_reader_is_held_not_dropped() {
     const BURST: usize = 100_000;
-    let (mut response, ..) = burst_to_a_stalled_nats_pull(BURST, 100).await;
+    let (mut response, ..) = burst_to_a_stalled_nats_pull(&nats(), BURST, 100).await;
     // NATS has no backpressure: a queue of a few thousand messages (as the client's own) would drop most of these.
     let events = read_events(&mut response, BURST).await;
     assert_eq!(events.len(), BURST, "messages of the burst were dropped");
@@ -347,15 +351,42 @@ async fn a_nats_burst_faster_than_its_reader_is_held_not_dropped() {
 #[tokio::test]
 async fn a_nats_burst_beyond_64_mib_is_cut_and_the_stream_goes_on() {
     const MESSAGES: usize = 120;
-    let (mut response, subject, publisher) = burst_to_a_stalled_nats_pull(MESSAGES, 1_000_000).await;
-    // Time for the server to deliver all of it while nobody reads (120 MB on loopback take a fraction of this).
-    tokio::time::sleep(Duration::from_secs(1)).await;
+    // A server of its own that holds 512 MB for a slow client: the default 64 MB could cut the connection of a
+    // starved test process before the subscription's own bound is reached.
+    let (port, monitor) = (free_port(), free_port());
+    let config = tempfile::NamedTempFile::new().expect("a configuration file");
+    std::fs::write(config.path(), "max_pending: 536870912\n").expect("the configuration");
+    let config_path = config.path().to_string_lossy().into_owned();
+    let _server = BrokerProcess::nats(port, &["-c", &config_path, "-m", &monitor.to_string()]);
+    let server = Endpoint::parse(&format!("nats://127.0.0.1:{port}"), None).unwrap();
+    let (mut response, subject, publisher) = burst_to_a_stalled_nats_pull(&server, MESSAGES, 1_000_000).await;
+    // The server has sent the subscription every message (its monitoring counts them) while nobody read.
+    delivered_by(monitor, MESSAGES).await;
     // 64 MiB are held (a few more messages sit in socket buffers); the rest of the 120 MB is dropped.
     let held = read_events_within(&mut response, MESSAGES, SILENCE).await.expect_err("some were dropped");
     assert!((64..MESSAGES).contains(&held.len()), "{} of {MESSAGES} megabyte messages arrived", held.len());
     publisher.publish(&subject, &Bytes::from_static(b"after")).await;
     let after = read_events(&mut response, 1).await;
     assert_eq!(after, [json!({"payload": "after"})], "the stream goes on after the overflow");
+}
+
+/// Waits until the NATS server whose monitoring listens on `monitor` has sent `count` messages to one connection.
+async fn delivered_by(monitor: u16, count: usize) {
+    let deadline = Instant::now() + ARRIVAL;
+    loop {
+        let connections: Value = reqwest::get(format!("http://127.0.0.1:{monitor}/connz"))
+            .await
+            .expect("the NATS monitoring answers")
+            .json()
+            .await
+            .expect("JSON");
+        let sent = connections["connections"].as_array().into_iter().flatten().map(|c| c["out_msgs"].as_u64());
+        if sent.flatten().max().unwrap_or(0) >= count as u64 {
+            return;
+        }
+        assert!(Instant::now() < deadline, "the server did not send {count} messages in time: {connections}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }
 
 /// A broker process of a test's own on a free port, killed when dropped.
