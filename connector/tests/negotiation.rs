@@ -9,9 +9,9 @@ use std::time::Duration;
 use common::Db;
 use common::authority::TestAuthority;
 use common::connector::{Body, DSP_CONTEXT, TestConnector, start_with};
-use common::contract::{PURPOSE, consumer, member_of, provider, reaches, request};
+use common::contract::{DATASET, PURPOSE, consumer, member_of, provider, reaches, request};
 use ldt_catalog::LdtKind;
-use ldt_catalog::offer::{DatasetSelector, offer_iri};
+use ldt_catalog::offer::{DatasetSelector, Offer, offer_iri};
 use ldt_connector::config::{Approval, Config};
 use serde_json::{Value, json};
 
@@ -178,6 +178,76 @@ async fn illegal_unknown_and_foreign_messages_are_refused_without_changing_anyth
     for connector in [stranger, consumer, provider] {
         connector.stop().await;
     }
+}
+
+/// A request names an offer by its IRI: an offer the caller may not see (its access policy is not met), an offer
+/// not covering the dataset, and one that does not exist are all refused alike, and nothing is stored; an offer
+/// under an access policy the caller meets is negotiated.
+async fn only_offers_the_caller_may_see_are_negotiated(db: Db) {
+    let authority = TestAuthority::start().await;
+    let provider = provider(db, &authority, Approval::Auto).await;
+    let consumer = consumer(db, &authority).await;
+    provider.seed_products(&[common::product("air-quality", LdtKind::Raw, &["air"])]).await;
+    let access = |claim: &str| {
+        json!({"@type": "Set", "permission": [{"action": "use", "constraint": [
+        {"leftOperand": common::connector::MEMBERSHIP_CLAIM, "operator": "eq", "rightOperand": claim}]}]})
+    };
+    provider.seed_policy("insiders", access("board")).await;
+    provider.seed_policy("members", access("active")).await;
+    for (id, access_policy) in [("insiders", "insiders"), ("members-only", "members")] {
+        let offer = Offer {
+            id: id.into(),
+            access_policy_id: Some(access_policy.into()),
+            contract_policy_id: "air-quality-members".into(),
+            datasets: DatasetSelector::Ids(vec![DATASET.into()]),
+        };
+        provider.store().create_offer(&offer).await.unwrap();
+    }
+    let url = format!("{}/negotiations/request", provider.dsp_base());
+    let ask = |offer: String, target: &str| {
+        json!({"@context": [DSP_CONTEXT], "@type": "ContractRequestMessage", "consumerPid": "urn:uuid:asking",
+            "callbackAddress": format!("{}/callback", consumer.dsp_base()),
+            "offer": {"@id": offer, "@type": "Offer", "target": target,
+                "permission": [{"action": "use", "constraint": [
+                    {"leftOperand": common::connector::MEMBERSHIP_CLAIM, "operator": "eq", "rightOperand": "active"},
+                    {"leftOperand": "purpose", "operator": "isA", "rightOperand": PURPOSE}]}],
+                "prohibition": [{"action": "distribute"}]}})
+    };
+    let hidden = [
+        offer_iri("insiders", DATASET),
+        offer_iri("modelling", "air-quality"),
+        offer_iri("nothing", DATASET),
+        "urn:ldt:not-an-offer".to_owned(),
+    ];
+    for offer in hidden {
+        let token = consumer.state().identity.dsp_token(&provider.state().identity.did).unwrap();
+        let target = if offer.contains("air-quality") { "air-quality" } else { DATASET };
+        let refused = provider.dsp_post(&url, Some(&token), Body::Json(&ask(offer.clone(), target)), false).await;
+        assert_eq!(refused.status, 400, "{offer}: {}", refused.text());
+        let error = refused.json();
+        assert_eq!(error["code"], "UnknownOffer", "{offer}: {error}");
+        assert!(error["reason"][0].as_str().unwrap().contains("is not an offer of this catalogue"), "{error}");
+    }
+    assert!(provider.get("/negotiations").await.json()["items"].as_array().unwrap().is_empty());
+
+    let token = consumer.state().identity.dsp_token(&provider.state().identity.did).unwrap();
+    let seen = ask(offer_iri("members-only", DATASET), DATASET);
+    let created = provider.dsp_post(&url, Some(&token), Body::Json(&seen), false).await;
+    assert_eq!(created.status, 201, "{}", created.text());
+    let listing = provider.get("/negotiations").await.json();
+    assert_eq!(listing["items"][0]["offer"]["@id"], offer_iri("members-only", DATASET).as_str(), "{listing}");
+    consumer.stop().await;
+    provider.stop().await;
+}
+
+#[tokio::test]
+async fn only_offers_the_caller_may_see_are_negotiated_on_sqlite() {
+    only_offers_the_caller_may_see_are_negotiated(Db::Sqlite).await;
+}
+
+#[tokio::test]
+async fn only_offers_the_caller_may_see_are_negotiated_on_postgres() {
+    only_offers_the_caller_may_see_are_negotiated(Db::Postgres).await;
 }
 
 /// Static tokens between a provider participant and a consumer participant (no authority needed).

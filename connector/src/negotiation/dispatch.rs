@@ -222,7 +222,6 @@ fn reason_of(answer: &serde_json::Value) -> String {
     }
 }
 
-/// Logs a failure to record a delivery outcome (the lease runs out and the message is tried again).
 /// What `result` holds; a failure is logged (the message stays leased and is retried when its lease runs out).
 fn settle<T>(result: Result<T, crate::store::StoreError>) -> Option<T> {
     result

@@ -11,7 +11,7 @@ use ldt_identity::Caller;
 use ldt_policy::Policy;
 use ldt_policy::eval::Context;
 use sea_orm::DatabaseTransaction;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use super::error::NegotiationError;
 use super::machine::{Kind, Role, State, transition};
@@ -19,9 +19,10 @@ use super::message::{Incoming, negotiation_object};
 use super::process::{Envelope, Negotiation};
 use super::react::{Reaction, react, terminate};
 use super::terms::{Verdict, agreement_document, check_request, decide};
-use crate::access::visible_access_policies;
+use crate::access::satisfies_access_policy;
 use crate::app::AppState;
 use crate::config::Approval;
+use crate::store::catalog::RequestedOffer;
 use crate::store::entity::outbox as outbox_row;
 use crate::store::history::{BY_OPERATOR, BY_PEER, BY_US};
 use crate::store::negotiations::{self, Record};
@@ -59,15 +60,19 @@ pub async fn provider_terms(
     let unknown =
         || NegotiationError::bad_request("UnknownOffer", format!("`{offer_iri}` is not an offer of this catalogue"));
     let (offer_id, dataset_id) = parse_offer_iri(offer_iri).ok_or_else(unknown)?;
-    let visible = visible_access_policies(state, caller).await?;
-    let entry = match state.store.catalog_entry(&dataset_id, &visible).await {
+    let RequestedOffer { rules, access_policy } = match state.store.requested_offer(&offer_id, &dataset_id).await {
         Err(StoreError::NotFound { .. }) => return Err(unknown()),
         other => other?,
     };
-    let (_, rules) = entry.offers.iter().find(|(id, _)| *id == offer_id).ok_or_else(unknown)?;
-    let mut offered = json!({"@id": offer_iri, "@type": "Offer"});
-    offered.as_object_mut().into_iter().for_each(|object| object.extend(rules.as_ref().clone()));
-    offered["target"] = Value::String(dataset_id.clone());
+    if let Some((id, document)) = &access_policy
+        && !satisfies_access_policy(state, caller, id, document)
+    {
+        return Err(unknown());
+    }
+    let mut offered = Map::from_iter([("@id".into(), offer_iri.into()), ("@type".into(), "Offer".into())]);
+    offered.extend(rules);
+    offered.insert("target".into(), dataset_id.clone().into());
+    let offered = Value::Object(offered);
     let policy = ldt_policy::read_policy(&offered)
         .map_err(|_| NegotiationError::bad_request("UnknownOffer", "the offer's policy cannot be read"))?;
     let matched = check_request(requested, &offered, &dataset_id).map(|_| ());
@@ -189,7 +194,7 @@ async fn send(
         record.explanation.get_or_insert_with(|| json!({"reason": reason}));
     }
     queue(state, txn, record, &envelope).await?;
-    negotiations::record_step(txn, &record.negotiation.pid, Some(from), envelope.target, kind, by, reason).await?;
+    negotiations::record_step(record, Some(from), envelope.target, kind, by, reason);
     if envelope.target == State::Finalized {
         negotiations::keep_agreement(txn, record).await?;
     }
@@ -325,8 +330,7 @@ async fn begin(
                 purpose: message.purpose.clone(),
             };
             let mut record = Record::new(negotiation);
-            let pid = record.negotiation.pid.clone();
-            negotiations::record_step(txn, &pid, None, first_state, message.kind, BY_PEER, None).await?;
+            negotiations::record_step(&mut record, None, first_state, message.kind, BY_PEER, None);
             let reactions = reactions_to(state, &record.negotiation, message.kind, &offer, true);
             apply(state, txn, &mut record, reactions, terms.as_ref(), BY_US).await?;
             // Written once, with whatever its reactions changed.
@@ -389,7 +393,7 @@ async fn continue_process(
             // What of ours still waits to be sent, the peer evidently has: the sides take turns, so a legal move
             // from our state answers our last message (and after a termination nothing needs saying). Dropped here,
             // so that our answer leaves right after this commit instead of queueing behind it.
-            outbox::forget_process(txn, pid).await?;
+            outbox::forget_process(txn, pid, &mut record.queued).await?;
             if message.kind == Kind::Termination {
                 let reason = message.reason.as_deref().unwrap_or("the peer gave no reason");
                 record.explanation =
@@ -398,8 +402,7 @@ async fn continue_process(
             if let Some(purpose) = &message.purpose {
                 record.negotiation.purpose = Some(purpose.clone());
             }
-            negotiations::record_step(txn, pid, Some(from), to, message.kind, BY_PEER, message.reason.as_deref())
-                .await?;
+            negotiations::record_step(&mut record, Some(from), to, message.kind, BY_PEER, message.reason.as_deref());
             if to == State::Finalized {
                 negotiations::keep_agreement(txn, &record).await?;
             }
@@ -487,10 +490,9 @@ pub async fn start(state: &AppState, start: Start) -> Result<Record, StartError>
         .store
         .transact(async |txn| {
             let envelope = record.negotiation.first_request(&callback);
-            negotiations::save(txn, &mut record, true).await?;
             queue(state, txn, &mut record, &envelope).await?;
-            let pid = &record.negotiation.pid;
-            negotiations::record_step(txn, pid, None, envelope.target, Kind::Request, BY_US, None).await?;
+            negotiations::record_step(&mut record, None, envelope.target, Kind::Request, BY_US, None);
+            negotiations::save(txn, &mut record, true).await?;
             Ok(record)
         })
         .await?;
@@ -637,7 +639,8 @@ pub async fn give_up(state: &AppState, row: &outbox_row::Model, reason: &str) ->
     change(state, async |txn| {
         // The process row first, then its outbox rows (see `delivered`).
         let record = negotiations::load_any(txn, &row.process, lock).await?;
-        outbox::forget_process(txn, &row.process).await?;
+        // The record as loaded asks the database before queueing; the termination is all that is queued.
+        outbox::forget_process(txn, &row.process, &mut Default::default()).await?;
         let Some(mut record) = record else {
             return Ok(None);
         };
@@ -652,15 +655,13 @@ pub async fn give_up(state: &AppState, row: &outbox_row::Model, reason: &str) ->
             let from = record.negotiation.state;
             record.negotiation.state = State::Terminated;
             negotiations::record_step(
-                txn,
-                &row.process,
+                &mut record,
                 Some(from),
                 State::Terminated,
                 Kind::Termination,
                 BY_US,
                 Some(&reason),
-            )
-            .await?;
+            );
         }
         negotiations::save(txn, &mut record, false).await?;
         Ok(Some(record))

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use ldt_catalog::DataProduct;
 use ldt_catalog::paging::{Cursor, Page};
 use ldt_catalog::terms::TermFilter;
-use sea_orm::sea_query::{Expr, Query, SimpleExpr};
+use sea_orm::sea_query::{Alias, Expr, JoinType, Query, SimpleExpr};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::{Map, Value};
 
@@ -28,6 +28,15 @@ pub struct CatalogEntry {
     pub product: DataProduct,
     /// Its offers.
     pub offers: Vec<CatalogOffer>,
+}
+
+/// An offer as a contract request on one of its products is checked against.
+#[derive(Debug, Clone)]
+pub struct RequestedOffer {
+    /// The rules of the offer's contract policy, as the catalogue shows them.
+    pub rules: Map<String, Value>,
+    /// The offer's access policy, if it has one: its id and document.
+    pub access_policy: Option<(String, Value)>,
 }
 
 /// The rules each of the contract policies `ids` gives the offers under it, as a catalogue shows them, by policy
@@ -148,6 +157,55 @@ impl Store {
                 None => return Ok(entries),
             }
         }
+    }
+
+    /// The offer `offer_id` as a request for the product `dataset_id` under it is checked against; `NotFound` if
+    /// the product is not under that offer. One query: the coverage row joined with the offer and its policies.
+    pub async fn requested_offer(&self, offer_id: &str, dataset_id: &str) -> Result<RequestedOffer, StoreError> {
+        StoreError::unless_storable("offer", offer_id)?;
+        StoreError::unless_storable("dataset", dataset_id)?;
+        let access = Alias::new("access");
+        let select = Query::select()
+            .expr_as(Expr::col((policy::Entity, policy::Column::Id)), Alias::new("contract_id"))
+            .expr_as(Expr::col((policy::Entity, policy::Column::Document)), Alias::new("contract"))
+            .expr_as(Expr::col((offer_dataset::Entity, offer_dataset::Column::AccessPolicyId)), Alias::new("access_id"))
+            .expr_as(Expr::col((access.clone(), policy::Column::Document)), Alias::new("access"))
+            .from(offer_dataset::Entity)
+            .inner_join(
+                offer::Entity,
+                Expr::col((offer::Entity, offer::Column::Id))
+                    .equals((offer_dataset::Entity, offer_dataset::Column::OfferId)),
+            )
+            .inner_join(
+                policy::Entity,
+                Expr::col((policy::Entity, policy::Column::Id))
+                    .equals((offer::Entity, offer::Column::ContractPolicyId)),
+            )
+            .join_as(
+                JoinType::LeftJoin,
+                policy::Entity,
+                access.clone(),
+                Expr::col((access, policy::Column::Id))
+                    .equals((offer_dataset::Entity, offer_dataset::Column::AccessPolicyId)),
+            )
+            .and_where(Expr::col((offer_dataset::Entity, offer_dataset::Column::DatasetId)).eq(dataset_id))
+            .and_where(Expr::col((offer_dataset::Entity, offer_dataset::Column::OfferId)).eq(offer_id))
+            .to_owned();
+        let row = self.db.query_one(self.db.get_database_backend().build(&select)).await?;
+        let row = row.ok_or_else(|| StoreError::not_found("offer", offer_id))?;
+        let contract_id: String = row.try_get("", "contract_id")?;
+        let contract: Value = serde_json::from_str(&row.try_get::<String>("", "contract")?)
+            .map_err(|error| StoreError::corrupt("policy", &contract_id, error))?;
+        let access_policy = match row.try_get::<Option<String>>("", "access_id")? {
+            None => None,
+            Some(id) => {
+                let document = row.try_get::<Option<String>>("", "access")?.unwrap_or_default();
+                let document =
+                    serde_json::from_str(&document).map_err(|error| StoreError::corrupt("policy", &id, error))?;
+                Some((id, document))
+            }
+        };
+        Ok(RequestedOffer { rules: ldt_policy::catalogue_offer_body(&contract), access_policy })
     }
 
     /// The product `id` as the catalogue shows it to a caller who may see offers under the access policies

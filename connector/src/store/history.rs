@@ -37,29 +37,42 @@ pub struct Step<S, K> {
     pub detail: Option<String>,
 }
 
-/// Appends a step of the process `pid` of protocol `P` to its history: from `from` to `to` by a message of `kind`,
-/// made `by` the peer, us or the operator.
-pub async fn append<P: Protocol>(
-    txn: &DatabaseTransaction,
-    pid: &str,
-    from: Option<P::State>,
-    to: P::State,
-    kind: P::Kind,
-    by: &str,
-    detail: Option<&str>,
-) -> Result<(), StoreError> {
-    let row = process_event::ActiveModel {
-        pid: Set(pid.to_owned()),
-        at: Set(now()),
-        from_state: Set(from.map(|state| P::state_name(state).to_owned())),
-        to_state: Set(P::state_name(to).to_owned()),
-        kind: Set(P::kind_name(kind).to_owned()),
-        by: Set(by.to_owned()),
-        detail: Set(detail.map(str::to_owned)),
-        ..Default::default()
-    };
-    process_event::Entity::insert(row).exec_without_returning(txn).await?;
-    Ok(())
+/// The steps a transaction made, written together by the save of their process (not stored before).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Steps(Vec<process_event::ActiveModel>);
+
+impl Steps {
+    /// Adds a step of the process `pid` of protocol `P`: from `from` to `to` by a message of `kind`, made `by` the
+    /// peer, us or the operator.
+    pub fn add<P: Protocol>(
+        &mut self,
+        pid: &str,
+        from: Option<P::State>,
+        to: P::State,
+        kind: P::Kind,
+        by: &str,
+        detail: Option<&str>,
+    ) {
+        self.0.push(process_event::ActiveModel {
+            pid: Set(pid.to_owned()),
+            at: Set(now()),
+            from_state: Set(from.map(|state| P::state_name(state).to_owned())),
+            to_state: Set(P::state_name(to).to_owned()),
+            kind: Set(P::kind_name(kind).to_owned()),
+            by: Set(by.to_owned()),
+            detail: Set(detail.map(str::to_owned)),
+            ..Default::default()
+        });
+    }
+
+    /// Appends the steps added so far to their processes' histories, in the order they were made: one statement.
+    pub async fn write(&mut self, txn: &DatabaseTransaction) -> Result<(), StoreError> {
+        if self.0.is_empty() {
+            return Ok(());
+        }
+        process_event::Entity::insert_many(std::mem::take(&mut self.0)).exec_without_returning(txn).await?;
+        Ok(())
+    }
 }
 
 /// The history of the process `pid` of protocol `P`, oldest step first.

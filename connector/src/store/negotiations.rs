@@ -30,6 +30,8 @@ pub struct Record {
     pub updated_at: DateTime<Utc>,
     /// What the current transaction queued: messages to send as soon as it commits (not stored).
     pub queued: super::outbox::Queued,
+    /// The steps the current transaction made, written by [`save`].
+    pub steps: history::Steps,
 }
 
 impl Record {
@@ -42,7 +44,8 @@ impl Record {
             explanation: None,
             created_at: at,
             updated_at: at,
-            queued: Default::default(),
+            queued: super::outbox::Queued::for_new_process(),
+            steps: Default::default(),
         }
     }
 }
@@ -101,6 +104,7 @@ fn from_row(row: negotiation::Model) -> Result<Record, StoreError> {
         created_at: row.created_at,
         updated_at: row.updated_at,
         queued: Default::default(),
+        steps: Default::default(),
     })
 }
 
@@ -164,7 +168,7 @@ pub async fn find_by_peer(
     row.map(from_row).transpose()
 }
 
-/// Writes `record` (a new one when `new`), stamped as changed now.
+/// Writes `record` (a new one when `new`), stamped as changed now, with the steps it made.
 pub async fn save(txn: &DatabaseTransaction, record: &mut Record, new: bool) -> Result<(), StoreError> {
     record.updated_at = now();
     let row = to_row(record);
@@ -173,20 +177,12 @@ pub async fn save(txn: &DatabaseTransaction, record: &mut Record, new: bool) -> 
     } else {
         row.update(txn).await?;
     }
-    Ok(())
+    record.steps.write(txn).await
 }
 
-/// Appends a step to the history of `pid`.
-pub async fn record_step(
-    txn: &DatabaseTransaction,
-    pid: &str,
-    from: Option<State>,
-    to: State,
-    kind: Kind,
-    by: &str,
-    detail: Option<&str>,
-) -> Result<(), StoreError> {
-    history::append::<ContractNegotiation>(txn, pid, from, to, kind, by, detail).await
+/// Adds a step to the history of `record`, written with it by [`save`].
+pub fn record_step(record: &mut Record, from: Option<State>, to: State, kind: Kind, by: &str, detail: Option<&str>) {
+    record.steps.add::<ContractNegotiation>(&record.negotiation.pid, from, to, kind, by, detail);
 }
 
 /// Stores the agreement of the finalized negotiation `record` (once: a repeat is ignored).

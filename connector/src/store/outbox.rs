@@ -68,6 +68,21 @@ pub struct Queued {
     pub leased: Vec<outbox::Model>,
     /// Whether a message waits behind an undelivered one of its process.
     pub behind: bool,
+    /// Whether the process's outbox holds only what this transaction queued: it began, or its messages were
+    /// forgotten, in this transaction. Then queueing need not ask the database what waits.
+    pub only_ours: bool,
+}
+
+impl Queued {
+    /// What a process that begins in this transaction has queued: nothing yet, and nothing from before.
+    pub fn for_new_process() -> Queued {
+        Queued { only_ours: true, ..Queued::default() }
+    }
+
+    /// Whether a message of the process waits undelivered, as far as known without asking the database.
+    fn known_pending(&self) -> Option<bool> {
+        self.only_ours.then_some(!self.leased.is_empty() || self.behind)
+    }
 }
 
 /// Queues `message` in `txn`, to be given up on after `give_up_after`. When nothing else of its process waits, the
@@ -82,7 +97,10 @@ pub async fn enqueue(
     queued: &mut Queued,
 ) -> Result<(), StoreError> {
     let at = now();
-    let claim = !has_pending(txn, message.process).await?;
+    let claim = !match queued.known_pending() {
+        Some(pending) => pending,
+        None => has_pending(txn, message.process).await?,
+    };
     let row = outbox::ActiveModel {
         process: Set(message.process.to_owned()),
         protocol: Set(message.protocol.to_owned()),
@@ -148,9 +166,11 @@ pub async fn claim_next(
     Ok((leased.rows_affected == 1).then_some(row))
 }
 
-/// Forgets every message of `process` not yet delivered (it was terminated; nothing more needs saying).
-pub async fn forget_process(txn: &DatabaseTransaction, process: &str) -> Result<(), StoreError> {
+/// Forgets every message of `process` not yet delivered (the peer has what they said, or nothing more needs
+/// saying), those `queued` in this transaction included.
+pub async fn forget_process(txn: &DatabaseTransaction, process: &str, queued: &mut Queued) -> Result<(), StoreError> {
     outbox::Entity::delete_many().filter(outbox::Column::Process.eq(process)).exec(txn).await?;
+    *queued = Queued { only_ours: true, ..Queued::default() };
     Ok(())
 }
 
@@ -257,5 +277,66 @@ impl Store {
             .all(&self.db)
             .await?;
         Ok(rows.into_iter().map(|(next, leased)| leased.map_or(next, |until| until.max(next))).min())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::config::Config;
+
+    fn message<'a>(process: &'a str, body: &'a serde_json::Value) -> Message<'a> {
+        Message {
+            protocol: NEGOTIATION,
+            process,
+            kind: "request",
+            url: "http://peer/dsp",
+            audience: "did:web:peer",
+            body,
+            target: "REQUESTED",
+        }
+    }
+
+    /// Whether queueing leases a message or puts it behind another is the same whether the transaction knows its
+    /// process's outbox (a new or cleared process) or asks the database.
+    #[tokio::test]
+    async fn a_message_is_leased_only_when_nothing_of_its_process_waits() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = Config { data_dir: dir.path().to_owned(), ..Config::default() };
+        let store = Store::open(&config).await.unwrap();
+        let body = json!({});
+        let minute = Duration::from_secs(60);
+        let queue = async |queued: &mut Queued, count: usize| {
+            store
+                .transact(async |txn| {
+                    for _ in 0..count {
+                        enqueue(txn, message("p", &body), minute, minute, queued).await?;
+                    }
+                    Ok(())
+                })
+                .await
+                .unwrap();
+        };
+        let mut new = Queued::for_new_process();
+        queue(&mut new, 2).await;
+        assert_eq!((new.leased.len(), new.behind), (1, true), "the second waits behind the first");
+
+        let mut loaded = Queued::default();
+        queue(&mut loaded, 1).await;
+        assert_eq!((loaded.leased.len(), loaded.behind), (0, true), "the database says two wait");
+
+        let mut cleared = Queued::default();
+        store
+            .transact(async |txn| {
+                forget_process(txn, "p", &mut cleared).await?;
+                enqueue(txn, message("p", &body), minute, minute, &mut cleared).await
+            })
+            .await
+            .unwrap();
+        assert_eq!((cleared.leased.len(), cleared.behind), (1, false), "after forgetting, nothing waits");
+        let waiting = outbox::Entity::find().filter(outbox::Column::Process.eq("p")).all(&store.db).await.unwrap();
+        assert_eq!(waiting.len(), 1);
     }
 }

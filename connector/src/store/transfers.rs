@@ -31,6 +31,8 @@ pub struct TransferRecord {
     pub updated_at: DateTime<Utc>,
     /// What the current transaction queued: messages to send as soon as it commits (not stored).
     pub queued: super::outbox::Queued,
+    /// The steps the current transaction made, written by [`save`].
+    pub steps: history::Steps,
 }
 
 impl TransferRecord {
@@ -44,7 +46,8 @@ impl TransferRecord {
             explanation: None,
             created_at: at,
             updated_at: at,
-            queued: Default::default(),
+            queued: super::outbox::Queued::for_new_process(),
+            steps: Default::default(),
         }
     }
 }
@@ -89,6 +92,7 @@ fn from_row(row: transfer::Model) -> Result<TransferRecord, StoreError> {
         created_at: row.created_at,
         updated_at: row.updated_at,
         queued: Default::default(),
+        steps: Default::default(),
     })
 }
 
@@ -157,7 +161,7 @@ pub async fn find_by_consumer_pid(
     row.map(from_row).transpose()
 }
 
-/// Writes `record` (a new one when `new`), stamped as changed now.
+/// Writes `record` (a new one when `new`), stamped as changed now, with the steps it made.
 pub async fn save(txn: &DatabaseTransaction, record: &mut TransferRecord, new: bool) -> Result<(), StoreError> {
     record.updated_at = now();
     let row = to_row(record)?;
@@ -166,20 +170,19 @@ pub async fn save(txn: &DatabaseTransaction, record: &mut TransferRecord, new: b
     } else {
         row.update(txn).await?;
     }
-    Ok(())
+    record.steps.write(txn).await
 }
 
-/// Appends a step to the history of `pid`.
-pub async fn record_step(
-    txn: &DatabaseTransaction,
-    pid: &str,
+/// Adds a step to the history of `record`, written with it by [`save`].
+pub fn record_step(
+    record: &mut TransferRecord,
     from: Option<State>,
     to: State,
     kind: Kind,
     by: &str,
     detail: Option<&str>,
-) -> Result<(), StoreError> {
-    history::append::<TransferProcess>(txn, pid, from, to, kind, by, detail).await
+) {
+    record.steps.add::<TransferProcess>(&record.transfer.pid, from, to, kind, by, detail);
 }
 
 impl Store {

@@ -160,8 +160,7 @@ async fn begin(state: &AppState, caller: &Caller, message: Incoming) -> Result<(
             if let Some(existing) = transfers::find_by_consumer_pid(txn, &caller.participant_id, &consumer_pid).await? {
                 return Ok((existing, false));
             }
-            let pid = record.transfer.pid.clone();
-            transfers::record_step(txn, &pid, None, State::Requested, Kind::Request, BY_PEER, None).await?;
+            transfers::record_step(&mut record, None, State::Requested, Kind::Request, BY_PEER, None);
             for (kind, reason) in reactions.clone() {
                 send(state, txn, &mut record, kind, reason.as_deref(), BY_US, Some(&plan)).await?;
             }
@@ -231,14 +230,14 @@ async fn continue_process(
             };
             let to = record.transfer.state;
             // What of ours still waits to be sent, the peer's legal move shows it has (or no longer needs).
-            outbox::forget_process(txn, pid).await?;
+            outbox::forget_process(txn, pid, &mut record.queued).await?;
             explain(
                 &mut record,
                 message.kind,
                 role.peer(),
                 Some(message.reason.as_deref().unwrap_or("the peer gave no reason")),
             );
-            transfers::record_step(txn, pid, Some(from), to, message.kind, BY_PEER, message.reason.as_deref()).await?;
+            transfers::record_step(&mut record, Some(from), to, message.kind, BY_PEER, message.reason.as_deref());
             let reactions = reactions_to(&record, message.kind);
             for (kind, reason) in reactions {
                 send(state, txn, &mut record, kind, reason.as_deref(), BY_US, None).await?;
@@ -294,7 +293,7 @@ async fn send(
     let role = record.transfer.role;
     explain(record, kind, role, reason);
     queue(state, txn, record, &envelope).await?;
-    transfers::record_step(txn, &record.transfer.pid, Some(from), envelope.target, kind, by, reason).await?;
+    transfers::record_step(record, Some(from), envelope.target, kind, by, reason);
     Ok(())
 }
 
@@ -376,10 +375,9 @@ pub async fn start(state: &AppState, start: Start) -> Result<TransferRecord, Sta
         .store
         .transact(async |txn| {
             let envelope = record.transfer.first_request(&callback);
-            transfers::save(txn, &mut record, true).await?;
             queue(state, txn, &mut record, &envelope).await?;
-            let pid = &record.transfer.pid;
-            transfers::record_step(txn, pid, None, envelope.target, Kind::Request, BY_US, None).await?;
+            transfers::record_step(&mut record, None, envelope.target, Kind::Request, BY_US, None);
+            transfers::save(txn, &mut record, true).await?;
             Ok(record)
         })
         .await?;
@@ -488,7 +486,8 @@ pub async fn give_up(state: &AppState, row: &outbox_row::Model, reason: &str) ->
         .store
         .transact(async |txn| {
             let record = transfers::load(txn, None, &row.process, lock).await?;
-            outbox::forget_process(txn, &row.process).await?;
+            // The record as loaded asks the database before queueing; the termination is all that is queued.
+            outbox::forget_process(txn, &row.process, &mut Default::default()).await?;
             let Some(mut record) = record else { return Ok(None) };
             let before = record.transfer.state;
             if before.is_terminal() || row.kind == Kind::Termination.as_str() {
@@ -499,17 +498,14 @@ pub async fn give_up(state: &AppState, row: &outbox_row::Model, reason: &str) ->
                 send(state, txn, &mut record, Kind::Termination, Some(&reason), BY_US, None).await?;
             } else {
                 record.transfer.state = State::Terminated;
-                let pid = &record.transfer.pid;
                 transfers::record_step(
-                    txn,
-                    pid,
+                    &mut record,
                     Some(before),
                     State::Terminated,
                     Kind::Termination,
                     BY_US,
                     Some(&reason),
-                )
-                .await?;
+                );
             }
             record.explanation = Some(json!({"reason": reason}));
             transfers::save(txn, &mut record, false).await?;
