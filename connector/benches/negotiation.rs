@@ -25,7 +25,8 @@
 //! PostgreSQL comes from `LDT_TEST_POSTGRES_URL` (default `postgres://postgres@127.0.0.1:5432/test`; the role must
 //! be allowed to create databases); `LDT_BENCH_BACKENDS=sqlite` or `=postgres` runs one backend.
 //!
-//! `cargo bench -p ldt-connector --features scenarios --bench negotiation`
+//! `cargo bench -p ldt-connector --features scenarios --bench negotiation`; for the database's share alone,
+//! `connector/benches/negotiation_floor/run.sh` runs the same statements with pgbench.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
