@@ -8,7 +8,7 @@ use ldt_catalog::DataProduct;
 use ldt_catalog::paging::{Cursor, Page};
 use ldt_catalog::terms::TermFilter;
 use sea_orm::sea_query::{Alias, Expr, JoinType, Query, SimpleExpr};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, QueryFilter};
 use serde_json::{Map, Value};
 
 use super::entity::{dataset, dataset_term, offer, offer_dataset, policy};
@@ -219,8 +219,9 @@ impl Store {
     }
 
     /// Puts the products of `rows` together and attaches their offers — those under the access policies `visible`
-    /// (or none), or all of them when `visible` is `None`: four queries, each bounded by the page — distributions,
-    /// the page's links to offers, those offers, and their contract policies.
+    /// (or none), or all of them when `visible` is `None`: two queries, each bounded by the page — distributions,
+    /// and the page's links to offers joined with the offers' contract policies (each policy read once however
+    /// many products share it).
     async fn with_offers(
         &self,
         rows: Vec<dataset::Model>,
@@ -228,34 +229,43 @@ impl Store {
     ) -> Result<Vec<CatalogEntry>, StoreError> {
         let ids: Vec<String> = rows.iter().map(|row| row.id.clone()).collect();
         let products = assemble(&self.db, rows).await?;
-        let links: Vec<(String, String)> = offer_dataset::Entity::find()
-            .select_only()
-            .column(offer_dataset::Column::DatasetId)
-            .column(offer_dataset::Column::OfferId)
-            .filter(is_in(offer_dataset::Column::DatasetId, ids))
-            .filter(visible.map_or_else(Condition::all, visible_to))
-            .order_by_asc(offer_dataset::Column::DatasetId)
-            .order_by_asc(offer_dataset::Column::OfferId)
-            .into_tuple()
-            .all(&self.db)
-            .await?;
-        let offer_ids: BTreeSet<String> = links.iter().map(|(_, offer)| offer.clone()).collect();
-        let contract_of: HashMap<String, String> = offer::Entity::find()
-            .select_only()
-            .column(offer::Column::Id)
-            .column(offer::Column::ContractPolicyId)
-            .filter(is_in(offer::Column::Id, offer_ids))
-            .into_tuple()
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .collect();
-        let rules = offer_rules(&self.db, contract_of.values().cloned().collect()).await?;
+        let links = Query::select()
+            .column((offer_dataset::Entity, offer_dataset::Column::DatasetId))
+            .column((offer_dataset::Entity, offer_dataset::Column::OfferId))
+            .column((policy::Entity, policy::Column::Id))
+            .column((policy::Entity, policy::Column::Document))
+            .from(offer_dataset::Entity)
+            .inner_join(
+                offer::Entity,
+                Expr::col((offer::Entity, offer::Column::Id))
+                    .equals((offer_dataset::Entity, offer_dataset::Column::OfferId)),
+            )
+            .inner_join(
+                policy::Entity,
+                Expr::col((policy::Entity, policy::Column::Id))
+                    .equals((offer::Entity, offer::Column::ContractPolicyId)),
+            )
+            .cond_where(is_in(offer_dataset::Column::DatasetId, ids))
+            .cond_where(visible.map_or_else(Condition::all, visible_to))
+            .order_by((offer_dataset::Entity, offer_dataset::Column::DatasetId), Order::Asc)
+            .order_by((offer_dataset::Entity, offer_dataset::Column::OfferId), Order::Asc)
+            .to_owned();
+        let mut rules: HashMap<String, Arc<Map<String, Value>>> = HashMap::new();
         let mut offers: HashMap<String, Vec<CatalogOffer>> = HashMap::new();
-        for (dataset_id, offer_id) in links {
-            if let Some(body) = contract_of.get(&offer_id).and_then(|policy_id| rules.get(policy_id)) {
-                offers.entry(dataset_id).or_default().push((offer_id, Arc::clone(body)));
-            }
+        for row in self.db.query_all(self.db.get_database_backend().build(&links)).await? {
+            let (dataset_id, offer_id, policy_id, document): (String, String, String, String) =
+                row.try_get_many_by_index()?;
+            let body = match rules.get(&policy_id) {
+                Some(body) => Arc::clone(body),
+                None => {
+                    let document: Value = serde_json::from_str(&document)
+                        .map_err(|error| StoreError::corrupt("policy", &policy_id, error))?;
+                    let body = Arc::new(ldt_policy::catalogue_offer_body(&document));
+                    rules.insert(policy_id, Arc::clone(&body));
+                    body
+                }
+            };
+            offers.entry(dataset_id).or_default().push((offer_id, body));
         }
         Ok(products
             .into_iter()
