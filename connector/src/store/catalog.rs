@@ -141,7 +141,7 @@ impl Store {
 
     /// All this LDT's products, offered or not, each with every offer it is under whatever the offer's access
     /// policy: the LDT's own view of its catalogue (its capability profile is derived from it). Read in pages of
-    /// [`OWN_PAGE`], five queries each.
+    /// [`OWN_PAGE`], three queries each.
     pub async fn own_products(&self) -> Result<Vec<CatalogEntry>, StoreError> {
         let mut entries = Vec::new();
         let mut cursor = None;
