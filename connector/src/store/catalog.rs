@@ -7,7 +7,7 @@ use std::sync::Arc;
 use ldt_catalog::DataProduct;
 use ldt_catalog::paging::{Cursor, Page};
 use ldt_catalog::terms::TermFilter;
-use sea_orm::sea_query::{Alias, Expr, JoinType, Query, SimpleExpr};
+use sea_orm::sea_query::{Alias, Expr, JoinType, Query, SelectStatement, SimpleExpr};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, QueryFilter};
 use serde_json::{Map, Value};
 
@@ -37,6 +37,31 @@ pub struct RequestedOffer {
     pub rules: Map<String, Value>,
     /// The offer's access policy, if it has one: its id and document.
     pub access_policy: Option<(String, Value)>,
+}
+
+/// A coverage row with its contract policy and its access policy: dataset, offer, contract policy id and document,
+/// access policy id and document.
+type CoverageWithAccess = (String, String, String, String, Option<String>, Option<String>);
+
+/// Coverage rows joined with their offers and the offers' contract policies, selecting the dataset, the offer, and
+/// the contract policy's id and document, in that order.
+fn coverage_with_contracts() -> SelectStatement {
+    Query::select()
+        .column((offer_dataset::Entity, offer_dataset::Column::DatasetId))
+        .column((offer_dataset::Entity, offer_dataset::Column::OfferId))
+        .column((policy::Entity, policy::Column::Id))
+        .column((policy::Entity, policy::Column::Document))
+        .from(offer_dataset::Entity)
+        .inner_join(
+            offer::Entity,
+            Expr::col((offer::Entity, offer::Column::Id))
+                .equals((offer_dataset::Entity, offer_dataset::Column::OfferId)),
+        )
+        .inner_join(
+            policy::Entity,
+            Expr::col((policy::Entity, policy::Column::Id)).equals((offer::Entity, offer::Column::ContractPolicyId)),
+        )
+        .to_owned()
 }
 
 /// The rules each of the contract policies `ids` gives the offers under it, as a catalogue shows them, by policy
@@ -165,22 +190,9 @@ impl Store {
         StoreError::unless_storable("offer", offer_id)?;
         StoreError::unless_storable("dataset", dataset_id)?;
         let access = Alias::new("access");
-        let select = Query::select()
-            .expr_as(Expr::col((policy::Entity, policy::Column::Id)), Alias::new("contract_id"))
-            .expr_as(Expr::col((policy::Entity, policy::Column::Document)), Alias::new("contract"))
-            .expr_as(Expr::col((offer_dataset::Entity, offer_dataset::Column::AccessPolicyId)), Alias::new("access_id"))
-            .expr_as(Expr::col((access.clone(), policy::Column::Document)), Alias::new("access"))
-            .from(offer_dataset::Entity)
-            .inner_join(
-                offer::Entity,
-                Expr::col((offer::Entity, offer::Column::Id))
-                    .equals((offer_dataset::Entity, offer_dataset::Column::OfferId)),
-            )
-            .inner_join(
-                policy::Entity,
-                Expr::col((policy::Entity, policy::Column::Id))
-                    .equals((offer::Entity, offer::Column::ContractPolicyId)),
-            )
+        let select = coverage_with_contracts()
+            .column((offer_dataset::Entity, offer_dataset::Column::AccessPolicyId))
+            .column((access.clone(), policy::Column::Document))
             .join_as(
                 JoinType::LeftJoin,
                 policy::Entity,
@@ -193,15 +205,14 @@ impl Store {
             .to_owned();
         let row = self.db.query_one(self.db.get_database_backend().build(&select)).await?;
         let row = row.ok_or_else(|| StoreError::not_found("offer", offer_id))?;
-        let contract_id: String = row.try_get("", "contract_id")?;
-        let contract: Value = serde_json::from_str(&row.try_get::<String>("", "contract")?)
-            .map_err(|error| StoreError::corrupt("policy", &contract_id, error))?;
-        let access_policy = match row.try_get::<Option<String>>("", "access_id")? {
+        let (_, _, contract_id, contract, access_id, access): CoverageWithAccess = row.try_get_many_by_index()?;
+        let contract: Value =
+            serde_json::from_str(&contract).map_err(|error| StoreError::corrupt("policy", &contract_id, error))?;
+        let access_policy = match access_id {
             None => None,
             Some(id) => {
-                let document = row.try_get::<Option<String>>("", "access")?.unwrap_or_default();
-                let document =
-                    serde_json::from_str(&document).map_err(|error| StoreError::corrupt("policy", &id, error))?;
+                let document = serde_json::from_str(access.as_deref().unwrap_or_default())
+                    .map_err(|error| StoreError::corrupt("policy", &id, error))?;
                 Some((id, document))
             }
         };
@@ -229,22 +240,7 @@ impl Store {
     ) -> Result<Vec<CatalogEntry>, StoreError> {
         let ids: Vec<String> = rows.iter().map(|row| row.id.clone()).collect();
         let products = assemble(&self.db, rows).await?;
-        let links = Query::select()
-            .column((offer_dataset::Entity, offer_dataset::Column::DatasetId))
-            .column((offer_dataset::Entity, offer_dataset::Column::OfferId))
-            .column((policy::Entity, policy::Column::Id))
-            .column((policy::Entity, policy::Column::Document))
-            .from(offer_dataset::Entity)
-            .inner_join(
-                offer::Entity,
-                Expr::col((offer::Entity, offer::Column::Id))
-                    .equals((offer_dataset::Entity, offer_dataset::Column::OfferId)),
-            )
-            .inner_join(
-                policy::Entity,
-                Expr::col((policy::Entity, policy::Column::Id))
-                    .equals((offer::Entity, offer::Column::ContractPolicyId)),
-            )
+        let links = coverage_with_contracts()
             .cond_where(is_in(offer_dataset::Column::DatasetId, ids))
             .cond_where(visible.map_or_else(Condition::all, visible_to))
             .order_by((offer_dataset::Entity, offer_dataset::Column::DatasetId), Order::Asc)
