@@ -24,8 +24,10 @@ use super::{BUFFER, Credentials, Endpoint, Message, ReceivedName, SETUP_TIMEOUT,
 
 /// How many received messages the client's own queue holds for a subscription before it drops new ones. The
 /// subscription empties it into its burst queue as they come, but the client parses what its socket has in one
-/// go (up to tokio's budget of reads, some megabytes) before that can run: a burst of small messages needs room.
-const SUBSCRIPTION_CAPACITY: usize = 64 * 1024;
+/// go (up to tokio's budget of reads, some megabytes) before that can run, and on a busy machine the subscription's
+/// task may wait its turn longer still: so that small messages are not dropped here before the byte bound behind
+/// it is reached, this count is that bound over a small message's charge (192 bytes of subject and payload).
+const SUBSCRIPTION_CAPACITY: usize = BURST_BYTES / (192 + MESSAGE_OVERHEAD);
 
 /// How many bytes of received messages each subscription holds for a reader slower than its source before it
 /// drops new ones: the amount a NATS server holds for a slow client by default before it cuts the connection.
