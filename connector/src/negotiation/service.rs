@@ -393,7 +393,7 @@ async fn continue_process(
             // What of ours still waits to be sent, the peer evidently has: the sides take turns, so a legal move
             // from our state answers our last message (and after a termination nothing needs saying). Dropped here,
             // so that our answer leaves right after this commit instead of queueing behind it.
-            outbox::forget_process(txn, pid, &mut record.queued).await?;
+            record.queued = outbox::forget_process(txn, pid).await?;
             if message.kind == Kind::Termination {
                 let reason = message.reason.as_deref().unwrap_or("the peer gave no reason");
                 record.explanation =
@@ -639,11 +639,11 @@ pub async fn give_up(state: &AppState, row: &outbox_row::Model, reason: &str) ->
     change(state, async |txn| {
         // The process row first, then its outbox rows (see `delivered`).
         let record = negotiations::load_any(txn, &row.process, lock).await?;
-        // The record as loaded asks the database before queueing; the termination is all that is queued.
-        outbox::forget_process(txn, &row.process, &mut Default::default()).await?;
+        let queued = outbox::forget_process(txn, &row.process).await?;
         let Some(mut record) = record else {
             return Ok(None);
         };
+        record.queued = queued;
         if record.negotiation.state.is_terminal() || row.kind == Kind::Termination.as_str() {
             return Ok(None);
         }

@@ -44,7 +44,7 @@ impl Record {
             explanation: None,
             created_at: at,
             updated_at: at,
-            queued: super::outbox::Queued::for_new_process(),
+            queued: super::outbox::Queued::none_waiting(),
             steps: Default::default(),
         }
     }

@@ -74,8 +74,9 @@ pub struct Queued {
 }
 
 impl Queued {
-    /// What a process that begins in this transaction has queued: nothing yet, and nothing from before.
-    pub fn for_new_process() -> Queued {
+    /// What is queued for a process whose outbox is known to be empty: one that begins in this transaction, or
+    /// whose messages it forgot ([`forget_process`]).
+    pub fn none_waiting() -> Queued {
         Queued { only_ours: true, ..Queued::default() }
     }
 
@@ -167,11 +168,10 @@ pub async fn claim_next(
 }
 
 /// Forgets every message of `process` not yet delivered (the peer has what they said, or nothing more needs
-/// saying), those `queued` in this transaction included.
-pub async fn forget_process(txn: &DatabaseTransaction, process: &str, queued: &mut Queued) -> Result<(), StoreError> {
+/// saying), those queued earlier in this transaction included; returns what is queued for it now.
+pub async fn forget_process(txn: &DatabaseTransaction, process: &str) -> Result<Queued, StoreError> {
     outbox::Entity::delete_many().filter(outbox::Column::Process.eq(process)).exec(txn).await?;
-    *queued = Queued { only_ours: true, ..Queued::default() };
-    Ok(())
+    Ok(Queued::none_waiting())
 }
 
 /// The condition that an outbox row is the oldest undelivered message of its process.
@@ -319,7 +319,7 @@ mod tests {
                 .await
                 .unwrap();
         };
-        let mut new = Queued::for_new_process();
+        let mut new = Queued::none_waiting();
         queue(&mut new, 2).await;
         assert_eq!((new.leased.len(), new.behind), (1, true), "the second waits behind the first");
 
@@ -327,11 +327,11 @@ mod tests {
         queue(&mut loaded, 1).await;
         assert_eq!((loaded.leased.len(), loaded.behind), (0, true), "the database says two wait");
 
-        let mut cleared = Queued::default();
-        store
+        let cleared = store
             .transact(async |txn| {
-                forget_process(txn, "p", &mut cleared).await?;
-                enqueue(txn, message("p", &body), minute, minute, &mut cleared).await
+                let mut cleared = forget_process(txn, "p").await?;
+                enqueue(txn, message("p", &body), minute, minute, &mut cleared).await?;
+                Ok(cleared)
             })
             .await
             .unwrap();

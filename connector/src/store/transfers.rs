@@ -46,7 +46,7 @@ impl TransferRecord {
             explanation: None,
             created_at: at,
             updated_at: at,
-            queued: super::outbox::Queued::for_new_process(),
+            queued: super::outbox::Queued::none_waiting(),
             steps: Default::default(),
         }
     }

@@ -230,7 +230,7 @@ async fn continue_process(
             };
             let to = record.transfer.state;
             // What of ours still waits to be sent, the peer's legal move shows it has (or no longer needs).
-            outbox::forget_process(txn, pid, &mut record.queued).await?;
+            record.queued = outbox::forget_process(txn, pid).await?;
             explain(
                 &mut record,
                 message.kind,
@@ -486,9 +486,9 @@ pub async fn give_up(state: &AppState, row: &outbox_row::Model, reason: &str) ->
         .store
         .transact(async |txn| {
             let record = transfers::load(txn, None, &row.process, lock).await?;
-            // The record as loaded asks the database before queueing; the termination is all that is queued.
-            outbox::forget_process(txn, &row.process, &mut Default::default()).await?;
+            let queued = outbox::forget_process(txn, &row.process).await?;
             let Some(mut record) = record else { return Ok(None) };
+            record.queued = queued;
             let before = record.transfer.state;
             if before.is_terminal() || row.kind == Kind::Termination.as_str() {
                 return Ok(None);
