@@ -288,9 +288,9 @@ fn plain_node_in(node: &Map<String, Value>, inherited: &[&HashSet<String>]) -> b
 }
 
 /// Whether compaction against the DSP context gives `name` back as it is: a name without `:` (a term, a keyword,
-/// or an undefined term, which the slow path refuses in its safe mode), or a compact IRI with a prefix of the bundled contexts, or an
-/// absolute IRI in no prefix's namespace — in both cases one that no term stands for: neither a top-level term of
-/// the DSP context nor one of the `scoped` terms active where it is.
+/// or an undefined term, which the slow path refuses in its safe mode), or a compact IRI with a prefix of the
+/// bundled contexts, or an absolute IRI in no prefix's namespace — in both cases one that no term stands for:
+/// neither a top-level term of the DSP context nor one of the `scoped` terms active where it is.
 fn stays(name: &str, scoped: &[&HashSet<String>]) -> bool {
     if !name.contains(':') {
         return true;

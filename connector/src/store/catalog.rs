@@ -12,6 +12,7 @@ use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, Query
 use serde_json::{Map, Value};
 
 use super::entity::{dataset, dataset_term, offer, offer_dataset, policy};
+use super::policies::read_document;
 use super::products::assemble;
 use super::{Store, StoreError, is_in, page_of};
 
@@ -72,11 +73,14 @@ pub(super) async fn offer_rules(
 ) -> Result<HashMap<String, Arc<Map<String, Value>>>, StoreError> {
     let mut rules = HashMap::with_capacity(ids.len());
     for row in policy::Entity::find().filter(is_in(policy::Column::Id, ids)).all(db).await? {
-        let document: Value =
-            serde_json::from_str(&row.document).map_err(|error| StoreError::corrupt("policy", &row.id, error))?;
-        rules.insert(row.id, Arc::new(ldt_policy::catalogue_offer_body(&document)));
+        rules.insert(row.id.clone(), Arc::new(catalogue_rules(&row.id, &row.document)?));
     }
     Ok(rules)
+}
+
+/// The rules the contract policy `id` with the stored document `text` gives an offer, as a catalogue shows them.
+fn catalogue_rules(id: &str, text: &str) -> Result<Map<String, Value>, StoreError> {
+    Ok(ldt_policy::catalogue_offer_body(&read_document(id, text)?))
 }
 
 /// The condition "the product has every term of `filters`", one indexed sub-select per filter, each bounded by
@@ -142,9 +146,9 @@ impl Store {
             .to_owned();
         let rows = policy::Entity::find().filter(Expr::exists(used)).all(&self.db).await?;
         rows.into_iter()
-            .map(|row| match serde_json::from_str(&row.document) {
-                Ok(document) => Ok((row.id, document)),
-                Err(error) => Err(StoreError::corrupt("policy", &row.id, error)),
+            .map(|row| {
+                let document = read_document(&row.id, &row.document)?;
+                Ok((row.id, document))
             })
             .collect()
     }
@@ -206,17 +210,15 @@ impl Store {
         let row = self.db.query_one(self.db.get_database_backend().build(&select)).await?;
         let row = row.ok_or_else(|| StoreError::not_found("offer", offer_id))?;
         let (_, _, contract_id, contract, access_id, access): CoverageWithAccess = row.try_get_many_by_index()?;
-        let contract: Value =
-            serde_json::from_str(&contract).map_err(|error| StoreError::corrupt("policy", &contract_id, error))?;
+        let rules = catalogue_rules(&contract_id, &contract)?;
         let access_policy = match access_id {
             None => None,
             Some(id) => {
-                let document = serde_json::from_str(access.as_deref().unwrap_or_default())
-                    .map_err(|error| StoreError::corrupt("policy", &id, error))?;
+                let document = read_document(&id, access.as_deref().unwrap_or_default())?;
                 Some((id, document))
             }
         };
-        Ok(RequestedOffer { rules: ldt_policy::catalogue_offer_body(&contract), access_policy })
+        Ok(RequestedOffer { rules, access_policy })
     }
 
     /// The product `id` as the catalogue shows it to a caller who may see offers under the access policies
@@ -254,9 +256,7 @@ impl Store {
             let body = match rules.get(&policy_id) {
                 Some(body) => Arc::clone(body),
                 None => {
-                    let document: Value = serde_json::from_str(&document)
-                        .map_err(|error| StoreError::corrupt("policy", &policy_id, error))?;
-                    let body = Arc::new(ldt_policy::catalogue_offer_body(&document));
+                    let body = Arc::new(catalogue_rules(&policy_id, &document)?);
                     rules.insert(policy_id, Arc::clone(&body));
                     body
                 }

@@ -120,8 +120,13 @@ impl Store {
     }
 }
 
+/// The stored document `text` of the policy `id`, read; `Corrupt` if it is not JSON.
+pub(super) fn read_document(id: &str, text: &str) -> Result<Value, StoreError> {
+    serde_json::from_str(text).map_err(|error| StoreError::corrupt(KIND, id, error))
+}
+
 fn stored(row: policy::Model) -> Result<StoredPolicy, StoreError> {
-    let policy = serde_json::from_str(&row.document).map_err(|error| StoreError::corrupt(KIND, &row.id, error))?;
+    let policy = read_document(&row.id, &row.document)?;
     Ok(StoredPolicy {
         document: PolicyDocument { id: row.id, policy },
         created_at: row.created_at,

@@ -11,8 +11,9 @@
 //!
 //! Buffering is bounded everywhere: at most [`BUFFER`] messages wait between a source and a sink in each queue (a
 //! full queue stops reading, and MQTT brokers see TCP backpressure), except that each NATS subscription (one per
-//! relay or pull) holds up to 64 MiB of a burst its reader cannot keep up with (NATS core has no backpressure; beyond that it drops, as a NATS
-//! server does for a slow consumer); no message is larger than [`MAX_MESSAGE_BYTES`].
+//! relay or pull) holds up to 64 MiB of a burst its reader cannot keep up with (NATS core has no backpressure;
+//! beyond that it drops, as a NATS server does for a slow consumer); no message is larger than
+//! [`MAX_MESSAGE_BYTES`].
 
 pub mod address;
 pub mod broker;
