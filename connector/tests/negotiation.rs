@@ -214,14 +214,13 @@ async fn only_offers_the_caller_may_see_are_negotiated(db: Db) {
                 "prohibition": [{"action": "distribute"}]}})
     };
     let hidden = [
-        offer_iri("insiders", DATASET),
-        offer_iri("modelling", "air-quality"),
-        offer_iri("nothing", DATASET),
-        "urn:ldt:not-an-offer".to_owned(),
+        (offer_iri("insiders", DATASET), DATASET),
+        (offer_iri("modelling", "air-quality"), "air-quality"),
+        (offer_iri("nothing", DATASET), DATASET),
+        ("urn:ldt:not-an-offer".to_owned(), DATASET),
     ];
-    for offer in hidden {
+    for (offer, target) in hidden {
         let token = consumer.state().identity.dsp_token(&provider.state().identity.did).unwrap();
-        let target = if offer.contains("air-quality") { "air-quality" } else { DATASET };
         let refused = provider.dsp_post(&url, Some(&token), Body::Json(&ask(offer.clone(), target)), false).await;
         assert_eq!(refused.status, 400, "{offer}: {}", refused.text());
         let error = refused.json();
